@@ -1,0 +1,100 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { apiTokens } from "@/db/schema";
+import { hashApiToken } from "@/lib/auth/api-token";
+import { call, ORIGIN, sessionCookie } from "@/lib/testing/http";
+import { useTestDatabase } from "@/lib/testing/db";
+import { seedUser } from "@/lib/testing/fixtures";
+import { GET as getMe } from "../users/me/route";
+import { DELETE as deleteToken } from "./[id]/route";
+import { GET as listTokens, POST as createToken } from "./route";
+
+const t = useTestDatabase();
+let alice: Awaited<ReturnType<typeof seedUser>>;
+let bob: Awaited<ReturnType<typeof seedUser>>;
+
+beforeAll(async () => {
+  alice = await seedUser(t.db, { email: "alice@example.com", password: "alice-password" });
+  bob = await seedUser(t.db, { email: "bob@example.com" });
+});
+
+describe("/api/tokens", () => {
+  it("creates a token from email and password and stores only its hash", async () => {
+    const res = await call(createToken, {
+      body: { email: "ALICE@example.com", password: "alice-password", name: "cli" },
+    });
+    expect(res.status).toBe(201);
+    expect(Object.keys(res.body).sort()).toEqual(
+      ["created_at", "id", "last_used_at", "name", "prefix", "token"].sort(),
+    );
+    expect(res.body.name).toBe("cli");
+    const rows = await t.db.select().from(apiTokens);
+    expect(rows.some((r) => r.tokenHash === hashApiToken(res.body.token))).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain(res.body.token);
+    expect((await call(getMe, { token: res.body.token })).body.email).toBe("alice@example.com");
+  });
+
+  it("answers the same 401 for a wrong password and an unknown email", async () => {
+    const wrong = await call(createToken, { body: { email: "alice@example.com", password: "nope-nope" } });
+    const unknown = await call(createToken, { body: { email: "ghost@example.com", password: "nope-nope" } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.code).toBe("auth.invalid_credentials");
+  });
+
+  it("creates a token with a session and a name, and needs one of the two", async () => {
+    const anon = await call(createToken, { body: { name: "x" } });
+    expect(anon.status).toBe(401);
+    const cookie = await sessionCookie(alice.user.id);
+    const res = await call(createToken, { cookie, body: { name: "laptop" }, headers: { origin: ORIGIN } });
+    expect(res.status).toBe(201);
+    const noName = await call(createToken, { cookie, body: {}, headers: { origin: ORIGIN } });
+    expect(noName.status).toBe(400);
+    expect(noName.body.validations[0].field).toBe("name");
+  });
+
+  it("validates the body", async () => {
+    const cases: [unknown, number, string][] = [
+      [{ email: "alice@example.com" }, 400, "validation.invalid"],
+      [{ email: 1, password: "x" }, 400, "validation.invalid"],
+      [{ email: "a@b.c", password: "x", scope: "all" }, 400, "validation.unknown_field"],
+      [{ name: "y".repeat(1024 * 1024 + 1) }, 413, "request.too_large"],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await call(createToken, { token: alice.token, body });
+      expect(res.status).toBe(status);
+      expect(res.body.code).toBe(code);
+    }
+  });
+
+  it("lists only the caller's tokens, never their values", async () => {
+    const res = await call(listTokens, { token: bob.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(1);
+    expect(res.body[0]).not.toHaveProperty("token");
+    expect(res.body[0]).not.toHaveProperty("token_hash");
+    expect(JSON.stringify(res.body)).not.toContain(bob.token);
+  });
+
+  it("revokes at once, and hides other users' tokens as 404", async () => {
+    const created = await call(createToken, { token: bob.token, body: { name: "temp" } });
+    expect(created.status).toBe(201);
+    const aliceTry = await call(deleteToken, { token: alice.token, method: "DELETE", params: { id: created.body.id } });
+    expect(aliceTry.status).toBe(404);
+    const unknown = await call(deleteToken, {
+      token: alice.token,
+      method: "DELETE",
+      params: { id: "00000000-0000-4000-8000-00000000abcd" },
+    });
+    expect(aliceTry.body).toEqual(unknown.body);
+    const bad = await call(deleteToken, { token: bob.token, method: "DELETE", params: { id: "abc" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe("validation.id");
+
+    expect((await call(getMe, { token: created.body.token })).status).toBe(200);
+    const del = await call(deleteToken, { token: bob.token, method: "DELETE", params: { id: created.body.id } });
+    expect(del.status).toBe(204);
+    const after = await call(getMe, { token: created.body.token });
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe("auth.invalid_token");
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * Every column that holds a sealed secret (see lib/crypto). Rotation and the start-up key
+ * check walk this list, so a new secret column must be added here.
+ */
+export interface EncryptedColumnSet {
+  table: string;
+  columns: readonly string[];
+}
+
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumnSet[] = [
+  { table: "oidc_accounts", columns: ["access_token_enc", "refresh_token_enc", "id_token_enc"] },
+];

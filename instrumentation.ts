@@ -1,0 +1,7 @@
+// Runs once when a server instance starts: migrate and check keys before taking traffic,
+// and refuse to start when that fails (e.g. stored secrets need a key that is not configured).
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startServer } = await import("./lib/server/startup");
+  await startServer();
+}

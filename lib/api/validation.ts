@@ -1,0 +1,38 @@
+import type { z } from "zod";
+import { ApiError, type FieldProblem } from "./errors";
+
+function fieldName(path: readonly PropertyKey[], prefix?: string): string {
+  const parts = path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)));
+  const joined = parts.join(".").replace(/\.\[/g, "[");
+  if (prefix) return joined ? `${prefix}.${joined}` : prefix;
+  return joined || "body";
+}
+
+/**
+ * Turns zod issues into the contract's error: unknown fields get their own code (a client
+ * sending a misspelt field must hear about it), everything else is `validation.invalid`.
+ */
+export function validationError(error: z.ZodError, prefix?: string): ApiError {
+  const unknown: FieldProblem[] = [];
+  const invalid: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        unknown.push({ field: fieldName([...issue.path, key], prefix), detail: "unknown field" });
+      }
+    } else {
+      const missing = issue.code === "invalid_type" && issue.input === undefined;
+      invalid.push({
+        field: fieldName(issue.path, prefix),
+        detail: missing ? "is required" : issue.message,
+      });
+    }
+  }
+  if (unknown.length > 0) {
+    const names = unknown.map((u) => u.field).join(", ");
+    return new ApiError(400, "validation.unknown_field", `Unknown field: ${names}.`, unknown);
+  }
+  const first = invalid[0];
+  const message = first ? `${first.field} ${first.detail}.` : "The request is invalid.";
+  return new ApiError(400, "validation.invalid", message.replace(/\.\.$/, "."), invalid);
+}

@@ -1,0 +1,103 @@
+import "server-only";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { findOidcAccount } from "@/db/queries/oidc-accounts";
+import { getEnv } from "@/lib/env";
+import { getDb } from "@/lib/server/database";
+import { verifyCredentials } from "./credentials";
+import { linkOidcSignIn } from "./oidc-link";
+import { getAuthSecret } from "./secret";
+
+export const OIDC_PROVIDER_ID = "oidc";
+
+class DisabledAccount extends CredentialsSignin {
+  override code = "disabled";
+}
+
+function providers(): NextAuthConfig["providers"] {
+  const env = getEnv();
+  const list: NextAuthConfig["providers"] = [
+    Credentials({
+      id: "credentials",
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const email = typeof raw?.email === "string" ? raw.email : "";
+        const password = typeof raw?.password === "string" ? raw.password : "";
+        if (!email || !password || email.length > 254 || password.length > 256) return null;
+        const result = await verifyCredentials(await getDb(), email, password, "web");
+        if (!result.ok) {
+          if (result.reason === "disabled") throw new DisabledAccount();
+          return null;
+        }
+        return { id: result.user.id, email: result.user.email, name: result.user.name };
+      },
+    }),
+  ];
+  if (env.oidcEnabled) {
+    list.push({
+      id: OIDC_PROVIDER_ID,
+      name: env.OIDC_NAME,
+      type: "oidc",
+      issuer: env.OIDC_ISSUER,
+      clientId: env.OIDC_CLIENT_ID,
+      clientSecret: env.OIDC_CLIENT_SECRET,
+      checks: ["pkce", "state", "nonce"],
+      // offline_access asks for a refresh token: a later feature forwards the user's token to
+      // MCP servers and must keep it fresh.
+      authorization: { params: { scope: "openid email profile offline_access" } },
+    });
+  }
+  return list;
+}
+
+function config(): NextAuthConfig {
+  const env = getEnv();
+  return {
+    secret: getAuthSecret(),
+    trustHost: true,
+    basePath: "/api/auth",
+    session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: providers(),
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        if (!profile?.sub) return "/login?error=oidc_profile";
+        const result = await linkOidcSignIn(await getDb(), {
+          issuer: env.OIDC_ISSUER!,
+          subject: profile.sub,
+          email: typeof profile.email === "string" ? profile.email : null,
+          emailVerified:
+            typeof profile.email_verified === "boolean" ? profile.email_verified : undefined,
+          name: typeof profile.name === "string" ? profile.name : null,
+          accessToken: account.access_token,
+          refreshToken: account.refresh_token,
+          idToken: account.id_token,
+          expiresAt: account.expires_at,
+          scope: account.scope,
+        });
+        return result.ok ? true : `/login?error=oidc_${result.reason}`;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === OIDC_PROVIDER_ID && profile?.sub) {
+          const linked = await findOidcAccount(await getDb(), env.OIDC_ISSUER!, profile.sub);
+          if (linked) token.uid = linked.userId;
+          token.login = "oidc";
+        } else if (account?.provider === "credentials" && user?.id) {
+          token.uid = user.id;
+          token.login = "password";
+        }
+        // The session carries only who signed in: role and status are read from the database
+        // on every request (lib/auth/caller.ts), never trusted from the cookie.
+        delete token.picture;
+        return token;
+      },
+      session({ session, token }) {
+        if (typeof token.uid === "string") session.user.id = token.uid;
+        return session;
+      },
+    },
+  };
+}
+
+export const { handlers, signIn, signOut, auth } = NextAuth(() => config());

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { USER_ROLES } from "@/db/schema";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, "must be at most 254 characters")
+  .pipe(z.email("must be a valid email address"));
+
+export const passwordSchema = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(256, "must be at most 256 characters");
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(100, "must be at most 100 characters");
+
+export const roleSchema = z.enum(USER_ROLES);
+
+export const setupBody = z.strictObject({
+  email: emailSchema,
+  name: displayNameSchema,
+  password: passwordSchema,
+});
+export type SetupInput = z.infer<typeof setupBody>;
+
+export const createUserBody = z.strictObject({
+  email: emailSchema,
+  name: displayNameSchema,
+  password: passwordSchema,
+  role: roleSchema.default("member"),
+});
+export type CreateUserInput = z.input<typeof createUserBody>;
+
+export const updateUserBody = z
+  .strictObject({
+    role: roleSchema.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, {
+    message: "give role or disabled",
+    path: ["role"],
+  });
+export type UpdateUserInput = z.infer<typeof updateUserBody>;
+
+export const tokenNameSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(100, "must be at most 100 characters");
+
+/** `{email, password, name?}` signs in and creates a token; `{name}` needs a session. */
+export const createTokenBody = z
+  .strictObject({
+    email: z.string().min(1, "is required").max(254).optional(),
+    password: z.string().min(1, "is required").max(256).optional(),
+    name: tokenNameSchema.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.email !== undefined && b.password === undefined) {
+      ctx.addIssue({ code: "custom", path: ["password"], message: "is required with email" });
+    }
+    if (b.password !== undefined && b.email === undefined) {
+      ctx.addIssue({ code: "custom", path: ["email"], message: "is required with password" });
+    }
+  });
+export type CreateTokenInput = z.infer<typeof createTokenBody>;
