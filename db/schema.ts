@@ -56,7 +56,10 @@ export const apiTokens = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("api_tokens_hash_key").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("api_tokens_hash_key").on(t.tokenHash),
+    index("api_tokens_user_idx").on(t.userId),
+  ],
 );
 
 /** A user's link to the OIDC identity provider, with the provider's tokens sealed. */

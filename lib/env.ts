@@ -20,7 +20,11 @@ const EnvSchema = z.object({
   OIDC_NAME: z.string().min(1).default("OIDC"),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { appUrl: string; dataDir: string; oidcEnabled: boolean };
+export type Env = z.infer<typeof EnvSchema> & {
+  appUrl: string;
+  dataDir: string;
+  oidcEnabled: boolean;
+};
 
 let cached: { source: string; env: Env } | undefined;
 

@@ -41,5 +41,8 @@ export async function findUserByTokenHash(db: Executor, tokenHash: string) {
 }
 
 export async function touchApiToken(db: Executor, id: string): Promise<void> {
-  await db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, id));
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(apiTokens.id, id));
 }

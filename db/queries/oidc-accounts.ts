@@ -26,7 +26,10 @@ export async function insertOidcAccount(db: Executor, row: OidcAccountInsert): P
 export async function updateOidcTokens(
   db: Executor,
   id: string,
-  tokens: Pick<OidcAccountInsert, "accessTokenEnc" | "refreshTokenEnc" | "idTokenEnc" | "expiresAt" | "scope">,
+  tokens: Pick<
+    OidcAccountInsert,
+    "accessTokenEnc" | "refreshTokenEnc" | "idTokenEnc" | "expiresAt" | "scope"
+  >,
 ): Promise<void> {
   await db
     .update(oidcAccounts)

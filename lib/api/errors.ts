@@ -38,7 +38,8 @@ export function problemResponse(error: ApiError, headers?: HeadersInit): Respons
 export const Errors = {
   authRequired: () =>
     new ApiError(401, "auth.required", "Sign in or send an API token as Authorization: Bearer."),
-  invalidToken: () => new ApiError(401, "auth.invalid_token", "The API token is invalid or revoked."),
+  invalidToken: () =>
+    new ApiError(401, "auth.invalid_token", "The API token is invalid or revoked."),
   accountDisabled: () => new ApiError(401, "auth.account_disabled", "This account is disabled."),
   invalidCredentials: () =>
     new ApiError(401, "auth.invalid_credentials", "The email or password is incorrect."),
@@ -55,7 +56,8 @@ export const Errors = {
     new ApiError(413, "request.too_large", `The request body exceeds ${limit} bytes.`),
   unsupportedMediaType: () =>
     new ApiError(415, "request.unsupported_media_type", "Send the body as application/json."),
-  malformedJson: () => new ApiError(400, "validation.malformed_json", "The body is not valid JSON."),
+  malformedJson: () =>
+    new ApiError(400, "validation.malformed_json", "The body is not valid JSON."),
   validation: (field: string, detail: string) =>
     new ApiError(400, "validation.invalid", `${field} ${detail}.`, [{ field, detail }]),
   internal: () =>

@@ -129,7 +129,10 @@ export function route<
     try {
       const db = await getDb().catch((err: unknown) => {
         logUnexpected(req, err);
-        throw Errors.unavailable("database.unavailable", "The database is not reachable right now.");
+        throw Errors.unavailable(
+          "database.unavailable",
+          "The database is not reachable right now.",
+        );
       });
       let caller: Caller | null = null;
       if (spec.access !== "public") {

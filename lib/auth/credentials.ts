@@ -5,8 +5,7 @@ import { findUserByEmail, type UserRow } from "@/db/queries/users";
 import { verifyPassword } from "./password";
 
 export type CredentialsResult =
-  | { ok: true; user: UserRow }
-  | { ok: false; reason: "invalid" | "disabled" };
+  { ok: true; user: UserRow } | { ok: false; reason: "invalid" | "disabled" };
 
 /**
  * Checks an email and password. Unknown email, wrong password and OIDC-only accounts all

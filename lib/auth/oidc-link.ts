@@ -2,11 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import {
-  findOidcAccount,
-  insertOidcAccount,
-  updateOidcTokens,
-} from "@/db/queries/oidc-accounts";
+import { findOidcAccount, insertOidcAccount, updateOidcTokens } from "@/db/queries/oidc-accounts";
 import { findUserByEmail, findUserById, insertUser, type UserRow } from "@/db/queries/users";
 import { sealSecret, secretAad } from "@/lib/crypto/secrets";
 

@@ -1,6 +1,11 @@
 import "server-only";
 import type { Database } from "@/db/client";
-import { deleteApiToken, insertApiToken, listApiTokens, type ApiTokenRow } from "@/db/queries/api-tokens";
+import {
+  deleteApiToken,
+  insertApiToken,
+  listApiTokens,
+  type ApiTokenRow,
+} from "@/db/queries/api-tokens";
 import { recordAudit } from "@/db/queries/audit";
 import { generateApiToken } from "./api-token";
 

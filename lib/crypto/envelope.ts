@@ -41,7 +41,8 @@ export function openWith(ring: KeyRing, envelope: string, aad: string): string {
     throw new KeyRingError(`secret sealed with key ${parts[1]} which SECRETS_KEYS does not hold`);
   }
   const packed = Buffer.from(parts[2]!, "base64url");
-  if (packed.length < IV_BYTES + TAG_BYTES) throw new SecretDecryptError("sealed secret is truncated");
+  if (packed.length < IV_BYTES + TAG_BYTES)
+    throw new SecretDecryptError("sealed secret is truncated");
   const iv = packed.subarray(0, IV_BYTES);
   const tag = packed.subarray(packed.length - TAG_BYTES);
   const body = packed.subarray(IV_BYTES, packed.length - TAG_BYTES);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { USER_ROLES } from "@/db/schema";
+import type { UserRole } from "@/db/schema";
 
 export const emailSchema = z
   .string()
@@ -18,7 +18,8 @@ export const displayNameSchema = z
   .min(1, "is required")
   .max(100, "must be at most 100 characters");
 
-export const roleSchema = z.enum(USER_ROLES);
+// A literal list (not db/schema's constant) keeps the database layer out of browser bundles.
+export const roleSchema = z.enum(["admin", "member"] as const satisfies readonly UserRole[]);
 
 export const setupBody = z.strictObject({
   email: emailSchema,

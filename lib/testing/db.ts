@@ -41,7 +41,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Installs a fresh database for this test file as the app's database. */
-export function useTestDatabase(): { readonly db: Database; readonly handle: DbHandle } {
+export function withTestDatabase(): { readonly db: Database; readonly handle: DbHandle } {
   let current: TestDatabase | undefined;
   beforeAll(async () => {
     current = await createTestDatabase();

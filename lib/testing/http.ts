@@ -3,7 +3,10 @@ import { getAuthSecret, SESSION_COOKIE } from "@/lib/auth/secret";
 
 export const ORIGIN = "http://toolgate.test";
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (
+  req: Request,
+  ctx: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
 
 export interface CallOptions {
   method?: string;
@@ -24,7 +27,10 @@ export interface CallResult<T = unknown> {
 }
 
 /** Calls a route handler the way Next.js would, with a real Request. */
-export async function call<T = any>(handler: Handler, options: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  handler: Handler,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("authorization", `Bearer ${options.token}`);
   if (options.cookie) headers.set("cookie", options.cookie);

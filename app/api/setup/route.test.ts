@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { countUsers } from "@/db/queries/users";
 import { call } from "@/lib/testing/http";
-import { useTestDatabase } from "@/lib/testing/db";
+import { withTestDatabase } from "@/lib/testing/db";
 import { GET as me } from "../users/me/route";
 import { POST as setup } from "./route";
 
-const t = useTestDatabase();
+const t = withTestDatabase();
 const admin = { email: "Admin@Example.com", name: "Ada Admin", password: "correct horse" };
 
 describe("POST /api/setup", () => {
@@ -24,7 +24,8 @@ describe("POST /api/setup", () => {
       expect(res.status, JSON.stringify(res.body)).toBe(status);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       expect(res.body.code).toBe(code);
-      if (field) expect(res.body.validations.map((v: { field: string }) => v.field)).toContain(field);
+      if (field)
+        expect(res.body.validations.map((v: { field: string }) => v.field)).toContain(field);
     }
     const wrongType = await call(setup, { body: "a=b", headers: { "content-type": "text/plain" } });
     expect(wrongType.status).toBe(415);
@@ -35,7 +36,11 @@ describe("POST /api/setup", () => {
   it("creates the first admin with a working token, then closes", async () => {
     const res = await call(setup, { body: admin });
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: "admin@example.com", name: "Ada Admin", role: "admin" });
+    expect(res.body.user).toMatchObject({
+      email: "admin@example.com",
+      name: "Ada Admin",
+      role: "admin",
+    });
     expect(res.body.user).not.toHaveProperty("password_hash");
     expect(res.body.token).toMatch(/^tg_/);
 
@@ -57,7 +62,7 @@ describe("POST /api/setup", () => {
 });
 
 describe("concurrent setup", () => {
-  const t2 = useTestDatabase();
+  const t2 = withTestDatabase();
   it("creates exactly one admin when two setups race", async () => {
     const [a, b] = await Promise.all([
       call(setup, { body: { ...admin, email: "a@example.com" } }),

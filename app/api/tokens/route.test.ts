@@ -2,13 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { apiTokens } from "@/db/schema";
 import { hashApiToken } from "@/lib/auth/api-token";
 import { call, ORIGIN, sessionCookie } from "@/lib/testing/http";
-import { useTestDatabase } from "@/lib/testing/db";
+import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
 import { GET as getMe } from "../users/me/route";
 import { DELETE as deleteToken } from "./[id]/route";
 import { GET as listTokens, POST as createToken } from "./route";
 
-const t = useTestDatabase();
+const t = withTestDatabase();
 let alice: Awaited<ReturnType<typeof seedUser>>;
 let bob: Awaited<ReturnType<typeof seedUser>>;
 
@@ -34,8 +34,12 @@ describe("/api/tokens", () => {
   });
 
   it("answers the same 401 for a wrong password and an unknown email", async () => {
-    const wrong = await call(createToken, { body: { email: "alice@example.com", password: "nope-nope" } });
-    const unknown = await call(createToken, { body: { email: "ghost@example.com", password: "nope-nope" } });
+    const wrong = await call(createToken, {
+      body: { email: "alice@example.com", password: "nope-nope" },
+    });
+    const unknown = await call(createToken, {
+      body: { email: "ghost@example.com", password: "nope-nope" },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.code).toBe("auth.invalid_credentials");
@@ -45,7 +49,11 @@ describe("/api/tokens", () => {
     const anon = await call(createToken, { body: { name: "x" } });
     expect(anon.status).toBe(401);
     const cookie = await sessionCookie(alice.user.id);
-    const res = await call(createToken, { cookie, body: { name: "laptop" }, headers: { origin: ORIGIN } });
+    const res = await call(createToken, {
+      cookie,
+      body: { name: "laptop" },
+      headers: { origin: ORIGIN },
+    });
     expect(res.status).toBe(201);
     const noName = await call(createToken, { cookie, body: {}, headers: { origin: ORIGIN } });
     expect(noName.status).toBe(400);
@@ -78,7 +86,11 @@ describe("/api/tokens", () => {
   it("revokes at once, and hides other users' tokens as 404", async () => {
     const created = await call(createToken, { token: bob.token, body: { name: "temp" } });
     expect(created.status).toBe(201);
-    const aliceTry = await call(deleteToken, { token: alice.token, method: "DELETE", params: { id: created.body.id } });
+    const aliceTry = await call(deleteToken, {
+      token: alice.token,
+      method: "DELETE",
+      params: { id: created.body.id },
+    });
     expect(aliceTry.status).toBe(404);
     const unknown = await call(deleteToken, {
       token: alice.token,
@@ -86,12 +98,20 @@ describe("/api/tokens", () => {
       params: { id: "00000000-0000-4000-8000-00000000abcd" },
     });
     expect(aliceTry.body).toEqual(unknown.body);
-    const bad = await call(deleteToken, { token: bob.token, method: "DELETE", params: { id: "abc" } });
+    const bad = await call(deleteToken, {
+      token: bob.token,
+      method: "DELETE",
+      params: { id: "abc" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe("validation.id");
 
     expect((await call(getMe, { token: created.body.token })).status).toBe(200);
-    const del = await call(deleteToken, { token: bob.token, method: "DELETE", params: { id: created.body.id } });
+    const del = await call(deleteToken, {
+      token: bob.token,
+      method: "DELETE",
+      params: { id: created.body.id },
+    });
     expect(del.status).toBe(204);
     const after = await call(getMe, { token: created.body.token });
     expect(after.status).toBe(401);

@@ -2,13 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditEvents, users } from "@/db/schema";
 import { call, ORIGIN, sessionCookie } from "@/lib/testing/http";
-import { useTestDatabase } from "@/lib/testing/db";
+import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
 import { GET as getMe } from "./me/route";
 import { GET as getUser, PATCH as patchUser } from "./[id]/route";
 import { GET as listUsers, POST as createUser } from "./route";
 
-const t = useTestDatabase();
+const t = withTestDatabase();
 let admin: Awaited<ReturnType<typeof seedUser>>;
 let member: Awaited<ReturnType<typeof seedUser>>;
 
@@ -49,7 +49,10 @@ describe("/api/users", () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: "new@example.com", role: "member", disabled: false });
-    const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.targetId, res.body.id));
+    const audit = await t.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.targetId, res.body.id));
     expect(audit.map((a) => a.action)).toContain("user.create");
     expect(JSON.stringify(audit)).not.toContain("newbie-pass");
 
@@ -65,9 +68,17 @@ describe("/api/users", () => {
     const before = (await t.db.select().from(users)).length;
     const cases: [unknown, string, string][] = [
       [{ name: "x", password: "12345678" }, "validation.invalid", "email"],
-      [{ email: "a@b.co", name: "x", password: "12345678", role: "root" }, "validation.invalid", "role"],
+      [
+        { email: "a@b.co", name: "x", password: "12345678", role: "root" },
+        "validation.invalid",
+        "role",
+      ],
       [{ email: "a@b.co", name: 5, password: "12345678" }, "validation.invalid", "name"],
-      [{ email: "a@b.co", name: "x", password: "12345678", admin: true }, "validation.unknown_field", "admin"],
+      [
+        { email: "a@b.co", name: "x", password: "12345678", admin: true },
+        "validation.unknown_field",
+        "admin",
+      ],
     ];
     for (const [body, code, field] of cases) {
       const res = await call(createUser, { token: admin.token, body });
@@ -75,13 +86,21 @@ describe("/api/users", () => {
       expect(res.body.code).toBe(code);
       expect(res.body.validations[0].field).toBe(field);
     }
-    const big = await call(createUser, { token: admin.token, body: { email: "x".repeat(2 * 1024 * 1024) } });
+    const big = await call(createUser, {
+      token: admin.token,
+      body: { email: "x".repeat(2 * 1024 * 1024) },
+    });
     expect(big.status).toBe(413);
     expect((await t.db.select().from(users)).length).toBe(before);
   });
 
   it("answers 400 validation.id for a malformed id and 404 for an unknown one", async () => {
-    const bad = await call(patchUser, { token: admin.token, params: { id: "42" }, method: "PATCH", body: { role: "admin" } });
+    const bad = await call(patchUser, {
+      token: admin.token,
+      params: { id: "42" },
+      method: "PATCH",
+      body: { role: "admin" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe("validation.id");
     const missing = await call(getUser, {
@@ -124,8 +143,11 @@ describe("/api/users", () => {
   it("refuses to demote or disable the last active admin", async () => {
     const db = t.db;
     // Leave root as the only active admin.
-    const admins = (await db.select().from(users)).filter((u) => u.role === "admin" && u.id !== admin.user.id);
-    for (const a of admins) await db.update(users).set({ role: "member" }).where(eq(users.id, a.id));
+    const admins = (await db.select().from(users)).filter(
+      (u) => u.role === "admin" && u.id !== admin.user.id,
+    );
+    for (const a of admins)
+      await db.update(users).set({ role: "member" }).where(eq(users.id, a.id));
     const res = await call(patchUser, {
       token: admin.token,
       method: "PATCH",
@@ -134,17 +156,30 @@ describe("/api/users", () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe("user.last_admin");
-    const empty = await call(patchUser, { token: admin.token, method: "PATCH", params: { id: admin.user.id }, body: {} });
+    const empty = await call(patchUser, {
+      token: admin.token,
+      method: "PATCH",
+      params: { id: admin.user.id },
+      body: {},
+    });
     expect(empty.status).toBe(400);
   });
 
   it("checks the origin of cookie-authenticated writes only", async () => {
     const cookie = await sessionCookie(admin.user.id);
     const body = { email: "csrf@example.com", name: "C", password: "12345678" };
-    const crossSite = await call(createUser, { cookie, body, headers: { "sec-fetch-site": "cross-site" } });
+    const crossSite = await call(createUser, {
+      cookie,
+      body,
+      headers: { "sec-fetch-site": "cross-site" },
+    });
     expect(crossSite.status).toBe(403);
     expect(crossSite.body.code).toBe("csrf.rejected");
-    const evilOrigin = await call(createUser, { cookie, body, headers: { origin: "https://evil.example" } });
+    const evilOrigin = await call(createUser, {
+      cookie,
+      body,
+      headers: { origin: "https://evil.example" },
+    });
     expect(evilOrigin.status).toBe(403);
     const noHeaders = await call(createUser, { cookie, body });
     expect(noHeaders.status).toBe(403);

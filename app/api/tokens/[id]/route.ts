@@ -6,7 +6,8 @@ export const DELETE = route({
   access: "user",
   params: idParams,
   async handler({ db, caller, params }) {
-    if (!(await revokeApiToken(db, caller.id, params.id))) throw Errors.notFound("api_token", "token");
+    if (!(await revokeApiToken(db, caller.id, params.id)))
+      throw Errors.notFound("api_token", "token");
     return noContent();
   },
 });

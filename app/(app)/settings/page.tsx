@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { ApiTokensCard } from "@/components/settings/api-tokens-card";
+import { ProfileCard } from "@/components/settings/profile-card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageCaller } from "@/lib/auth/page";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const caller = await requirePageCaller();
+  return (
+    <div className="mx-auto flex max-w-3xl flex-col gap-6">
+      <PageHeader title="Settings" description="Your account and API tokens." />
+      <ProfileCard
+        name={caller.name}
+        email={caller.email}
+        role={caller.role}
+        loginType={caller.loginType}
+      />
+      <ApiTokensCard />
+    </div>
+  );
+}

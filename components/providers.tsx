@@ -1,0 +1,32 @@
+"use client";
+
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { ThemeProvider } from "next-themes";
+import { useState, type ReactNode } from "react";
+import { Toaster } from "@/components/ui/sonner";
+import { ApiRequestError } from "@/lib/client/api";
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 15_000,
+            // Retrying a 4xx only delays the error the user needs to see.
+            retry: (count, err) =>
+              count < 2 &&
+              !(err instanceof ApiRequestError && err.status >= 400 && err.status < 500),
+          },
+        },
+      }),
+  );
+  return (
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+      <QueryClientProvider client={client}>
+        {children}
+        <Toaster richColors closeButton />
+      </QueryClientProvider>
+    </ThemeProvider>
+  );
+}

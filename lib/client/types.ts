@@ -1,0 +1,28 @@
+// Response shapes of the HTTP API (see README "API"), as the browser sees them.
+export type UserRole = "admin" | "member";
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  login_type: "password" | "oidc";
+}
+
+export interface User extends Me {
+  disabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface CreatedApiToken extends ApiToken {
+  token: string;
+}
