@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Database } from "@/db/client";
+import { isDatabaseUnavailable } from "@/db/queries/errors";
 import { authenticate, type Caller } from "@/lib/auth/caller";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/server/database";
@@ -109,6 +110,12 @@ function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.output<S
   throw Errors.badId(field);
 }
 
+const databaseUnavailable = () =>
+  Errors.unavailable(
+    "database.unavailable",
+    "The database is not reachable right now. Try again shortly.",
+  );
+
 function logUnexpected(req: Request, err: unknown): void {
   const url = new URL(req.url);
   console.error(`[api] ${req.method} ${url.pathname} failed:`, err);
@@ -163,6 +170,7 @@ export function route<
     } catch (err) {
       if (err instanceof ApiError) return problemResponse(err);
       logUnexpected(req, err);
+      if (isDatabaseUnavailable(err)) return problemResponse(databaseUnavailable());
       return problemResponse(Errors.internal());
     }
   };

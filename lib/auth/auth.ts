@@ -58,6 +58,14 @@ function config(): NextAuthConfig {
     basePath: "/api/auth",
     session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
     pages: { signIn: "/login", error: "/login" },
+    logger: {
+      // A wrong password is an expected outcome (audited in lib/auth/credentials.ts), not a
+      // server error worth a stack trace in the log.
+      error(error) {
+        if (error.name === "CredentialsSignin" || error.name === "DisabledAccount") return;
+        console.error(`[auth] ${error.name}: ${error.message}`);
+      },
+    },
     providers: providers(),
     callbacks: {
       async signIn({ account, profile }) {

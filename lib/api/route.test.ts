@@ -1,0 +1,98 @@
+import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { GET as health } from "@/app/api/health/route";
+import { GET as unknownRoute } from "@/app/api/[...path]/route";
+import { GET as usersMe } from "@/app/api/users/me/route";
+import { openPostgres } from "@/db/client";
+import { setDbHandleForTests } from "@/lib/server/database";
+import { withTestDatabase } from "@/lib/testing/db";
+import { seedUser } from "@/lib/testing/fixtures";
+import { call } from "@/lib/testing/http";
+import { json, route } from "./route";
+
+const t = withTestDatabase();
+
+describe("route()", () => {
+  const echo = route({
+    access: "user",
+    body: z.strictObject({ n: z.number().int() }),
+    query: z.strictObject({ verbose: z.enum(["true", "false"]).optional() }),
+    handler: async ({ body, query, caller }) =>
+      json({ n: body.n, verbose: query.verbose, who: caller.email }),
+  });
+
+  it("authenticates before it parses, so anonymous callers learn nothing about the body", async () => {
+    const res = await call(echo, { body: "{broken" });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("validates query and body and passes typed values to the handler", async () => {
+    const { token } = await seedUser(t.db, { email: "route@example.com" });
+    const ok = await call(echo, { token, body: { n: 3 }, path: "/api/x?verbose=true" });
+    expect(ok.body).toEqual({ n: 3, verbose: "true", who: "route@example.com" });
+    const badQuery = await call(echo, { token, body: { n: 3 }, path: "/api/x?page=2" });
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.validations[0].field).toBe("query.page");
+    const noType = await call(echo, { token, body: "{}", headers: { "content-type": "" } });
+    expect(noType.status).toBe(415);
+    const declaredHuge = await call(echo, {
+      token,
+      body: "{}",
+      headers: { "content-length": String(5 * 1024 * 1024) },
+    });
+    expect(declaredHuge.status).toBe(413);
+  });
+
+  it("answers 500 with a fixed message and logs the cause, never the stack to the client", async () => {
+    const { token } = await seedUser(t.db);
+    const boom = route({
+      access: "user",
+      handler: async () => {
+        throw new Error("secret internals at /srv/app.ts:12");
+      },
+    });
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await call(boom, { token });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ code: "internal.error", message: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toContain("secret internals");
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it("answers unknown API paths with a problem document", async () => {
+    const res = await call(unknownRoute, { path: "/api/nope" });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("route.not_found");
+  });
+});
+
+describe("GET /api/health", () => {
+  it("reports the database", async () => {
+    const res = await call(health);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "ok", database: "ok" });
+  });
+
+  it("answers 503 when the database is unreachable, and other routes say so too", async () => {
+    // Nothing listens on port 1: every query fails to connect.
+    const dead = openPostgres("postgres://nobody@127.0.0.1:1/none", { max: 1 });
+    setDbHandleForTests(dead);
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await call(health);
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: "error", database: "unreachable" });
+      const api = await call(usersMe, { token: "tg_anything-long-enough-to-look-like-one" });
+      expect(api.status).toBe(503);
+      expect(api.body.code).toBe("database.unavailable");
+    } finally {
+      spy.mockRestore();
+      setDbHandleForTests(t.handle);
+      await dead.close();
+    }
+    expect((await call(health)).status).toBe(200);
+  });
+});
