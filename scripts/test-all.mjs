@@ -16,7 +16,11 @@ const stages = [];
 function run(name, command, args, env = {}) {
   console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
   const started = Date.now();
-  const res = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const res = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
   const ok = res.status === 0;
   stages.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
   return ok;
@@ -64,9 +68,14 @@ if (!skip.has("check")) {
 if (!skip.has("unit")) {
   const file = path.join(reports, "vitest-pglite.json");
   fs.rmSync(file, { force: true });
-  const ok = run("vitest (PGlite)", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${file}`], {
-    TOOLGATE_TEST_DB: "pglite",
-  });
+  const ok = run(
+    "vitest (PGlite)",
+    npx,
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${file}`],
+    {
+      TOOLGATE_TEST_DB: "pglite",
+    },
+  );
   countVitest(file, ok);
 }
 
@@ -78,7 +87,19 @@ if (!skip.has("postgres")) {
     const ok = run(
       "vitest (Postgres)",
       npx,
-      ["vitest", "run", "app", "db", "lib/auth", "lib/api", "lib/crypto", "lib/server", "--reporter=default", "--reporter=json", `--outputFile=${file}`],
+      [
+        "vitest",
+        "run",
+        "app",
+        "db",
+        "lib/auth",
+        "lib/api",
+        "lib/crypto",
+        "lib/server",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile=${file}`,
+      ],
       { TOOLGATE_TEST_DB: "postgres" },
     );
     countVitest(file, ok);

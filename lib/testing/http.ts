@@ -6,7 +6,7 @@ export const ORIGIN = "http://toolgate.test";
 type Handler = (
   req: Request,
   ctx: { params: Promise<Record<string, string>> },
-) => Promise<Response>;
+) => Response | Promise<Response>;
 
 export interface CallOptions {
   method?: string;
