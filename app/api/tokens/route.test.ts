@@ -60,7 +60,8 @@ describe("/api/tokens", () => {
     expect(noName.body.validations[0].field).toBe("name");
   });
 
-  it("validates the body", async () => {
+  it("validates the body and writes nothing on bad input", async () => {
+    const before = (await t.db.select().from(apiTokens)).length;
     const cases: [unknown, number, string][] = [
       [{ email: "alice@example.com" }, 400, "validation.invalid"],
       [{ email: 1, password: "x" }, 400, "validation.invalid"],
@@ -72,6 +73,13 @@ describe("/api/tokens", () => {
       expect(res.status).toBe(status);
       expect(res.body.code).toBe(code);
     }
+    const wrongType = await call(createToken, {
+      token: alice.token,
+      body: "name=x",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(wrongType.status).toBe(415);
+    expect((await t.db.select().from(apiTokens)).length).toBe(before);
   });
 
   it("lists only the caller's tokens, never their values", async () => {

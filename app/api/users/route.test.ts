@@ -94,6 +94,30 @@ describe("/api/users", () => {
     expect((await t.db.select().from(users)).length).toBe(before);
   });
 
+  it("rejects bad PATCH bodies with a code naming the field and changes nothing", async () => {
+    const target = await seedUser(t.db, { role: "member" });
+    const cases: [unknown, number, string, string?][] = [
+      [{}, 400, "validation.invalid", "role"],
+      [{ role: 1 }, 400, "validation.invalid", "role"],
+      [{ disabled: "yes" }, 400, "validation.invalid", "disabled"],
+      [{ role: "admin", email: "x@example.com" }, 400, "validation.unknown_field", "email"],
+      [{ role: "admin", pad: "x".repeat(1024 * 1024) }, 413, "request.too_large"],
+    ];
+    for (const [body, status, code, field] of cases) {
+      const res = await call(patchUser, {
+        token: admin.token,
+        method: "PATCH",
+        params: { id: target.user.id },
+        body,
+      });
+      expect(res.status).toBe(status);
+      expect(res.body.code).toBe(code);
+      if (field) expect(res.body.validations[0].field).toBe(field);
+    }
+    const [after] = await t.db.select().from(users).where(eq(users.id, target.user.id));
+    expect(after).toMatchObject({ role: "member", disabled: false, email: target.user.email });
+  });
+
   it("answers 400 validation.id for a malformed id and 404 for an unknown one", async () => {
     const bad = await call(patchUser, {
       token: admin.token,
