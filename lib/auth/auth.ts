@@ -62,8 +62,11 @@ function config(): NextAuthConfig {
       // A wrong password is an expected outcome (audited in lib/auth/credentials.ts), not a
       // server error worth a stack trace in the log.
       error(error) {
-        if (error.name === "CredentialsSignin" || error.name === "DisabledAccount") return;
-        console.error(`[auth] ${error.name}: ${error.message}`);
+        // `type`, not `name`: class names are minified in production builds.
+        if ((error as { type?: string }).type === "CredentialsSignin") return;
+        console.error(
+          `[auth] ${(error as { type?: string }).type ?? error.name}: ${error.message}`,
+        );
       },
     },
     providers: providers(),
