@@ -9,4 +9,9 @@ export interface EncryptedColumnSet {
 
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumnSet[] = [
   { table: "oidc_accounts", columns: ["access_token_enc", "refresh_token_enc", "id_token_enc"] },
+  {
+    table: "mcp_server_configs",
+    columns: ["oauth2_client_secret_enc", "api_key_value_enc", "custom_headers_enc"],
+  },
+  { table: "mcp_server_user_tokens", columns: ["access_token_enc", "refresh_token_enc"] },
 ];

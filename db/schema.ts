@@ -3,6 +3,7 @@ import {
   boolean,
   check,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -105,5 +106,122 @@ export const auditEvents = pgTable(
   (t) => [
     index("audit_events_created_idx").on(t.createdAt),
     index("audit_events_target_idx").on(t.targetType, t.targetId),
+  ],
+);
+
+export const mcpServerConfigs = pgTable(
+  "mcp_server_configs",
+  {
+    id: id(),
+    displayName: text("display_name").notNull(),
+    slug: text("slug").notNull(),
+    description: text("description").notNull().default(""),
+    iconUrl: text("icon_url").notNull().default(""),
+    url: text("url").notNull(),
+    transport: text("transport").notNull().default("streamable_http"),
+    authType: text("auth_type").notNull().default("none"),
+    oauth2ClientId: text("oauth2_client_id").notNull().default(""),
+    oauth2ClientSecretEnc: text("oauth2_client_secret_enc"),
+    oauth2AuthUrl: text("oauth2_auth_url").notNull().default(""),
+    oauth2TokenUrl: text("oauth2_token_url").notNull().default(""),
+    oauth2Scopes: text("oauth2_scopes").notNull().default(""),
+    apiKeyHeader: text("api_key_header").notNull().default(""),
+    apiKeyValueEnc: text("api_key_value_enc"),
+    // Header values are secrets (sealed as one JSON object); names are not, and members'
+    // redacted view and the form need them without opening the secret.
+    customHeadersEnc: text("custom_headers_enc"),
+    customHeaderNames: text("custom_header_names")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    toolAllowList: text("tool_allow_list")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    toolDenyList: text("tool_deny_list")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    availability: text("availability").notNull().default("default_off"),
+    enabled: boolean("enabled").notNull().default(false),
+    modelIntent: boolean("model_intent").notNull().default(false),
+    allowInPlanMode: boolean("allow_in_plan_mode").notNull().default(false),
+    planModeTools: text("plan_mode_tools").array(),
+    forwardIdentityHeaders: boolean("forward_identity_headers").notNull().default(false),
+    version: integer("version").notNull().default(1),
+    statusState: text("status_state").notNull().default("unknown"),
+    statusCheckedAt: timestamp("status_checked_at", { withTimezone: true }),
+    statusDetail: text("status_detail"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("mcp_server_configs_slug_key").on(t.slug),
+    check("mcp_server_configs_transport_check", sql`${t.transport} in ('streamable_http', 'sse')`),
+    check(
+      "mcp_server_configs_auth_type_check",
+      sql`${t.authType} in ('none', 'oauth2', 'api_key', 'custom_headers', 'user_oidc')`,
+    ),
+    check(
+      "mcp_server_configs_availability_check",
+      sql`${t.availability} in ('force_on', 'default_on', 'default_off')`,
+    ),
+    check("mcp_server_configs_status_check", sql`${t.statusState} in ('ok', 'error', 'unknown')`),
+  ],
+);
+
+/** A user's OAuth2 tokens for one MCP server (the per-user connect flow). */
+export const mcpServerUserTokens = pgTable(
+  "mcp_server_user_tokens",
+  {
+    id: id(),
+    serverId: uuid("server_id")
+      .notNull()
+      .references(() => mcpServerConfigs.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accessTokenEnc: text("access_token_enc"),
+    refreshTokenEnc: text("refresh_token_enc"),
+    tokenType: text("token_type").notNull().default("Bearer"),
+    scope: text("scope"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    // Set when a refresh failed for good (invalid_grant): the user must connect again.
+    needsReconnect: boolean("needs_reconnect").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("mcp_server_user_tokens_server_user_key").on(t.serverId, t.userId),
+    index("mcp_server_user_tokens_user_idx").on(t.userId),
+  ],
+);
+
+export const CHAT_STATUSES = ["idle", "running", "waiting", "error"] as const;
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+
+export const chats = pgTable(
+  "chats",
+  {
+    id: id(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull().default(""),
+    model: text("model"),
+    mcpServerIds: uuid("mcp_server_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    workspaceId: uuid("workspace_id"),
+    parentChatId: uuid("parent_chat_id"),
+    status: text("status").$type<ChatStatus>().notNull().default("idle"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("chats_owner_updated_idx").on(t.ownerId, t.updatedAt),
+    check("chats_status_check", sql`${t.status} in ('idle', 'running', 'waiting', 'error')`),
   ],
 );

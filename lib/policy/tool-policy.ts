@@ -1,0 +1,161 @@
+// The tool policy: one pure function deciding whether a candidate tool may be offered to the
+// model and called in a given turn. It is used when building the offered tool set, again when
+// a call is executed, by GET /api/chats/:id/tools and by the admin tool preview, and must not
+// be re-implemented anywhere else. No I/O here.
+
+export type ToolSource = "builtin" | "mcp" | "workspace_mcp";
+export type AgentKind = "root" | "subagent" | "explore";
+
+/** The parts of an MCP server config the policy reads. */
+export interface ServerPolicy {
+  id: string;
+  enabled: boolean;
+  availability: "force_on" | "default_on" | "default_off";
+  toolAllowList: readonly string[];
+  toolDenyList: readonly string[];
+  allowInPlanMode: boolean;
+  planModeTools: readonly string[] | null;
+}
+
+export type ToolCandidate =
+  | { source: "builtin"; name: string }
+  | { source: "mcp"; name: string; server: ServerPolicy }
+  | { source: "workspace_mcp"; name: string };
+
+export interface TurnPolicy {
+  planMode: boolean;
+  agent: AgentKind;
+  /** Servers the chat selected for this turn; force_on servers take part regardless. */
+  selectedServerIds: ReadonlySet<string>;
+}
+
+export type PolicyReason =
+  | "allowed"
+  | "server_disabled"
+  | "server_not_selected"
+  | "denied_by_deny_list"
+  | "not_in_allow_list"
+  | "plan_mode_server_not_approved"
+  | "plan_mode_tool_not_approved"
+  | "plan_mode_no_workspace_mcp"
+  | "subagent_no_mcp"
+  | "builtin_not_in_plan_mode"
+  | "builtin_not_for_subagents"
+  | "builtin_plan_mode_only";
+
+export interface PolicyDecision {
+  available: boolean;
+  reason: PolicyReason;
+}
+
+const ALLOW: PolicyDecision = { available: true, reason: "allowed" };
+const deny = (reason: PolicyReason): PolicyDecision => ({ available: false, reason });
+
+/** Built-ins a root plan-mode turn may use (the seeds' plan allowlist). */
+export const PLAN_MODE_ROOT_BUILTINS: ReadonlySet<string> = new Set([
+  "read_file",
+  "execute",
+  "process_output",
+  // Restricted to the chat's plan file when executed in plan mode.
+  "write_file",
+  "edit_files",
+  "list_templates",
+  "read_template",
+  "create_workspace",
+  "start_workspace",
+  "stop_workspace",
+  "spawn_agent",
+  "spawn_explore_agent",
+  "wait_agent",
+  "list_agents",
+  "propose_plan",
+  "ask_user_question",
+]);
+
+/** Built-ins a plan-mode sub-agent (and an explore agent) may use: read and inspect only. */
+export const READ_ONLY_BUILTINS: ReadonlySet<string> = new Set([
+  "read_file",
+  "execute",
+  "process_output",
+]);
+
+/** Built-ins only a root agent may use: sub-agents do not manage agents or talk to the user. */
+const ROOT_ONLY_BUILTINS: ReadonlySet<string> = new Set([
+  "spawn_agent",
+  "spawn_explore_agent",
+  "wait_agent",
+  "message_agent",
+  "close_agent",
+  "list_agents",
+  "propose_plan",
+  "ask_user_question",
+]);
+
+function decideBuiltin(name: string, turn: TurnPolicy): PolicyDecision {
+  if (turn.agent === "explore" || (turn.planMode && turn.agent === "subagent")) {
+    return READ_ONLY_BUILTINS.has(name) ? ALLOW : deny("builtin_not_for_subagents");
+  }
+  if (turn.agent === "subagent" && ROOT_ONLY_BUILTINS.has(name))
+    return deny("builtin_not_for_subagents");
+  if (turn.planMode)
+    return PLAN_MODE_ROOT_BUILTINS.has(name) ? ALLOW : deny("builtin_not_in_plan_mode");
+  if (name === "propose_plan") return deny("builtin_plan_mode_only");
+  return ALLOW;
+}
+
+/**
+ * Precedence for MCP tools (api.md): enabled → availability / chat selection → deny list
+ * (deny always wins) → allow list (empty = all) → plan mode (allow_in_plan_mode, narrowed by
+ * plan_mode_tools when that is a list). Plan mode is an additional requirement, never a way in.
+ */
+function decideMcp(name: string, server: ServerPolicy, turn: TurnPolicy): PolicyDecision {
+  if (!server.enabled) return deny("server_disabled");
+  if (server.availability !== "force_on" && !turn.selectedServerIds.has(server.id)) {
+    return deny("server_not_selected");
+  }
+  if (server.toolDenyList.includes(name)) return deny("denied_by_deny_list");
+  if (server.toolAllowList.length > 0 && !server.toolAllowList.includes(name)) {
+    return deny("not_in_allow_list");
+  }
+  // Sub-agents and explore agents sit on a narrower trust boundary: no external MCP at all.
+  if (turn.agent !== "root" && (turn.planMode || turn.agent === "explore"))
+    return deny("subagent_no_mcp");
+  if (turn.planMode) {
+    if (!server.allowInPlanMode) return deny("plan_mode_server_not_approved");
+    if (server.planModeTools !== null && !server.planModeTools.includes(name)) {
+      return deny("plan_mode_tool_not_approved");
+    }
+  }
+  return ALLOW;
+}
+
+export function decide(candidate: ToolCandidate, turn: TurnPolicy): PolicyDecision {
+  switch (candidate.source) {
+    case "builtin":
+      return decideBuiltin(candidate.name, turn);
+    case "mcp":
+      return decideMcp(candidate.name, candidate.server, turn);
+    case "workspace_mcp":
+      // Workspace .mcp.json servers have no admin governance: never while planning, never for
+      // explore agents.
+      if (turn.planMode) return deny("plan_mode_no_workspace_mcp");
+      if (turn.agent === "explore") return deny("subagent_no_mcp");
+      return ALLOW;
+  }
+}
+
+/** Human sentences for reason codes, for the admin preview and the tools explainer. */
+export const REASON_TEXT: Record<PolicyReason, string> = {
+  allowed: "Available",
+  server_disabled: "The server is disabled",
+  server_not_selected: "The server is not selected in this chat",
+  denied_by_deny_list: "Listed in the server's tool deny list",
+  not_in_allow_list: "Not in the server's tool allow list",
+  plan_mode_server_not_approved: "The server is not approved for plan mode",
+  plan_mode_tool_not_approved: "Not among the server's plan-mode tools",
+  plan_mode_no_workspace_mcp: "Workspace MCP tools are never available in plan mode",
+  subagent_no_mcp: "Sub-agents in plan mode and explore agents cannot use MCP tools",
+  builtin_not_in_plan_mode: "Not available in plan mode",
+  builtin_not_for_subagents: "Not available to sub-agents",
+  builtin_plan_mode_only: "Only available in plan mode",
+};
