@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import {
+  decide,
+  PLAN_MODE_ROOT_BUILTINS,
+  REASON_TEXT,
+  type ServerPolicy,
+  type TurnPolicy,
+} from "./tool-policy";
+
+const server = (over: Partial<ServerPolicy> = {}): ServerPolicy => ({
+  id: "s1",
+  enabled: true,
+  availability: "default_off",
+  toolAllowList: [],
+  toolDenyList: [],
+  allowInPlanMode: false,
+  planModeTools: null,
+  ...over,
+});
+
+const turn = (over: Partial<TurnPolicy> = {}): TurnPolicy => ({
+  planMode: false,
+  agent: "root",
+  selectedServerIds: new Set(["s1"]),
+  ...over,
+});
+
+const mcp = (name: string, s: ServerPolicy = server()) => ({
+  source: "mcp" as const,
+  name,
+  server: s,
+});
+
+describe("MCP tools", () => {
+  it("follows the contract's precedence", () => {
+    expect(decide(mcp("t"), turn())).toEqual({ available: true, reason: "allowed" });
+    expect(
+      decide(mcp("t", server({ enabled: false, availability: "force_on" })), turn()).reason,
+    ).toBe("server_disabled");
+    expect(decide(mcp("t"), turn({ selectedServerIds: new Set() })).reason).toBe(
+      "server_not_selected",
+    );
+    expect(
+      decide(mcp("t", server({ availability: "force_on" })), turn({ selectedServerIds: new Set() }))
+        .available,
+    ).toBe(true);
+    // default_on only preselects in the picker; the turn still needs the selection.
+    expect(
+      decide(
+        mcp("t", server({ availability: "default_on" })),
+        turn({ selectedServerIds: new Set() }),
+      ).available,
+    ).toBe(false);
+  });
+
+  it("lets the deny list win over the allow list", () => {
+    const s = server({ toolAllowList: ["a", "b"], toolDenyList: ["b"] });
+    expect(decide(mcp("a", s), turn()).available).toBe(true);
+    expect(decide(mcp("b", s), turn()).reason).toBe("denied_by_deny_list");
+    expect(decide(mcp("c", s), turn()).reason).toBe("not_in_allow_list");
+    expect(decide(mcp("B", s), turn()).reason).toBe("not_in_allow_list");
+  });
+
+  it("admits plan mode only for approved servers, narrowed by plan_mode_tools", () => {
+    const plan = turn({ planMode: true });
+    expect(decide(mcp("t"), plan).reason).toBe("plan_mode_server_not_approved");
+    expect(decide(mcp("t", server({ allowInPlanMode: true })), plan).available).toBe(true);
+    const narrowed = server({ allowInPlanMode: true, planModeTools: ["search"] });
+    expect(decide(mcp("search", narrowed), plan).available).toBe(true);
+    expect(decide(mcp("write", narrowed), plan).reason).toBe("plan_mode_tool_not_approved");
+    expect(decide(mcp("write", narrowed), turn()).available).toBe(true);
+    // Plan mode is an additional requirement: the lists still apply.
+    const denied = server({ allowInPlanMode: true, toolDenyList: ["search"] });
+    expect(decide(mcp("search", denied), plan).reason).toBe("denied_by_deny_list");
+    // An empty plan_mode_tools list admits nothing.
+    expect(
+      decide(mcp("search", server({ allowInPlanMode: true, planModeTools: [] })), plan).available,
+    ).toBe(false);
+  });
+
+  it("keeps plan-mode sub-agents and explore agents away from MCP", () => {
+    const approved = server({ allowInPlanMode: true });
+    expect(decide(mcp("t", approved), turn({ planMode: true, agent: "subagent" })).reason).toBe(
+      "subagent_no_mcp",
+    );
+    expect(decide(mcp("t", approved), turn({ agent: "explore" })).reason).toBe("subagent_no_mcp");
+    expect(decide(mcp("t", approved), turn({ agent: "subagent" })).available).toBe(true);
+  });
+});
+
+describe("workspace MCP", () => {
+  const ws = { source: "workspace_mcp" as const, name: "repo__grep" };
+  it("is never available in plan mode or to explore agents", () => {
+    expect(decide(ws, turn()).available).toBe(true);
+    expect(decide(ws, turn({ planMode: true })).reason).toBe("plan_mode_no_workspace_mcp");
+    expect(decide(ws, turn({ agent: "explore" })).reason).toBe("subagent_no_mcp");
+  });
+});
+
+describe("built-ins", () => {
+  const b = (name: string) => ({ source: "builtin" as const, name });
+  it("restricts a root plan-mode turn to the plan allowlist", () => {
+    const plan = turn({ planMode: true });
+    for (const name of PLAN_MODE_ROOT_BUILTINS)
+      expect(decide(b(name), plan).available, name).toBe(true);
+    for (const name of ["process_list", "process_signal", "message_agent", "close_agent"]) {
+      expect(decide(b(name), plan).reason, name).toBe("builtin_not_in_plan_mode");
+    }
+  });
+
+  it("gives plan-mode sub-agents read-only tools", () => {
+    const sub = turn({ planMode: true, agent: "subagent" });
+    expect(
+      ["read_file", "execute", "process_output"].every((n) => decide(b(n), sub).available),
+    ).toBe(true);
+    expect(decide(b("write_file"), sub).available).toBe(false);
+    expect(decide(b("spawn_agent"), sub).available).toBe(false);
+  });
+
+  it("keeps propose_plan for plan mode and agent management for the root", () => {
+    expect(decide(b("propose_plan"), turn()).reason).toBe("builtin_plan_mode_only");
+    expect(decide(b("write_file"), turn()).available).toBe(true);
+    expect(decide(b("spawn_agent"), turn({ agent: "subagent" })).reason).toBe(
+      "builtin_not_for_subagents",
+    );
+  });
+
+  it("has a sentence for every reason", () => {
+    for (const text of Object.values(REASON_TEXT)) expect(text.length).toBeGreaterThan(5);
+  });
+});
