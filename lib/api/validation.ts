@@ -20,6 +20,12 @@ export function validationError(error: z.ZodError, prefix?: string): ApiError {
       for (const key of issue.keys) {
         unknown.push({ field: fieldName([...issue.path, key], prefix), detail: "unknown field" });
       }
+    } else if (issue.code === "invalid_key") {
+      // A record key (e.g. a header name) failed its own schema: report the key's problem.
+      const key = issue.path.length ? issue.path : [];
+      for (const inner of issue.issues) {
+        invalid.push({ field: fieldName(key, prefix), detail: inner.message });
+      }
     } else {
       const missing = issue.code === "invalid_type" && issue.input === undefined;
       invalid.push({

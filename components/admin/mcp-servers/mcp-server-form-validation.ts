@@ -1,0 +1,183 @@
+// Client-side checks and error mapping for the MCP server form: the shared zod schemas plus
+// the auth-type rules the server enforces, and problem+json → messages beside the fields.
+import type { FieldProblem } from "@/lib/client/api";
+import type { McpServerConfig } from "@/lib/client/types";
+import {
+  createMcpServerBody,
+  updateMcpServerBody,
+  type CreateMcpServerInput,
+  type UpdateMcpServerInput,
+} from "@/lib/schemas/mcp-servers";
+import {
+  filledRows,
+  storedSecrets,
+  toCreateBody,
+  toUpdateBody,
+  type FieldErrors,
+  type HeaderRow,
+  type McpServerFormValues,
+} from "./mcp-server-form-logic";
+
+export type BuildResult<T> = { ok: true; body: T } | { ok: false; errors: FieldErrors };
+
+const LABELS: Record<string, string> = {
+  display_name: "Display name",
+  slug: "Slug",
+  description: "Description",
+  icon_url: "Icon URL",
+  url: "URL",
+  transport: "Transport",
+  auth_type: "Authentication",
+  oauth2_client_id: "Client ID",
+  oauth2_client_secret: "Client secret",
+  oauth2_auth_url: "Authorization URL",
+  oauth2_token_url: "Token URL",
+  oauth2_scopes: "Scopes",
+  api_key_header: "Header name",
+  api_key_value: "Key value",
+  custom_headers: "Headers",
+  tool_allow_list: "Tool allow list",
+  tool_deny_list: "Tool deny list",
+  availability: "Availability",
+  enabled: "Enabled",
+  model_intent: "Model intent",
+  allow_in_plan_mode: "Plan mode",
+  plan_mode_tools: "Plan mode tools",
+  forward_identity_headers: "Forward identity headers",
+  version: "Version",
+};
+
+/** `field` as the API names it (`url`, `tool_allow_list[2]`, `custom_headers.X-Foo`) → a sentence. */
+export function fieldMessage(field: string, detail: string): string {
+  const header = /^custom_headers\.(.+)$/.exec(field);
+  if (header) return `Header “${header[1]}” ${detail}`;
+  const base = field.replace(/\[\d+\].*$/, "");
+  return `${LABELS[base] ?? field} ${detail}`;
+}
+
+/** The error shown beside `field`; list fields also collect their entries' errors. */
+export function errorFor(errors: FieldErrors, field: string): string | undefined {
+  if (errors[field]) return errors[field];
+  const entry = Object.keys(errors).find((k) => k.startsWith(`${field}[`));
+  return entry ? errors[entry] : undefined;
+}
+
+/** The error for one header row: by its name (what the API reports), else by its position. */
+export function headerRowError(errors: FieldErrors, row: HeaderRow, index: number) {
+  const name = row.name.trim();
+  return (
+    (name ? errors[`custom_headers.${name}`] : undefined) ?? errors[`custom_headers[${index}]`]
+  );
+}
+
+function pathToField(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+    .join(".")
+    .replace(/\.\[/g, "[");
+}
+
+interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  issues?: readonly { message: string }[];
+}
+
+function issuesToErrors(issues: readonly Issue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = pathToField(issue.path) || "body";
+    // A bad record key (header name) carries the real message one level down.
+    const detail =
+      issue.code === "invalid_key" ? (issue.issues?.[0]?.message ?? issue.message) : issue.message;
+    errors[field] ??= fieldMessage(field, detail);
+  }
+  return errors;
+}
+
+/** Checks the schema cannot make: mostly the server's auth-type rules. */
+function extraChecks(values: McpServerFormValues, original?: McpServerConfig): FieldErrors {
+  const errors: FieldErrors = {};
+  // Clearer than the schema's "must be an absolute http(s) URL" for an empty field.
+  if (!values.url.trim()) errors.url = "URL is required";
+  const stored = storedSecrets(values, original);
+  if (values.auth_type === "oauth2") {
+    const endpoints = ["oauth2_client_id", "oauth2_auth_url", "oauth2_token_url"] as const;
+    const given = endpoints.filter((k) => values[k].trim() !== "");
+    if (given.length > 0 && given.length < endpoints.length) {
+      for (const k of endpoints) {
+        if (!given.includes(k)) {
+          errors[k] = `${LABELS[k]} is required when the others are set (or leave all three empty)`;
+        }
+      }
+    }
+  } else if (values.auth_type === "api_key") {
+    if (!values.api_key_header.trim()) errors.api_key_header = "Header name is required";
+    if (!values.api_key_value.value && !stored.apiKey)
+      errors.api_key_value = "Key value is required";
+  } else if (values.auth_type === "custom_headers") {
+    const rows = filledRows(values.custom_headers);
+    if (rows.length === 0) errors.custom_headers = "Add at least one header";
+    const seen = new Set<string>();
+    const keepable =
+      original?.auth_type === "custom_headers" ? new Set(original.custom_header_names) : new Set();
+    rows.forEach((row, index) => {
+      const lower = row.name.toLowerCase();
+      if (!row.name) {
+        errors[`custom_headers[${index}]`] = "Header name is required";
+      } else if (seen.has(lower)) {
+        errors[`custom_headers.${row.name}`] = `Header “${row.name}” is listed twice`;
+      } else if (row.value === "" && !(row.storedName === row.name && keepable.has(row.name))) {
+        errors[`custom_headers.${row.name}`] = `Header “${row.name}” needs a value`;
+      }
+      seen.add(lower);
+    });
+  }
+  return errors;
+}
+
+export function buildCreateRequest(values: McpServerFormValues): BuildResult<CreateMcpServerInput> {
+  const body = toCreateBody(values);
+  const parsed = createMcpServerBody.safeParse(body);
+  const errors = {
+    ...(parsed.success ? {} : issuesToErrors(parsed.error.issues)),
+    ...extraChecks(values),
+  };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  // The unparsed body: zod defaults would send fields of other auth types.
+  return { ok: true, body };
+}
+
+export function buildUpdateRequest(
+  values: McpServerFormValues,
+  original: McpServerConfig,
+): BuildResult<UpdateMcpServerInput> {
+  const body = toUpdateBody(values, original);
+  const parsed = updateMcpServerBody.safeParse(body);
+  const errors = {
+    ...(parsed.success ? {} : issuesToErrors(parsed.error.issues)),
+    ...extraChecks(values, original),
+  };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, body };
+}
+
+// Errors whose code names one field even when the server sends no `validations`.
+const CODE_FIELDS: Record<string, string> = {
+  "mcp_server.slug_conflict": "slug",
+  "egress.destination_not_allowed": "url",
+};
+
+/** Server problem → errors beside fields; empty when the problem belongs in an alert. */
+export function serverFieldErrors(problem: {
+  code: string;
+  message: string;
+  validations: readonly FieldProblem[];
+}): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const v of problem.validations) errors[v.field] ??= fieldMessage(v.field, v.detail);
+  const field = CODE_FIELDS[problem.code];
+  if (field && Object.keys(errors).length === 0) errors[field] = problem.message;
+  return errors;
+}

@@ -1,0 +1,205 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { MoreHorizontalIcon, PencilIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { toast } from "sonner";
+import { ErrorView } from "@/components/error-view";
+import { formatDateTime } from "@/components/format";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Switch } from "@/components/ui/switch";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
+import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+import { errorMessage } from "@/lib/client/api";
+import { mcpServersQuery, updateMcpServerMutation } from "@/lib/client/mcp-queries";
+import type { McpServerConfig, McpServerStatus } from "@/lib/client/types";
+import { DeleteMcpServerDialog } from "./delete-mcp-server-dialog";
+import { McpServerIcon } from "./mcp-server-icon";
+import { AUTH_TYPE_LABELS, AVAILABILITY_LABELS } from "./mcp-server-labels";
+
+function AddServerButton() {
+  return (
+    <Button asChild>
+      <Link href="/admin/mcp-servers/new">
+        <PlusIcon aria-hidden="true" />
+        Add server
+      </Link>
+    </Button>
+  );
+}
+
+export function McpServersList() {
+  const servers = useQuery(mcpServersQuery());
+  return (
+    <div className="mx-auto flex max-w-6xl flex-col gap-6">
+      <PageHeader
+        title="MCP servers"
+        description="Register the MCP servers whose tools chats may use, and decide how each may be used."
+        actions={<AddServerButton />}
+      />
+      {servers.isPending ? (
+        <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading MCP servers">
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} className="h-12 w-full" />
+          ))}
+        </div>
+      ) : servers.isError ? (
+        <ErrorView message={errorMessage(servers.error)} onRetry={() => void servers.refetch()} />
+      ) : servers.data.length === 0 ? (
+        <EmptyState
+          icon={<ServerIcon />}
+          title="No MCP servers yet"
+          description="Add a server to offer its tools in chats. New servers start disabled, so you can test them first."
+          action={<AddServerButton />}
+        />
+      ) : (
+        <div className="rounded-lg border">
+          <Table aria-label="MCP servers">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Server</TableHead>
+                <TableHead>URL</TableHead>
+                <TableHead>Auth</TableHead>
+                <TableHead>Health</TableHead>
+                <TableHead>Availability</TableHead>
+                <TableHead>Enabled</TableHead>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {servers.data.map((s) => (
+                <ServerRow key={s.id} server={s} />
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ServerRow({ server }: { server: McpServerConfig }) {
+  const qc = useQueryClient();
+  const update = useMutation(updateMcpServerMutation(qc));
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  const editHref = `/admin/mcp-servers/${server.id}`;
+
+  // A single-field toggle: no If-Match, so it never fights an unrelated concurrent edit.
+  const toggle = (enabled: boolean) =>
+    update.mutate(
+      { id: server.id, patch: { enabled } },
+      {
+        onSuccess: () =>
+          toast.success(`${server.display_name} is ${enabled ? "enabled" : "disabled"}`),
+        onError: (err) => toast.error(errorMessage(err)),
+      },
+    );
+
+  return (
+    <TableRow>
+      <TableCell>
+        <div className="flex items-center gap-3">
+          <McpServerIcon src={server.icon_url} name={server.display_name} />
+          <div className="flex min-w-0 flex-col">
+            <Link href={editHref} className="font-medium underline-offset-4 hover:underline">
+              {server.display_name}
+            </Link>
+            <code className="text-xs text-muted-foreground">{server.slug}</code>
+          </div>
+        </div>
+      </TableCell>
+      <TableCell className="max-w-64">
+        <span className="block truncate text-sm text-muted-foreground" title={server.url}>
+          {server.url}
+        </span>
+      </TableCell>
+      <TableCell>{AUTH_TYPE_LABELS[server.auth_type] ?? server.auth_type}</TableCell>
+      <TableCell>
+        <HealthBadge status={server.status} />
+      </TableCell>
+      <TableCell>{AVAILABILITY_LABELS[server.availability] ?? server.availability}</TableCell>
+      <TableCell>
+        <Switch
+          checked={update.isPending ? Boolean(update.variables?.patch.enabled) : server.enabled}
+          disabled={update.isPending}
+          onCheckedChange={toggle}
+          aria-label={`Enabled: ${server.display_name}`}
+        />
+      </TableCell>
+      <TableCell className="text-right">
+        <DropdownMenu>
+          <DropdownMenuTrigger asChild>
+            <Button variant="ghost" size="icon" aria-label={`Actions for ${server.display_name}`}>
+              <MoreHorizontalIcon aria-hidden="true" />
+            </Button>
+          </DropdownMenuTrigger>
+          <DropdownMenuContent align="end">
+            <DropdownMenuItem asChild>
+              <Link href={editHref}>
+                <PencilIcon aria-hidden="true" />
+                Edit
+              </Link>
+            </DropdownMenuItem>
+            <DropdownMenuSeparator />
+            <DropdownMenuItem variant="destructive" onSelect={() => setDeleteOpen(true)}>
+              <Trash2Icon aria-hidden="true" />
+              Delete
+            </DropdownMenuItem>
+          </DropdownMenuContent>
+        </DropdownMenu>
+        <DeleteMcpServerDialog server={server} open={deleteOpen} onOpenChange={setDeleteOpen} />
+      </TableCell>
+    </TableRow>
+  );
+}
+
+const HEALTH: Record<
+  McpServerStatus["state"],
+  { label: string; variant: "secondary" | "destructive" | "outline"; dot: string }
+> = {
+  ok: { label: "Healthy", variant: "secondary", dot: "bg-emerald-500" },
+  error: { label: "Error", variant: "destructive", dot: "bg-white" },
+  unknown: { label: "Not checked", variant: "outline", dot: "bg-muted-foreground" },
+};
+
+export function HealthBadge({ status }: { status: McpServerStatus }) {
+  const health = HEALTH[status.state] ?? HEALTH.unknown;
+  const checked = status.checked_at
+    ? `Checked ${formatDateTime(status.checked_at)}`
+    : "Not checked yet: run a connection test";
+  const detail = status.detail ? `${checked}. ${status.detail}` : checked;
+  return (
+    <Tooltip>
+      <TooltipTrigger asChild>
+        {/* Focusable so keyboard users can read the detail too. */}
+        <Badge variant={health.variant} tabIndex={0}>
+          <span aria-hidden="true" className={`size-1.5 rounded-full ${health.dot}`} />
+          {health.label}
+          <span className="sr-only">. {detail}</span>
+        </Badge>
+      </TooltipTrigger>
+      <TooltipContent className="max-w-xs">{detail}</TooltipContent>
+    </Tooltip>
+  );
+}
