@@ -32,7 +32,10 @@ test("creates an API token, uses it as a Bearer token, and revokes it", async ({
 
   await row.getByRole("button", { name: `Revoke token ${name}` }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
-  await expect(row).toBeHidden();
+  // While the dialog is open the page behind it is aria-hidden, so wait for the outcome itself.
+  await expect(page.getByText(`Token “${name}” revoked`)).toBeVisible();
+  await expect(page.getByRole("alertdialog")).toBeHidden();
+  await expect(row).toHaveCount(0);
 
   const after = await api.get("/api/users/me", { headers: { Authorization: `Bearer ${value}` } });
   expect(after.status()).toBe(401);
