@@ -14,4 +14,5 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumnSet[] = [
     columns: ["oauth2_client_secret_enc", "api_key_value_enc", "custom_headers_enc"],
   },
   { table: "mcp_server_user_tokens", columns: ["access_token_enc", "refresh_token_enc"] },
+  { table: "model_providers", columns: ["api_key_enc"] },
 ];

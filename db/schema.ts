@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -224,4 +225,85 @@ export const chats = pgTable(
     index("chats_owner_updated_idx").on(t.ownerId, t.updatedAt),
     check("chats_status_check", sql`${t.status} in ('idle', 'running', 'waiting', 'error')`),
   ],
+);
+
+export const PROVIDER_KINDS = ["openai-compatible", "openai", "anthropic"] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export const modelProviders = pgTable(
+  "model_providers",
+  {
+    id: id(),
+    kind: text("kind").$type<ProviderKind>().notNull(),
+    displayName: text("display_name").notNull(),
+    baseUrl: text("base_url").notNull().default(""),
+    apiKeyEnc: text("api_key_enc"),
+    models: text("models").array().notNull().default(sql`'{}'::text[]`),
+    defaultModel: text("default_model"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("model_providers_kind_check", sql`${t.kind} in ('openai-compatible', 'openai', 'anthropic')`)],
+);
+
+export const MESSAGE_STATUSES = ["complete", "streaming", "error", "cancelled", "interrupted"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    chatId: uuid("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    role: text("role").$type<"user" | "assistant">().notNull(),
+    planMode: boolean("plan_mode").notNull().default(false),
+    // Part[] of the API contract, stored as sent to clients.
+    parts: jsonb("parts").$type<unknown[]>().notNull().default([]),
+    status: text("status").$type<MessageStatus>().notNull().default("complete"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("messages_chat_created_idx").on(t.chatId, t.createdAt),
+    check("messages_role_check", sql`${t.role} in ('user', 'assistant')`),
+  ],
+);
+
+export const TURN_STATUSES = ["running", "done", "error", "cancelled", "interrupted"] as const;
+export type TurnStatus = (typeof TURN_STATUSES)[number];
+
+/** One model loop answering one user message. At most one runs per chat. */
+export const turns = pgTable(
+  "turns",
+  {
+    id: id(),
+    chatId: uuid("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    assistantMessageId: uuid("assistant_message_id").notNull(),
+    status: text("status").$type<TurnStatus>().notNull().default("running"),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("turns_chat_idx").on(t.chatId, t.startedAt),
+    // The database, not the app, guarantees one running turn per chat.
+    uniqueIndex("turns_one_running_per_chat").on(t.chatId).where(sql`${t.status} = 'running'`),
+  ],
+);
+
+/** Stream chunks of a turn, in order: any instance can replay and follow them. */
+export const turnChunks = pgTable(
+  "turn_chunks",
+  {
+    turnId: uuid("turn_id")
+      .notNull()
+      .references(() => turns.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    chunk: jsonb("chunk").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.turnId, t.seq] })],
 );

@@ -98,3 +98,82 @@ export interface McpTestResult {
   tools: McpToolPreview[];
   error?: { code: string; message: string };
 }
+
+export type ChatStatus = "idle" | "running" | "waiting" | "error";
+
+export interface Chat {
+  id: string;
+  title: string;
+  model: string | null;
+  mcp_server_ids: string[];
+  workspace_id: string | null;
+  parent_chat_id: string | null;
+  status: ChatStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ToolPartState = "input-streaming" | "running" | "complete" | "error" | "denied";
+
+export type Part =
+  | { type: "text"; text: string }
+  | {
+      type: "tool";
+      tool_call_id: string;
+      /** The name the model used (`<slug>__<tool>` for MCP tools). */
+      name: string;
+      /** The tool's own name on its server, for MCP tools. */
+      tool_name?: string;
+      server_id?: string;
+      source: "builtin" | "mcp" | "workspace_mcp";
+      input: unknown;
+      model_intent?: string;
+      output?: unknown;
+      is_error?: boolean;
+      state: ToolPartState;
+    }
+  | { type: "plan"; path: string; content: string }
+  | { type: "question"; questions: unknown[] }
+  | { type: "notice"; code: string; detail: string; server_id?: string };
+
+export interface Message {
+  id: string;
+  role: "user" | "assistant";
+  plan_mode: boolean;
+  created_at: string;
+  /** complete, or streaming while its turn runs; error / cancelled / interrupted otherwise. */
+  status: "complete" | "streaming" | "error" | "cancelled" | "interrupted";
+  parts: Part[];
+}
+
+export interface ChatWithMessages extends Chat {
+  messages: Message[];
+}
+
+export interface ChatToolRow {
+  name: string;
+  source: "builtin" | "mcp" | "workspace_mcp";
+  server_id?: string;
+  available: boolean;
+  reason: string;
+}
+
+export interface ModelProvider {
+  id: string;
+  kind: "openai-compatible" | "openai" | "anthropic";
+  display_name: string;
+  base_url: string;
+  has_api_key: boolean;
+  models: string[];
+  default_model: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModelOption {
+  /** `<provider_id>:<model>` */
+  id: string;
+  provider_id: string;
+  name: string;
+  is_default: boolean;
+}
