@@ -238,15 +238,29 @@ export const modelProviders = pgTable(
     displayName: text("display_name").notNull(),
     baseUrl: text("base_url").notNull().default(""),
     apiKeyEnc: text("api_key_enc"),
-    models: text("models").array().notNull().default(sql`'{}'::text[]`),
+    models: text("models")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     defaultModel: text("default_model"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [check("model_providers_kind_check", sql`${t.kind} in ('openai-compatible', 'openai', 'anthropic')`)],
+  (t) => [
+    check(
+      "model_providers_kind_check",
+      sql`${t.kind} in ('openai-compatible', 'openai', 'anthropic')`,
+    ),
+  ],
 );
 
-export const MESSAGE_STATUSES = ["complete", "streaming", "error", "cancelled", "interrupted"] as const;
+export const MESSAGE_STATUSES = [
+  "complete",
+  "streaming",
+  "error",
+  "cancelled",
+  "interrupted",
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const messages = pgTable(
@@ -261,7 +275,11 @@ export const messages = pgTable(
     // Part[] of the API contract, stored as sent to clients.
     parts: jsonb("parts").$type<unknown[]>().notNull().default([]),
     status: text("status").$type<MessageStatus>().notNull().default("complete"),
-    createdAt: createdAt(),
+    // clock_timestamp, not now(): a turn stores its user and assistant messages in one
+    // transaction, where now() is the same for both and would not order them.
+    createdAt: timestamp("created_at", { withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -285,13 +303,17 @@ export const turns = pgTable(
     status: text("status").$type<TurnStatus>().notNull().default("running"),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     error: text("error"),
+    // Refreshed by the instance running the turn; a stale one means that instance died.
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
   (t) => [
     index("turns_chat_idx").on(t.chatId, t.startedAt),
     // The database, not the app, guarantees one running turn per chat.
-    uniqueIndex("turns_one_running_per_chat").on(t.chatId).where(sql`${t.status} = 'running'`),
+    uniqueIndex("turns_one_running_per_chat")
+      .on(t.chatId)
+      .where(sql`${t.status} = 'running'`),
   ],
 );
 

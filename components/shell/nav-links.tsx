@@ -2,13 +2,20 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { MessageSquareIcon, ServerIcon, SettingsIcon, UsersIcon } from "lucide-react";
+import {
+  BrainCircuitIcon,
+  MessageSquareIcon,
+  ServerIcon,
+  SettingsIcon,
+  UsersIcon,
+} from "lucide-react";
 import { cn } from "@/lib/utils";
 
 const LINKS = [
   { href: "/chat", label: "Chat", icon: MessageSquareIcon, admin: false },
   { href: "/admin/users", label: "Users", icon: UsersIcon, admin: true },
   { href: "/admin/mcp-servers", label: "MCP servers", icon: ServerIcon, admin: true },
+  { href: "/admin/providers", label: "Model providers", icon: BrainCircuitIcon, admin: true },
   { href: "/settings", label: "Settings", icon: SettingsIcon, admin: false },
 ];
 

@@ -5,7 +5,7 @@ CREATE TABLE "messages" (
 	"plan_mode" boolean DEFAULT false NOT NULL,
 	"parts" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"status" text DEFAULT 'complete' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "messages_role_check" CHECK ("messages"."role" in ('user', 'assistant'))
 );
@@ -37,6 +37,7 @@ CREATE TABLE "turns" (
 	"status" text DEFAULT 'running' NOT NULL,
 	"cancel_requested" boolean DEFAULT false NOT NULL,
 	"error" text,
+	"heartbeat_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"ended_at" timestamp with time zone
 );

@@ -174,6 +174,8 @@ export interface ModelOption {
   /** `<provider_id>:<model>` */
   id: string;
   provider_id: string;
+  /** Tells apart two providers that offer a model of the same name. */
+  provider_name: string;
   name: string;
   is_default: boolean;
 }

@@ -1,7 +1,22 @@
 import "server-only";
+import type { Database } from "@/db/client";
+import { interruptStaleTurns } from "@/db/queries/chats";
 import { getEnv } from "@/lib/env";
+import { seedModelProvidersFromEnv } from "@/lib/model-providers/seed";
 import { getEgressAllowlist } from "@/lib/net/egress";
 import { getDbHandle } from "./database";
+
+const STALE_SWEEP_MS = 60_000;
+const STALE_AFTER_SECONDS = 30;
+
+async function sweepStaleTurns(db: Database): Promise<void> {
+  try {
+    const n = await interruptStaleTurns(db, STALE_AFTER_SECONDS);
+    if (n > 0) console.warn(`[toolgate] marked ${n} interrupted turn(s)`);
+  } catch (err) {
+    console.error("[toolgate] stale turn sweep failed:", err);
+  }
+}
 
 export async function startServer(): Promise<void> {
   try {
@@ -12,6 +27,10 @@ export async function startServer(): Promise<void> {
     console.log(
       `[toolgate] database ready (${handle.kind === "postgres" ? "Postgres" : `PGlite in ${env.dataDir}`})`,
     );
+    await seedModelProvidersFromEnv(handle.db);
+    await sweepStaleTurns(handle.db);
+    // Turns whose instance died are repaired while the app runs too, not only at start.
+    setInterval(() => void sweepStaleTurns(handle.db), STALE_SWEEP_MS).unref();
   } catch (err) {
     console.error(`[toolgate] cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -1,0 +1,173 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { BrainCircuitIcon, PencilIcon, PlusIcon, StarIcon, Trash2Icon } from "lucide-react";
+import { useState } from "react";
+import { ErrorView } from "@/components/error-view";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton } from "@/components/ui/skeleton";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
+import { errorMessage } from "@/lib/client/api";
+import { modelProvidersQuery } from "@/lib/client/provider-queries";
+import type { ModelProvider } from "@/lib/client/types";
+import { DeleteProviderDialog } from "./delete-provider-dialog";
+import { ProviderDialog } from "./provider-dialog";
+import { KIND_LABELS } from "./provider-form-logic";
+
+function AddProviderButton() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>
+        <PlusIcon aria-hidden="true" />
+        Add provider
+      </Button>
+      <ProviderDialog open={open} onOpenChange={setOpen} />
+    </>
+  );
+}
+
+export function ProvidersAdmin() {
+  const providers = useQuery(modelProvidersQuery());
+  const empty = providers.isSuccess && providers.data.length === 0;
+  return (
+    <div className="mx-auto flex max-w-6xl flex-col gap-6">
+      <PageHeader
+        title="Model providers"
+        description="Connect the language model APIs chats run on: OpenAI, Anthropic, or any OpenAI-compatible server such as Ollama or vLLM."
+        actions={empty ? null : <AddProviderButton />}
+      />
+      {providers.isPending ? (
+        <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading model providers">
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} className="h-12 w-full" />
+          ))}
+        </div>
+      ) : providers.isError ? (
+        <ErrorView
+          message={errorMessage(providers.error)}
+          onRetry={() => void providers.refetch()}
+        />
+      ) : providers.data.length === 0 ? (
+        <EmptyState
+          icon={<BrainCircuitIcon />}
+          title="No model providers yet"
+          description="Add a provider so chats have a model to talk to. The first provider's default model becomes everyone's default."
+          action={<AddProviderButton />}
+        />
+      ) : (
+        <div className="rounded-lg border">
+          <Table aria-label="Model providers">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Kind</TableHead>
+                <TableHead>Base URL</TableHead>
+                <TableHead>Models</TableHead>
+                <TableHead>API key</TableHead>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {providers.data.map((p, index) => (
+                <ProviderRow key={p.id} provider={p} holdsGlobalDefault={index === 0} />
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ProviderRow({
+  provider,
+  holdsGlobalDefault,
+}: {
+  provider: ModelProvider;
+  /** Oldest provider: its default model is the default of every chat that picks none. */
+  holdsGlobalDefault: boolean;
+}) {
+  const [editOpen, setEditOpen] = useState(false);
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  return (
+    <TableRow>
+      <TableCell className="font-medium">{provider.display_name}</TableCell>
+      <TableCell>{KIND_LABELS[provider.kind] ?? provider.kind}</TableCell>
+      <TableCell className="max-w-64">
+        <span className="block truncate text-sm text-muted-foreground" title={provider.base_url}>
+          {provider.base_url}
+        </span>
+      </TableCell>
+      <TableCell className="max-w-80">
+        <ul aria-label={`Models of ${provider.display_name}`} className="flex flex-wrap gap-1">
+          {provider.models.map((model) => {
+            const isDefault = model === provider.default_model;
+            return (
+              <li key={model}>
+                <Badge
+                  variant={isDefault ? "default" : "secondary"}
+                  className="font-mono"
+                  title={
+                    isDefault
+                      ? holdsGlobalDefault
+                        ? "Default model for every chat that picks none"
+                        : "This provider's default model"
+                      : undefined
+                  }
+                >
+                  {isDefault ? <StarIcon aria-hidden="true" /> : null}
+                  {model}
+                  {isDefault ? <span className="sr-only"> (default)</span> : null}
+                </Badge>
+              </li>
+            );
+          })}
+        </ul>
+      </TableCell>
+      <TableCell>
+        {provider.has_api_key ? (
+          <Badge variant="secondary">Set</Badge>
+        ) : (
+          <Badge variant="outline">Not set</Badge>
+        )}
+      </TableCell>
+      <TableCell className="text-right">
+        <div className="flex justify-end gap-1">
+          <Button
+            variant="ghost"
+            size="icon"
+            aria-label={`Edit ${provider.display_name}`}
+            title="Edit"
+            onClick={() => setEditOpen(true)}
+          >
+            <PencilIcon aria-hidden="true" />
+          </Button>
+          <Button
+            variant="ghost"
+            size="icon"
+            aria-label={`Delete ${provider.display_name}`}
+            title="Delete"
+            onClick={() => setDeleteOpen(true)}
+          >
+            <Trash2Icon aria-hidden="true" />
+          </Button>
+        </div>
+        <ProviderDialog provider={provider} open={editOpen} onOpenChange={setEditOpen} />
+        <DeleteProviderDialog provider={provider} open={deleteOpen} onOpenChange={setDeleteOpen} />
+      </TableCell>
+    </TableRow>
+  );
+}

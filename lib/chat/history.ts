@@ -1,0 +1,76 @@
+import type { ModelMessage } from "ai";
+import type { MessageRow } from "@/db/queries/chats";
+import type { Part } from "@/lib/client/types";
+
+function outputText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (
+    output &&
+    typeof output === "object" &&
+    typeof (output as { text?: unknown }).text === "string"
+  ) {
+    return (output as { text: string }).text;
+  }
+  return JSON.stringify(output ?? null);
+}
+
+/**
+ * Stored messages → the model's conversation. Tool calls keep the name the model used, with
+ * the input it sent (model_intent folded back in), so the history reads as it happened.
+ */
+export function toModelMessages(rows: MessageRow[]): ModelMessage[] {
+  const out: ModelMessage[] = [];
+  for (const row of rows) {
+    const parts = row.parts as Part[];
+    if (row.role === "user") {
+      const text = parts
+        .filter((p): p is Extract<Part, { type: "text" }> => p.type === "text")
+        .map((p) => p.text)
+        .join("\n");
+      if (text) out.push({ role: "user", content: text });
+      continue;
+    }
+    // A step is text and tool calls, then their results: text after a tool call starts the
+    // next step, so results always follow the call that asked for them.
+    let content: Exclude<Extract<ModelMessage, { role: "assistant" }>["content"], string> = [];
+    let results: Extract<ModelMessage, { role: "tool" }>["content"] = [];
+    const flush = () => {
+      if (content.length > 0) out.push({ role: "assistant", content });
+      if (results.length > 0) out.push({ role: "tool", content: results });
+      content = [];
+      results = [];
+    };
+    for (const part of parts) {
+      if (part.type === "text" && part.text) {
+        if (results.length > 0) flush();
+        content.push({ type: "text", text: part.text });
+      }
+      if (part.type === "plan")
+        content.push({ type: "text", text: `Proposed plan (${part.path}):\n${part.content}` });
+      if (part.type === "tool" && part.state !== "input-streaming") {
+        const input = part.model_intent
+          ? { model_intent: part.model_intent, properties: part.input }
+          : part.input;
+        content.push({
+          type: "tool-call",
+          toolCallId: part.tool_call_id,
+          toolName: part.name,
+          input: input ?? {},
+        });
+        const value =
+          part.state === "running" ? "The call did not finish." : outputText(part.output);
+        results.push({
+          type: "tool-result",
+          toolCallId: part.tool_call_id,
+          toolName: part.name,
+          output:
+            part.is_error || part.state !== "complete"
+              ? { type: "error-text", value }
+              : { type: "text", value },
+        });
+      }
+    }
+    flush();
+  }
+  return out;
+}

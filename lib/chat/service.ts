@@ -1,0 +1,173 @@
+import "server-only";
+import type { Database, Executor } from "@/db/client";
+import {
+  deleteChat,
+  findMessage,
+  findOwnChat,
+  findRunningTurn,
+  insertChat,
+  listMessages,
+  listOwnChats,
+  requestTurnCancel,
+  updateChat,
+  type ChatCursor,
+  type ChatRow,
+  type MessageRow,
+} from "@/db/queries/chats";
+import { listMcpServers } from "@/db/queries/mcp-servers";
+import { ApiError, Errors } from "@/lib/api/errors";
+import type { Caller } from "@/lib/auth/caller";
+import type { Chat, Message, Part } from "@/lib/client/types";
+import { resolveModel } from "@/lib/llm/registry";
+import { abortLocalTurn } from "./turn-runner";
+
+export function chatJson(row: ChatRow): Chat {
+  return {
+    id: row.id,
+    title: row.title,
+    model: row.model,
+    mcp_server_ids: row.mcpServerIds,
+    workspace_id: row.workspaceId,
+    parent_chat_id: row.parentChatId,
+    status: row.status,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export function messageJson(row: MessageRow): Message {
+  return {
+    id: row.id,
+    role: row.role,
+    plan_mode: row.planMode,
+    created_at: row.createdAt.toISOString(),
+    status: row.status,
+    parts: row.parts as Part[],
+  };
+}
+
+export const chatNotFound = () => Errors.notFound("chat", "chat");
+
+export async function getOwnChat(db: Executor, caller: Caller, id: string): Promise<ChatRow> {
+  const chat = await findOwnChat(db, caller.id, id);
+  if (!chat) throw chatNotFound();
+  return chat;
+}
+
+/** Selected servers must be enabled (and so visible to every user); unknown ids are refused. */
+export async function checkServerSelection(
+  db: Executor,
+  ids: readonly string[],
+): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const enabled = new Set((await listMcpServers(db, { enabledOnly: true })).map((s) => s.id));
+  const bad = unique.filter((id) => !enabled.has(id));
+  if (bad.length > 0) {
+    throw new ApiError(
+      400,
+      "chat.mcp_server_not_allowed",
+      "Some selected MCP servers do not exist or are not enabled.",
+      bad.map((id) => ({ field: "mcp_server_ids", detail: `${id} is not an enabled MCP server` })),
+    );
+  }
+  return unique;
+}
+
+export async function createChat(
+  db: Database,
+  caller: Caller,
+  body: { title?: string; model?: string; mcp_server_ids?: string[]; workspace_id?: string | null },
+): Promise<ChatRow> {
+  if (body.model) await resolveModel(db, body.model);
+  // Like the picker: with no explicit choice, a new chat starts with the default_on servers.
+  const ids =
+    body.mcp_server_ids !== undefined
+      ? await checkServerSelection(db, body.mcp_server_ids)
+      : (await listMcpServers(db, { enabledOnly: true }))
+          .filter((s) => s.availability === "default_on")
+          .map((s) => s.id);
+  return insertChat(db, {
+    ownerId: caller.id,
+    title: body.title ?? "",
+    model: body.model ?? null,
+    mcpServerIds: ids,
+    workspaceId: body.workspace_id ?? null,
+  });
+}
+
+function encodeCursor(row: ChatRow): string {
+  return Buffer.from(JSON.stringify({ u: row.updatedAt.toISOString(), i: row.id })).toString(
+    "base64url",
+  );
+}
+
+function decodeCursor(cursor: string): ChatCursor {
+  try {
+    const { u, i } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as {
+      u: string;
+      i: string;
+    };
+    const updatedAt = new Date(u);
+    if (Number.isNaN(updatedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(i))
+      throw new Error("bad cursor");
+    return { updatedAt, id: i };
+  } catch {
+    throw new ApiError(
+      400,
+      "validation.invalid",
+      "query.cursor is not a cursor this API returned.",
+      [{ field: "query.cursor", detail: "is not valid" }],
+    );
+  }
+}
+
+export async function listChats(db: Executor, caller: Caller, limit: number, cursor?: string) {
+  const rows = await listOwnChats(db, caller.id, {
+    limit,
+    cursor: cursor ? decodeCursor(cursor) : undefined,
+  });
+  const page = rows.slice(0, limit);
+  return {
+    chats: page.map(chatJson),
+    next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
+}
+
+export async function chatWithMessages(db: Executor, chat: ChatRow) {
+  return { ...chatJson(chat), messages: (await listMessages(db, chat.id)).map(messageJson) };
+}
+
+export async function patchChat(
+  db: Database,
+  chat: ChatRow,
+  body: { title?: string; model?: string | null; mcp_server_ids?: string[] },
+): Promise<ChatRow> {
+  if (body.model) await resolveModel(db, body.model);
+  const patch: Parameters<typeof updateChat>[2] = {};
+  if (body.title !== undefined) patch.title = body.title;
+  if (body.model !== undefined) patch.model = body.model;
+  if (body.mcp_server_ids !== undefined)
+    patch.mcpServerIds = await checkServerSelection(db, body.mcp_server_ids);
+  return Object.keys(patch).length > 0 ? updateChat(db, chat.id, patch) : chat;
+}
+
+/** Asks the running turn to stop: at once on this instance, within a heartbeat elsewhere. */
+export async function cancelRunningTurn(db: Executor, chat: ChatRow): Promise<boolean> {
+  const turn = await findRunningTurn(db, chat.id);
+  if (!turn) return false;
+  await requestTurnCancel(db, turn.id);
+  abortLocalTurn(turn.id);
+  return true;
+}
+
+export async function removeChat(db: Database, caller: Caller, chat: ChatRow): Promise<void> {
+  await cancelRunningTurn(db, chat);
+  if (!(await deleteChat(db, caller.id, chat.id))) throw chatNotFound();
+}
+
+export async function assistantMessage(db: Executor, id: string): Promise<Message> {
+  const row = await findMessage(db, id);
+  if (!row) throw new Error("assistant message vanished");
+  return messageJson(row);
+}
