@@ -4,6 +4,8 @@ import { defineConfig, devices } from "@playwright/test";
 import {
   APP_PORT,
   APP_URL,
+  FAKE_MODEL_PORT,
+  MCP_TEST_PORT,
   IDP_PORT,
   IDP_URL,
   OIDC_CLIENT_ID,
@@ -53,6 +55,20 @@ export default defineConfig({
   ],
   webServer: [
     {
+      command: `npx tsx e2e/fixtures/fake-openai.ts --port ${FAKE_MODEL_PORT}`,
+      url: `http://127.0.0.1:${FAKE_MODEL_PORT}/v1/models`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 60_000,
+    },
+    {
+      command: `npx tsx e2e/fixtures/mcp-test-server.ts --port ${MCP_TEST_PORT}`,
+      url: `http://127.0.0.1:${MCP_TEST_PORT}/healthz`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 60_000,
+    },
+    {
       command: `npx tsx e2e/fixtures/oidc-provider.ts --port ${IDP_PORT} --client-id ${OIDC_CLIENT_ID} --client-secret ${OIDC_CLIENT_SECRET} --redirect-uri ${APP_URL}/api/auth/callback/oidc`,
       url: `${IDP_URL}/.well-known/openid-configuration`,
       reuseExistingServer: false,
@@ -74,6 +90,8 @@ export default defineConfig({
         OIDC_CLIENT_ID,
         OIDC_CLIENT_SECRET,
         OIDC_NAME: "Test IdP",
+        // The e2e MCP test server listens on loopback, which the egress guard refuses otherwise.
+        EGRESS_ALLOWLIST: "127.0.0.1",
       },
     },
   ],

@@ -31,8 +31,11 @@ test.describe("as admin", () => {
     await page.getByLabel("Display name").fill(name);
     await expect(page.getByLabel("Slug")).toHaveValue(`e2e-docs-${stamp}`);
 
-    // A loopback URL is refused by the server's egress guard, shown beside the field.
-    await page.getByRole("textbox", { name: "URL", exact: true }).fill("http://127.0.0.1:9/mcp");
+    // A link-local (cloud metadata) URL is refused by the server's egress guard, shown beside
+    // the field. (The e2e app allowlists 127.0.0.1 for its MCP test server.)
+    await page
+      .getByRole("textbox", { name: "URL", exact: true })
+      .fill("http://169.254.169.254/latest");
     await page.getByRole("button", { name: "Create server" }).click();
     await expect(page.getByText(/URL points to a loopback/)).toBeVisible();
 

@@ -12,3 +12,11 @@ export const ADMIN = {
   password: "admin-password-1",
 };
 export const ADMIN_STATE = "playwright/.auth/admin.json";
+
+/** Fake OpenAI-compatible model server (e2e/fixtures/fake-openai.ts). */
+export const FAKE_MODEL_PORT = Number(process.env.E2E_FAKE_MODEL_PORT ?? 4012);
+export const FAKE_MODEL_URL = `http://127.0.0.1:${FAKE_MODEL_PORT}/v1`;
+export const FAKE_MODEL_CONTROL = `http://127.0.0.1:${FAKE_MODEL_PORT}/__control`;
+/** MCP test server (e2e/fixtures/mcp-test-server.ts): Streamable HTTP at /mcp, SSE at /sse. */
+export const MCP_TEST_PORT = Number(process.env.E2E_MCP_PORT ?? 4013);
+export const MCP_TEST_URL = `http://127.0.0.1:${MCP_TEST_PORT}/mcp`;
