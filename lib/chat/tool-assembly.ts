@@ -5,7 +5,13 @@ import { findMcpServer, listMcpServers, type McpServerRow } from "@/db/queries/m
 import type { ChatToolRow } from "@/lib/client/types";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
-import { getMcpPool, McpToolCallError, type McpEndpoint, type PooledTool } from "@/lib/mcp/pool";
+import {
+  getMcpPool,
+  McpToolCallError,
+  type McpEndpoint,
+  type McpPool,
+  type PooledTool,
+} from "@/lib/mcp/pool";
 import {
   capDescription,
   convertToolResult,
@@ -84,6 +90,8 @@ export async function assembleMcpTools(
     signal?: AbortSignal;
     /** Where a tool.denied notice goes while the turn runs. */
     onNotice?: (notice: Notice) => void;
+    /** The connection pool; the process-wide one unless a benchmark brings its own. */
+    pool?: McpPool;
   },
 ): Promise<AssembledTools> {
   const selected = new Set(opts.selectedServerIds);
@@ -92,7 +100,7 @@ export async function assembleMcpTools(
   const inTurn = enabled.filter(
     (r) => opts.includeUnselected || r.availability === "force_on" || selected.has(r.id),
   );
-  const pool = getMcpPool();
+  const pool = opts.pool ?? getMcpPool();
   const notices: Notice[] = [];
   const rows: ChatToolRow[] = [];
 
