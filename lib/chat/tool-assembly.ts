@@ -90,6 +90,8 @@ export async function assembleMcpTools(
     signal?: AbortSignal;
     /** Where a tool.denied notice goes while the turn runs. */
     onNotice?: (notice: Notice) => void;
+    /** Whether the model accepts images in tool results (else they become text placeholders). */
+    imageToolResults?: boolean;
     /** The connection pool; the process-wide one unless a benchmark brings its own. */
     pool?: McpPool;
   },
@@ -205,13 +207,20 @@ export async function assembleMcpTools(
             const result = await pool.callTool(server.endpoint, tool.name, unwrapped.args, {
               signal: abortSignal,
             });
-            const converted = convertToolResult(result);
+            const converted = convertToolResult(result, {
+              includeImages: opts.imageToolResults ?? false,
+            });
             modelOutputs.set(toolCallId, converted.modelOutput);
             return { is_error: converted.isError, ...converted.display };
           } catch (err) {
             if (err instanceof McpToolCallError) {
               const text = `${server.row.displayName}: ${err.message}`;
-              modelOutputs.set(toolCallId, { type: "error-text", value: text });
+              // The server's own words help the model fix its arguments; they are tool output,
+              // which the system prompt tells the model not to obey.
+              const forModel = err.serverDetail
+                ? `${text}\nServer said: ${err.serverDetail}`
+                : text;
+              modelOutputs.set(toolCallId, { type: "error-text", value: forModel });
               return { is_error: true, text, code: err.code };
             }
             throw err;

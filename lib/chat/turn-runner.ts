@@ -53,7 +53,7 @@ export interface StartTurnInput {
   ownerId: string;
   content: string;
   planMode: boolean;
-  model: { model: LanguageModel; modelId: string };
+  model: { model: LanguageModel; modelId: string; imageToolResults: boolean };
 }
 
 export interface StartedTurn {
@@ -155,6 +155,7 @@ async function runTurn(
       turn: { planMode: input.planMode, agent: chat.parentChatId ? "subagent" : "root" },
       signal: controller.signal,
       onNotice: notice,
+      imageToolResults: input.model.imageToolResults,
     });
     builder = new PartsBuilder((name) => assembled.origins.get(name), assembled.denied);
     for (const n of assembled.notices) notice(n);

@@ -27,6 +27,11 @@ export interface ResolvedModel {
   modelName: string;
   /** `<provider_id>:<model>`, as stored on chats and listed by /api/models. */
   modelId: string;
+  /**
+   * Whether tool results may carry images to the model. OpenAI-compatible chat completions
+   * only take text tool results: images would arrive as base64 text.
+   */
+  imageToolResults: boolean;
 }
 
 type ModelFactory = (modelName: string) => ChatLanguageModel;
@@ -129,6 +134,7 @@ export async function resolveModel(
     providerId: row.id,
     modelName,
     modelId: toModelId(row.id, modelName),
+    imageToolResults: row.kind === "anthropic",
   };
 }
 

@@ -34,7 +34,8 @@ describe.each(MODES)("server-everything over $transport", ({ transport, mode, pa
   });
 
   afterAll(async () => {
-    await guardedFetch.dispatcher.close();
+    // destroy, not close: close waits for an SSE stream the server keeps open.
+    await guardedFetch.dispatcher.destroy();
     if (server !== undefined) await stopEverything(server.child);
   });
 
