@@ -1,0 +1,152 @@
+"use client";
+
+import { ArrowUpIcon, SquareIcon } from "lucide-react";
+import { useId, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Label } from "@/components/ui/label";
+import { ButtonSpinner } from "@/components/ui/spinner";
+import { Switch } from "@/components/ui/switch";
+import { cn } from "@/lib/utils";
+
+export function PlanModeSwitch({
+  checked,
+  onCheckedChange,
+  hintId,
+  disabled = false,
+}: {
+  checked: boolean;
+  onCheckedChange: (on: boolean) => void;
+  hintId: string;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-center gap-2 px-2">
+      <Switch
+        id={id}
+        checked={checked}
+        onCheckedChange={onCheckedChange}
+        aria-describedby={hintId}
+        disabled={disabled}
+      />
+      <Label htmlFor={id} className="text-xs font-normal text-muted-foreground">
+        Plan mode
+      </Label>
+    </div>
+  );
+}
+
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line; while a turn runs the send
+ * button becomes a stop button. The toolbar (servers, model, plan mode) comes from the caller.
+ */
+export function Composer({
+  value,
+  onValueChange,
+  onSend,
+  onStop,
+  busy,
+  stopping = false,
+  sending = false,
+  disabled = false,
+  toolbar,
+  planMode,
+  planHintId,
+  placeholder = "Ask anything…",
+  autoFocus = false,
+}: {
+  value: string;
+  onValueChange: (value: string) => void;
+  onSend: (text: string) => void;
+  onStop?: () => void;
+  /** A turn is running: show the stop button instead of send. */
+  busy: boolean;
+  stopping?: boolean;
+  /** The message is on its way (e.g. the chat is being created). */
+  sending?: boolean;
+  disabled?: boolean;
+  toolbar?: ReactNode;
+  planMode: boolean;
+  planHintId: string;
+  placeholder?: string;
+  autoFocus?: boolean;
+}) {
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const canSend = !busy && !sending && !disabled && value.trim().length > 0;
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (!canSend) return;
+    onSend(value.trim());
+    textareaRef.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // isComposing: Enter confirms an IME candidate, it must not send half a word.
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-1.5">
+      <div
+        className={cn(
+          "flex flex-col rounded-2xl border bg-background shadow-sm transition-[color,box-shadow] focus-within:border-ring focus-within:ring-[3px] focus-within:ring-ring/50 dark:bg-input/30",
+          planMode && "border-amber-500/60",
+        )}
+      >
+        <textarea
+          ref={textareaRef}
+          aria-label="Message"
+          value={value}
+          onChange={(e) => onValueChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          placeholder={placeholder}
+          disabled={disabled}
+          autoFocus={autoFocus}
+          rows={1}
+          className="field-sizing-content max-h-60 min-h-14 w-full resize-none bg-transparent px-4 pt-3 pb-1 text-base outline-none placeholder:text-muted-foreground disabled:cursor-not-allowed md:text-sm"
+        />
+        <div className="flex flex-wrap items-center gap-1 px-2 pb-2">
+          {toolbar}
+          <div className="ml-auto">
+            {busy ? (
+              <Button
+                type="button"
+                size="icon"
+                variant="secondary"
+                className="size-8 rounded-full"
+                aria-label="Stop generating"
+                aria-busy={stopping || undefined}
+                disabled={stopping}
+                onClick={onStop}
+              >
+                {stopping ? <ButtonSpinner /> : <SquareIcon className="size-3 fill-current" />}
+              </Button>
+            ) : (
+              <Button
+                type="submit"
+                size="icon"
+                className="size-8 rounded-full"
+                aria-label="Send message"
+                aria-busy={sending || undefined}
+                disabled={!canSend}
+              >
+                {sending ? <ButtonSpinner /> : <ArrowUpIcon />}
+              </Button>
+            )}
+          </div>
+        </div>
+      </div>
+      <p
+        id={planHintId}
+        className={planMode ? "px-2 text-xs text-amber-700 dark:text-amber-400" : "sr-only"}
+      >
+        Plan mode: the model only plans. It gets only the tools approved for planning and changes
+        nothing.
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,138 @@
+"use client";
+
+import { LockIcon, ServerIcon } from "lucide-react";
+import Link from "next/link";
+import { useId } from "react";
+import { McpServerIcon } from "@/components/admin/mcp-servers/mcp-server-icon";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuCheckboxItem,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import type { McpServerConfig } from "@/lib/client/types";
+import {
+  activeServerCount,
+  authBadge,
+  isServerOn,
+  pickableServers,
+  toggleServer,
+} from "./mcp-selection";
+
+/**
+ * Picks the MCP servers of the next turn: enabled servers only; always-on ones are checked and
+ * locked; the menu stays open while the user ticks several.
+ */
+export function McpServerPicker({
+  servers,
+  selection,
+  onChange,
+  isLoading = false,
+  isAdmin = false,
+  disabled = false,
+}: {
+  servers: readonly McpServerConfig[];
+  selection: readonly string[];
+  onChange: (next: string[]) => void;
+  isLoading?: boolean;
+  isAdmin?: boolean;
+  disabled?: boolean;
+}) {
+  const pickable = pickableServers(servers);
+  const count = activeServerCount(servers, selection);
+  const titleId = useId();
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button
+          type="button"
+          variant="ghost"
+          size="sm"
+          disabled={disabled || isLoading}
+          aria-busy={isLoading || undefined}
+          className="text-muted-foreground"
+        >
+          <ServerIcon aria-hidden="true" />
+          <span className="sr-only sm:not-sr-only">MCP servers</span>
+          <Badge variant="secondary" className="px-1.5 tabular-nums">
+            <span aria-hidden="true">{count}</span>
+            <span className="sr-only">({count} on)</span>
+          </Badge>
+        </Button>
+      </DropdownMenuTrigger>
+      {/* Named by its title, not by the trigger (whose name includes the count). */}
+      <DropdownMenuContent align="start" className="w-80" aria-labelledby={titleId}>
+        <DropdownMenuLabel className="flex flex-col gap-0.5">
+          <span id={titleId}>MCP servers</span>
+          <span className="text-xs font-normal text-muted-foreground">
+            The model may use the tools of the servers that are on.
+          </span>
+        </DropdownMenuLabel>
+        <DropdownMenuSeparator />
+        {pickable.length === 0 ? (
+          isAdmin ? (
+            <DropdownMenuItem asChild>
+              <Link href="/admin/mcp-servers">No MCP servers are enabled. Add or enable one.</Link>
+            </DropdownMenuItem>
+          ) : (
+            <p className="px-2 py-1.5 text-sm text-muted-foreground">
+              No MCP servers are available. An admin can add them.
+            </p>
+          )
+        ) : (
+          pickable.map((server) => {
+            const locked = server.availability === "force_on";
+            const badge = authBadge(server);
+            return (
+              <DropdownMenuCheckboxItem
+                key={server.id}
+                checked={isServerOn(server, selection)}
+                disabled={locked}
+                // Keep the menu open so several servers can be toggled in one go.
+                onSelect={(e) => e.preventDefault()}
+                onCheckedChange={(on) => onChange(toggleServer(selection, server, on === true))}
+                className="items-start gap-3 py-2 data-[disabled]:opacity-100"
+              >
+                <McpServerIcon
+                  src={server.icon_url}
+                  name={server.display_name}
+                  decorative
+                  className="size-7"
+                />
+                <span className="flex min-w-0 flex-1 flex-col gap-0.5">
+                  <span className="flex flex-wrap items-center gap-1.5 font-medium">
+                    {server.display_name}
+                    {locked ? (
+                      <Badge variant="secondary" className="font-normal">
+                        <LockIcon aria-hidden="true" />
+                        Always on
+                      </Badge>
+                    ) : null}
+                    {badge ? (
+                      <Badge
+                        variant="outline"
+                        className="border-amber-500/50 font-normal text-amber-700 dark:text-amber-400"
+                      >
+                        {badge}
+                      </Badge>
+                    ) : null}
+                  </span>
+                  {server.description ? (
+                    <span className="line-clamp-2 text-xs text-muted-foreground">
+                      {server.description}
+                    </span>
+                  ) : null}
+                </span>
+              </DropdownMenuCheckboxItem>
+            );
+          })
+        )}
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}

@@ -1,0 +1,149 @@
+// Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
+// through the same components as a live stream.
+import type { DynamicToolUIPart, UIMessage } from "ai";
+import type { Message, Part } from "@/lib/client/types";
+import { splitModelIntent } from "./tool-label";
+
+export interface ChatNotice {
+  code: string;
+  detail: string;
+  server_id?: string;
+}
+
+// A type alias, not an interface: UIMessage needs it assignable to `Record<string, unknown>`.
+export type ChatDataTypes = {
+  notice: ChatNotice;
+  plan: { path: string; content: string };
+  question: { questions: unknown[] };
+};
+
+export interface ChatMessageMetadata {
+  status?: Message["status"];
+  plan_mode?: boolean;
+  created_at?: string;
+}
+
+export type ChatUIMessage = UIMessage<ChatMessageMetadata, ChatDataTypes>;
+export type ChatUIPart = ChatUIMessage["parts"][number];
+
+/** What the stream's `toolMetadata` and stored parts tell about a tool beyond its name. */
+export type ToolMetadata = {
+  server_id?: string;
+  tool_name?: string;
+};
+
+type ToolPart = Extract<Part, { type: "tool" }>;
+
+/** The readable text of a tool output, for error messages. */
+export function outputText(output: unknown): string {
+  if (output === undefined || output === null) return "";
+  if (typeof output === "string") return output;
+  const own = (output as { text?: unknown }).text;
+  if (typeof own === "string") return own;
+  const items = Array.isArray(output)
+    ? output
+    : typeof output === "object" && Array.isArray((output as { content?: unknown }).content)
+      ? (output as { content: unknown[] }).content
+      : typeof output === "object" && Array.isArray((output as { value?: unknown }).value)
+        ? (output as { value: unknown[] }).value
+        : null;
+  if (items) {
+    const texts = items
+      .map((i) => (i && typeof i === "object" ? (i as { text?: unknown }).text : undefined))
+      .filter((t): t is string => typeof t === "string");
+    if (texts.length > 0) return texts.join("\n");
+  }
+  const value = (output as { value?: unknown }).value;
+  if (typeof value === "string") return value;
+  return JSON.stringify(output);
+}
+
+function toolPart(part: ToolPart): DynamicToolUIPart {
+  const metadata: ToolMetadata = {};
+  if (part.server_id) metadata.server_id = part.server_id;
+  if (part.tool_name) metadata.tool_name = part.tool_name;
+  const intent = part.model_intent ?? splitModelIntent(part.input).intent;
+  const base = {
+    type: "dynamic-tool" as const,
+    toolName: part.name,
+    toolCallId: part.tool_call_id,
+    ...(intent ? { title: intent } : {}),
+    ...(Object.keys(metadata).length > 0 ? { toolMetadata: metadata } : {}),
+  };
+  switch (part.state) {
+    case "input-streaming":
+      return { ...base, state: "input-streaming", input: part.input };
+    case "running":
+      return { ...base, state: "input-available", input: part.input };
+    case "complete":
+      return part.is_error
+        ? {
+            ...base,
+            state: "output-error",
+            input: part.input,
+            errorText: outputText(part.output) || "The tool reported an error.",
+          }
+        : { ...base, state: "output-available", input: part.input, output: part.output };
+    case "error":
+      return {
+        ...base,
+        state: "output-error",
+        input: part.input,
+        errorText: outputText(part.output) || "The tool call failed.",
+      };
+    case "denied":
+      return {
+        ...base,
+        state: "output-denied",
+        input: part.input,
+        approval: {
+          id: part.tool_call_id,
+          approved: false,
+          reason: outputText(part.output) || undefined,
+        },
+      };
+  }
+}
+
+function toUIPart(part: Part): ChatUIPart | null {
+  switch (part.type) {
+    case "text":
+      return { type: "text", text: part.text, state: "done" };
+    case "tool":
+      return toolPart(part);
+    case "notice":
+      return {
+        type: "data-notice",
+        data: {
+          code: part.code,
+          detail: part.detail,
+          ...(part.server_id ? { server_id: part.server_id } : {}),
+        },
+      };
+    case "plan":
+      return { type: "data-plan", data: { path: part.path, content: part.content } };
+    case "question":
+      return { type: "data-question", data: { questions: part.questions } };
+    default:
+      // A part kind this client does not know yet is skipped rather than breaking the chat.
+      return null;
+  }
+}
+
+export function toUIMessages(messages: readonly Message[]): ChatUIMessage[] {
+  return messages.map((m) => ({
+    id: m.id,
+    role: m.role,
+    metadata: { status: m.status, plan_mode: m.plan_mode, created_at: m.created_at },
+    parts: m.parts.map(toUIPart).filter((p): p is ChatUIPart => p !== null),
+  }));
+}
+
+/** The text a user typed, for sending only the new message (the server keeps the history). */
+export function messageText(message: ChatUIMessage | undefined): string {
+  if (!message) return "";
+  return message.parts
+    .filter((p): p is Extract<ChatUIPart, { type: "text" }> => p.type === "text")
+    .map((p) => p.text)
+    .join("\n");
+}
