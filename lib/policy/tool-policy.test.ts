@@ -78,13 +78,17 @@ describe("MCP tools", () => {
     ).toBe(false);
   });
 
-  it("keeps plan-mode sub-agents and explore agents away from MCP", () => {
+  it("keeps plan-mode sub-agents away from MCP; explore agents get the parent's filtered set", () => {
     const approved = server({ allowInPlanMode: true });
-    expect(decide(mcp("t", approved), turn({ planMode: true, agent: "subagent" })).reason).toBe(
-      "subagent_no_mcp",
-    );
-    expect(decide(mcp("t", approved), turn({ agent: "explore" })).reason).toBe("subagent_no_mcp");
+    const planSub = turn({ planMode: true, agent: "subagent" });
+    expect(decide(mcp("t", approved), planSub).reason).toBe("subagent_no_mcp");
     expect(decide(mcp("t", approved), turn({ agent: "subagent" })).available).toBe(true);
+    expect(decide(mcp("t", approved), turn({ agent: "explore" })).available).toBe(true);
+    const planExplore = turn({ planMode: true, agent: "explore" });
+    expect(decide(mcp("t", approved), planExplore).available).toBe(true);
+    expect(decide(mcp("t"), planExplore).reason).toBe("plan_mode_server_not_approved");
+    const denied = server({ toolDenyList: ["t"] });
+    expect(decide(mcp("t", denied), turn({ agent: "explore" })).reason).toBe("denied_by_deny_list");
   });
 });
 
@@ -93,7 +97,7 @@ describe("workspace MCP", () => {
   it("is never available in plan mode or to explore agents", () => {
     expect(decide(ws, turn()).available).toBe(true);
     expect(decide(ws, turn({ planMode: true })).reason).toBe("plan_mode_no_workspace_mcp");
-    expect(decide(ws, turn({ agent: "explore" })).reason).toBe("subagent_no_mcp");
+    expect(decide(ws, turn({ agent: "explore" })).reason).toBe("explore_no_workspace_mcp");
   });
 });
 

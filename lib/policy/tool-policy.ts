@@ -39,6 +39,7 @@ export type PolicyReason =
   | "plan_mode_tool_not_approved"
   | "plan_mode_no_workspace_mcp"
   | "subagent_no_mcp"
+  | "explore_no_workspace_mcp"
   | "builtin_not_in_plan_mode"
   | "builtin_not_for_subagents"
   | "builtin_plan_mode_only";
@@ -117,9 +118,9 @@ function decideMcp(name: string, server: ServerPolicy, turn: TurnPolicy): Policy
   if (server.toolAllowList.length > 0 && !server.toolAllowList.includes(name)) {
     return deny("not_in_allow_list");
   }
-  // Sub-agents and explore agents sit on a narrower trust boundary: no external MCP at all.
-  if (turn.agent !== "root" && (turn.planMode || turn.agent === "explore"))
-    return deny("subagent_no_mcp");
+  // A plan-mode sub-agent sits on the narrowest boundary: no external MCP at all. An explore
+  // agent gets the parent's turn-filtered snapshot, so it goes through the same rules below.
+  if (turn.agent === "subagent" && turn.planMode) return deny("subagent_no_mcp");
   if (turn.planMode) {
     if (!server.allowInPlanMode) return deny("plan_mode_server_not_approved");
     if (server.planModeTools !== null && !server.planModeTools.includes(name)) {
@@ -139,7 +140,7 @@ export function decide(candidate: ToolCandidate, turn: TurnPolicy): PolicyDecisi
       // Workspace .mcp.json servers have no admin governance: never while planning, never for
       // explore agents.
       if (turn.planMode) return deny("plan_mode_no_workspace_mcp");
-      if (turn.agent === "explore") return deny("subagent_no_mcp");
+      if (turn.agent === "explore") return deny("explore_no_workspace_mcp");
       return ALLOW;
   }
 }
@@ -154,7 +155,8 @@ export const REASON_TEXT: Record<PolicyReason, string> = {
   plan_mode_server_not_approved: "The server is not approved for plan mode",
   plan_mode_tool_not_approved: "Not among the server's plan-mode tools",
   plan_mode_no_workspace_mcp: "Workspace MCP tools are never available in plan mode",
-  subagent_no_mcp: "Sub-agents in plan mode and explore agents cannot use MCP tools",
+  subagent_no_mcp: "Plan-mode sub-agents cannot use MCP tools",
+  explore_no_workspace_mcp: "Explore agents cannot use workspace MCP tools",
   builtin_not_in_plan_mode: "Not available in plan mode",
   builtin_not_for_subagents: "Not available to sub-agents",
   builtin_plan_mode_only: "Only available in plan mode",
