@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrlSchema } from "./http-url";
 import { headerNameProblem, headerNameSchema, headerValueSchema } from "./http-headers";
 
 export const TRANSPORTS = ["streamable_http", "sse"] as const;
@@ -22,33 +23,10 @@ export function slugify(name: string): string {
     .replace(/-+$/, "");
 }
 
-function httpUrl(field: string) {
-  return z
-    .string()
-    .trim()
-    .max(2048, "must be at most 2048 characters")
-    .superRefine((value, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be an absolute http(s) URL" });
-        return;
-      }
-      if (url.protocol !== "http:" && url.protocol !== "https:") {
-        ctx.addIssue({ code: "custom", message: "must use http or https" });
-      }
-      // Credentials in a URL end up in logs and referrers; auth has its own fields.
-      if (url.username || url.password) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must not contain a user name or password (use the ${field} auth settings)`,
-        });
-      }
-    });
-}
-
-const optionalHttpUrl = (field: string) => z.union([z.literal(""), httpUrl(field)]);
+const httpUrl = (field: string) =>
+  httpUrlSchema({ credentialsHint: `use the ${field} auth settings` });
+const optionalHttpUrl = (field: string) =>
+  httpUrlSchema({ allowEmpty: true, credentialsHint: `use the ${field} auth settings` });
 
 const toolName = z
   .string()

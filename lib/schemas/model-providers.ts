@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrlSchema } from "./http-url";
 import type { ProviderKind } from "@/db/schema";
 import { headerValueSchema } from "./http-headers";
 import { displayNameSchema } from "./mcp-servers";
@@ -37,31 +38,10 @@ export function normalizeBaseUrl(value: string): string {
  * "" means "the kind's default" (required for openai-compatible, checked with the kind).
  * One string schema rather than a union with "", so a bad URL reports its real problem.
  */
-export const baseUrlSchema = z
-  .string()
-  .trim()
-  .max(2048, "must be at most 2048 characters")
-  .superRefine((value, ctx) => {
-    if (value === "") return;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be an absolute http(s) URL" });
-      return;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "must use http or https" });
-    }
-    // Credentials in a URL end up in logs; the key has its own write-only field.
-    if (url.username || url.password) {
-      ctx.addIssue({
-        code: "custom",
-        message: "must not contain a user name or password (use the API key field)",
-      });
-    }
-  })
-  .transform(normalizeBaseUrl);
+export const baseUrlSchema = httpUrlSchema({
+  allowEmpty: true,
+  credentialsHint: "use the API key field",
+}).transform(normalizeBaseUrl);
 
 export const modelNameSchema = z
   .string()
