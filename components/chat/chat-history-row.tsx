@@ -6,16 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -104,33 +95,24 @@ export function ChatHistoryRow({
         </DropdownMenuContent>
       </DropdownMenu>
       <RenameChatDialog chat={chat} open={renameOpen} onOpenChange={setRenameOpen} />
-      <AlertDialog open={deleteOpen} onOpenChange={setDeleteOpen}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Delete “{title}”?</AlertDialogTitle>
-            <AlertDialogDescription>
-              The chat and all its messages are deleted. This cannot be undone.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              variant="destructive"
-              onClick={() =>
-                remove.mutate(chat.id, {
-                  onSuccess: () => {
-                    toast.success(`Deleted “${title}”`);
-                    if (active) router.push("/chat");
-                  },
-                  onError: (err) => toast.error(errorMessage(err)),
-                })
-              }
-            >
-              Delete chat
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={deleteOpen}
+        onOpenChange={setDeleteOpen}
+        title={`Delete “${title}”?`}
+        description="The chat and all its messages are deleted. This cannot be undone."
+        confirmLabel="Delete chat"
+        pending={remove.isPending}
+        onConfirm={() =>
+          remove.mutate(chat.id, {
+            onSuccess: () => {
+              toast.success(`Deleted “${title}”`);
+              setDeleteOpen(false);
+              if (active) router.push("/chat");
+            },
+            onError: (err) => toast.error(errorMessage(err)),
+          })
+        }
+      />
     </li>
   );
 }

@@ -2,17 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
-import { ButtonSpinner } from "@/components/ui/spinner";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { errorMessage } from "@/lib/client/api";
 import { deleteProviderMutation } from "@/lib/client/provider-queries";
 import type { ModelProvider } from "@/lib/client/types";
@@ -30,38 +20,22 @@ export function DeleteProviderDialog({
   const qc = useQueryClient();
   const remove = useMutation(deleteProviderMutation(qc));
   return (
-    <AlertDialog open={open} onOpenChange={(next) => !remove.isPending && onOpenChange(next)}>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Delete “{provider.display_name}”?</AlertDialogTitle>
-          <AlertDialogDescription>
-            Its models disappear from every model picker, chats that use one of them must pick
-            another model, and the stored API key is deleted. This cannot be undone.
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel disabled={remove.isPending}>Cancel</AlertDialogCancel>
-          <AlertDialogAction
-            variant="destructive"
-            disabled={remove.isPending}
-            aria-busy={remove.isPending}
-            onClick={(event) => {
-              // Stay open until the server answers, so a failure is not silently lost.
-              event.preventDefault();
-              remove.mutate(provider.id, {
-                onSuccess: () => {
-                  toast.success(`Deleted “${provider.display_name}”`);
-                  onOpenChange(false);
-                },
-                onError: (err) => toast.error(errorMessage(err)),
-              });
-            }}
-          >
-            {remove.isPending ? <ButtonSpinner /> : null}
-            Delete provider
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={`Delete “${provider.display_name}”?`}
+      description="Its models disappear from every model picker, chats that use one of them must pick another model, and the stored API key is deleted. This cannot be undone."
+      confirmLabel="Delete provider"
+      pending={remove.isPending}
+      onConfirm={() =>
+        remove.mutate(provider.id, {
+          onSuccess: () => {
+            toast.success(`Deleted “${provider.display_name}”`);
+            onOpenChange(false);
+          },
+          onError: (err) => toast.error(errorMessage(err)),
+        })
+      }
+    />
   );
 }
