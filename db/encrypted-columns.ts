@@ -14,5 +14,6 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumnSet[] = [
     columns: ["oauth2_client_secret_enc", "api_key_value_enc", "custom_headers_enc"],
   },
   { table: "mcp_server_user_tokens", columns: ["access_token_enc", "refresh_token_enc"] },
+  { table: "mcp_oauth_states", columns: ["code_verifier_enc"] },
   { table: "model_providers", columns: ["api_key_enc"] },
 ];

@@ -126,6 +126,17 @@ export const mcpServerConfigs = pgTable(
     oauth2AuthUrl: text("oauth2_auth_url").notNull().default(""),
     oauth2TokenUrl: text("oauth2_token_url").notNull().default(""),
     oauth2Scopes: text("oauth2_scopes").notNull().default(""),
+    // Filled by automatic discovery (lib/oauth); empty for a manual client, where the resource
+    // is derived from `url` and the callback's `iss` cannot be checked against anything.
+    oauth2Issuer: text("oauth2_issuer").notNull().default(""),
+    oauth2RevocationUrl: text("oauth2_revocation_url").notNull().default(""),
+    // RFC 8707 resource indicator sent on authorization and token requests.
+    oauth2Resource: text("oauth2_resource").notNull().default(""),
+    // RFC 7591 token_endpoint_auth_method; empty: client_secret_basic with a secret, else none.
+    oauth2TokenAuthMethod: text("oauth2_token_auth_method").notNull().default(""),
+    // RFC 9207: the metadata says the server sends `iss`, so a callback without it is refused.
+    oauth2IssRequired: boolean("oauth2_iss_required").notNull().default(false),
+    oauth2Discovered: boolean("oauth2_discovered").notNull().default(false),
     apiKeyHeader: text("api_key_header").notNull().default(""),
     apiKeyValueEnc: text("api_key_value_enc"),
     // Header values are secrets (sealed as one JSON object); names are not, and members'
@@ -196,6 +207,35 @@ export const mcpServerUserTokens = pgTable(
   (t) => [
     uniqueIndex("mcp_server_user_tokens_server_user_key").on(t.serverId, t.userId),
     index("mcp_server_user_tokens_user_idx").on(t.userId),
+  ],
+);
+
+/**
+ * Pending OAuth2 authorization requests (the connect flow): single use, short-lived, bound to
+ * one user and one server config. Only a hash of `state` is stored, so a database read does
+ * not let anyone complete someone else's flow; the PKCE verifier is sealed.
+ */
+export const mcpOauthStates = pgTable(
+  "mcp_oauth_states",
+  {
+    id: id(),
+    stateHash: text("state_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    serverId: uuid("server_id")
+      .notNull()
+      .references(() => mcpServerConfigs.id, { onDelete: "cascade" }),
+    // The config version the request was built from: a config edited meanwhile is refused.
+    serverVersion: integer("server_version").notNull(),
+    codeVerifierEnc: text("code_verifier_enc").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("mcp_oauth_states_hash_key").on(t.stateHash),
+    index("mcp_oauth_states_user_idx").on(t.userId),
+    index("mcp_oauth_states_expires_idx").on(t.expiresAt),
   ],
 );
 

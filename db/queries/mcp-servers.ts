@@ -102,3 +102,15 @@ export async function findOidcAccountForUser(db: Executor, userId: string, issue
     .limit(1);
   return row;
 }
+
+export async function findMcpServerBySlug(
+  db: Executor,
+  slug: string,
+): Promise<McpServerRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(mcpServerConfigs)
+    .where(eq(mcpServerConfigs.slug, slug))
+    .limit(1);
+  return row;
+}

@@ -1,61 +1,53 @@
 import "server-only";
 import type { Executor } from "@/db/client";
-import {
-  findOidcAccountForUser,
-  findUserTokens,
-  type McpServerRow,
-  type McpUserTokenRow,
-} from "@/db/queries/mcp-servers";
-import { openSecret, secretAad } from "@/lib/crypto/secrets";
-import { getEnv } from "@/lib/env";
+import { findUserTokens, type McpServerRow } from "@/db/queries/mcp-servers";
+import { oauth2Configured } from "./oauth2-config";
+import { freshOidcAccessToken } from "./oidc-token";
 import { openApiKey, openCustomHeaders } from "./secrets";
-
-// A token this close to expiry is treated as expired: it could lapse mid-request.
-const EXPIRY_SKEW_MS = 30_000;
-
-function usable(expiresAt: Date | null, hasRefresh: boolean, now: number): boolean {
-  return !expiresAt || expiresAt.getTime() - EXPIRY_SKEW_MS > now || hasRefresh;
-}
-
-function tokenUsable(token: McpUserTokenRow | undefined, now: number): boolean {
-  if (!token || token.needsReconnect || !token.accessTokenEnc) return false;
-  return usable(token.expiresAt, token.refreshTokenEnc !== null, now);
-}
+import { freshMcpAccessToken, type FreshTokenResult } from "./token-refresh";
 
 /**
  * `auth_connected` for the caller, per server: true when the caller could use the server's
- * auth right now (a usable or refreshable token for oauth2 and user_oidc; always true for the
- * types whose credentials belong to the server).
+ * auth right now. For oauth2 and user_oidc that means a usable token, refreshed here first
+ * when it is near expiry (a refresh that fails for good makes it false; a transient failure
+ * keeps it true only while the access token has not expired). Always true for the types whose
+ * credentials belong to the server.
  */
 export async function authConnectedFor(
   db: Executor,
   userId: string,
   rows: McpServerRow[],
 ): Promise<Map<string, boolean>> {
-  const now = Date.now();
   const result = new Map<string, boolean>();
-  const oauthIds = rows.filter((r) => r.authType === "oauth2").map((r) => r.id);
-  const tokens = new Map((await findUserTokens(db, userId, oauthIds)).map((t) => [t.serverId, t]));
-  let oidcUsable: boolean | undefined;
-  for (const row of rows) {
-    if (row.authType === "oauth2") {
-      result.set(row.id, tokenUsable(tokens.get(row.id), now));
-    } else if (row.authType === "user_oidc") {
-      oidcUsable ??= await callerHasOidcToken(db, userId, now);
-      result.set(row.id, oidcUsable);
-    } else {
-      result.set(row.id, true);
-    }
-  }
+  const oauthRows = rows.filter((r) => r.authType === "oauth2");
+  const tokens = new Map(
+    (
+      await findUserTokens(
+        db,
+        userId,
+        oauthRows.map((r) => r.id),
+      )
+    ).map((t) => [t.serverId, t]),
+  );
+  let oidc: Promise<FreshTokenResult> | undefined;
+  await Promise.all(
+    rows.map(async (row) => {
+      if (row.authType === "oauth2") {
+        if (!oauth2Configured(row)) return result.set(row.id, false);
+        const fresh = await freshMcpAccessToken(db, row, userId, {
+          prefetched: tokens.get(row.id) ?? null,
+          open: false,
+        });
+        return result.set(row.id, fresh.ok);
+      }
+      if (row.authType === "user_oidc") {
+        oidc ??= freshOidcAccessToken(db, userId, { open: false });
+        return result.set(row.id, (await oidc).ok);
+      }
+      return result.set(row.id, true);
+    }),
+  );
   return result;
-}
-
-async function callerHasOidcToken(db: Executor, userId: string, now: number): Promise<boolean> {
-  const issuer = getEnv().OIDC_ISSUER;
-  if (!issuer) return false;
-  const account = await findOidcAccountForUser(db, userId, issuer);
-  if (!account?.accessTokenEnc) return false;
-  return usable(account.expiresAt, account.refreshTokenEnc !== null, now);
 }
 
 export type AuthHeadersResult =
@@ -63,8 +55,9 @@ export type AuthHeadersResult =
   | { ok: false; code: "mcp.auth_required"; message: string };
 
 /**
- * The headers that authenticate `userId` to a server, per its auth type. OAuth2 refresh and
- * the connect flow arrive with the OAuth work; until then an expired token counts as missing.
+ * The headers that authenticate `userId` to a server, per its auth type. OAuth2 and OIDC
+ * tokens near expiry are refreshed first (single-flight, see token-refresh.ts); a missing or
+ * dead one answers `mcp.auth_required` with a message saying what to do.
  */
 export async function authHeadersFor(
   db: Executor,
@@ -87,44 +80,28 @@ export async function authHeadersFor(
     case "custom_headers":
       return { ok: true, headers: openCustomHeaders(row) };
     case "oauth2": {
-      const [token] = await findUserTokens(db, userId, [row.id]);
-      const now = Date.now();
-      if (
-        !token?.accessTokenEnc ||
-        token.needsReconnect ||
-        (token.expiresAt && token.expiresAt.getTime() - EXPIRY_SKEW_MS <= now)
-      ) {
-        return {
-          ok: false,
-          code: "mcp.auth_required",
-          message: `Connect your account to ${row.displayName} to use it.`,
-        };
-      }
-      const access = openSecret(
-        token.accessTokenEnc,
-        secretAad("mcp_server_user_tokens", "access_token_enc", token.id),
-      );
-      return { ok: true, headers: { Authorization: `Bearer ${access}` } };
+      const fresh = oauth2Configured(row)
+        ? await freshMcpAccessToken(db, row, userId)
+        : ({ ok: false, reason: "missing" } as const);
+      if (fresh.ok) return { ok: true, headers: { Authorization: `Bearer ${fresh.accessToken}` } };
+      const message = {
+        missing: `Connect your account to ${row.displayName} to use it.`,
+        reconnect: `Your connection to ${row.displayName} has expired or was revoked: connect again to use it.`,
+        transient: `${row.displayName} could not renew your sign-in just now; try again shortly, or connect again.`,
+      }[fresh.reason];
+      return { ok: false, code: "mcp.auth_required", message };
     }
     case "user_oidc": {
-      const issuer = getEnv().OIDC_ISSUER;
-      const account = issuer ? await findOidcAccountForUser(db, userId, issuer) : undefined;
-      const now = Date.now();
-      if (
-        !account?.accessTokenEnc ||
-        (account.expiresAt && account.expiresAt.getTime() - EXPIRY_SKEW_MS <= now)
-      ) {
-        return {
-          ok: false,
-          code: "mcp.auth_required",
-          message: `Sign in with OIDC to use ${row.displayName}.`,
-        };
-      }
-      const access = openSecret(
-        account.accessTokenEnc,
-        secretAad("oidc_accounts", "access_token_enc", account.id),
-      );
-      return { ok: true, headers: { Authorization: `Bearer ${access}` } };
+      const fresh = await freshOidcAccessToken(db, userId);
+      if (fresh.ok) return { ok: true, headers: { Authorization: `Bearer ${fresh.accessToken}` } };
+      return {
+        ok: false,
+        code: "mcp.auth_required",
+        message:
+          fresh.reason === "transient"
+            ? `Your identity provider could not renew your sign-in just now; try ${row.displayName} again shortly.`
+            : `Sign in with OIDC to use ${row.displayName}.`,
+      };
     }
     default:
       return { ok: false, code: "mcp.auth_required", message: "Unknown auth type." };

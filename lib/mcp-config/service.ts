@@ -7,16 +7,15 @@ import {
   deleteMcpServer,
   deleteUserTokensForServer,
   findMcpServer,
+  findMcpServerBySlug,
   insertMcpServer,
   listMcpServers,
   updateMcpServer,
   type McpServerInsert,
   type McpServerRow,
 } from "@/db/queries/mcp-servers";
-import { ApiError, Errors, type FieldProblem } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/api/errors";
 import type { Caller } from "@/lib/auth/caller";
-import { checkUrlDestination } from "@/lib/net/address-policy";
-import { getEgressAllowlist } from "@/lib/net/egress";
 import {
   slugify,
   type AuthType,
@@ -24,160 +23,19 @@ import {
   type UpdateMcpServer,
 } from "@/lib/schemas/mcp-servers";
 import { authConnectedFor } from "./credentials";
+import {
+  assertAuthComplete,
+  assertDestinationAllowed,
+  assertNoForeignAuthFields,
+  assertUniqueHeaderNames,
+  needsDiscovery,
+  OAUTH2_MANUAL_FIELDS,
+} from "./validation";
+import { discoverOauth2, MANUAL_OAUTH2_EXTRAS, type DiscoveredOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
 import { mcpServerJson } from "./serialize";
 
 const notFound = () => Errors.notFound("mcp_server", "MCP server");
-
-/** Fields that belong to one auth type; they must be empty under any other. */
-const AUTH_FIELDS: Record<Exclude<AuthType, "none" | "user_oidc">, readonly string[]> = {
-  oauth2: [
-    "oauth2_client_id",
-    "oauth2_client_secret",
-    "oauth2_auth_url",
-    "oauth2_token_url",
-    "oauth2_scopes",
-  ],
-  api_key: ["api_key_header", "api_key_value"],
-  custom_headers: ["custom_headers"],
-};
-
-function isEmptyValue(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    value === "" ||
-    (typeof value === "object" && Object.keys(value as object).length === 0)
-  );
-}
-
-function assertNoForeignAuthFields(authType: AuthType, body: Record<string, unknown>): void {
-  const problems: FieldProblem[] = [];
-  for (const [type, fields] of Object.entries(AUTH_FIELDS)) {
-    if (type === authType) continue;
-    for (const field of fields) {
-      if (!isEmptyValue(body[field])) {
-        problems.push({ field, detail: `applies only when auth_type is ${type}` });
-      }
-    }
-  }
-  if (problems.length > 0) {
-    throw new ApiError(
-      400,
-      "validation.invalid",
-      `${problems[0]!.field} ${problems[0]!.detail}.`,
-      problems,
-    );
-  }
-}
-
-/** Literal addresses and names like localhost are refused at once (security.md point 3). */
-function assertDestinationAllowed(field: string, url: string | undefined): void {
-  if (!url) return;
-  const check = checkUrlDestination(url, getEgressAllowlist());
-  if (check.ok) return;
-  const detail =
-    check.code === "egress.destination_not_allowed"
-      ? "points to a loopback, private, link-local or metadata address; list it in EGRESS_ALLOWLIST to allow it"
-      : "is not a valid http(s) URL";
-  throw new ApiError(
-    400,
-    check.code === "egress.destination_not_allowed" ? check.code : "validation.invalid",
-    `${field} ${detail}.`,
-    [{ field, detail }],
-  );
-}
-
-/** The state a config must be in for its auth type to work. */
-function assertAuthComplete(row: {
-  authType: string;
-  oauth2ClientId: string;
-  oauth2AuthUrl: string;
-  oauth2TokenUrl: string;
-  apiKeyHeader: string;
-  apiKeyValueEnc: string | null;
-  customHeadersEnc: string | null;
-}): void {
-  if (row.authType === "api_key") {
-    const problems: FieldProblem[] = [];
-    if (!row.apiKeyHeader)
-      problems.push({ field: "api_key_header", detail: "is required for auth_type api_key" });
-    if (!row.apiKeyValueEnc)
-      problems.push({ field: "api_key_value", detail: "is required for auth_type api_key" });
-    if (problems.length) {
-      throw new ApiError(
-        400,
-        "mcp_server.auth_type_incomplete",
-        "An API key needs a header name and a value.",
-        problems,
-      );
-    }
-  }
-  if (row.authType === "custom_headers" && !row.customHeadersEnc) {
-    throw new ApiError(
-      400,
-      "mcp_server.auth_type_incomplete",
-      "Custom headers need at least one header.",
-      [{ field: "custom_headers", detail: "needs at least one header" }],
-    );
-  }
-  if (row.authType === "oauth2") {
-    const given = [row.oauth2ClientId, row.oauth2AuthUrl, row.oauth2TokenUrl].filter(
-      Boolean,
-    ).length;
-    if (given === 3) return;
-    if (given > 0) {
-      const missing = (
-        [
-          ["oauth2_client_id", row.oauth2ClientId],
-          ["oauth2_auth_url", row.oauth2AuthUrl],
-          ["oauth2_token_url", row.oauth2TokenUrl],
-        ] as const
-      )
-        .filter(([, v]) => !v)
-        .map(([f]) => ({ field: f, detail: "is required when any OAuth2 field is given" }));
-      throw new ApiError(
-        400,
-        "mcp_server.oauth2_partial",
-        "Give the client ID, authorization URL and token URL together, or leave all three empty for automatic discovery.",
-        missing,
-      );
-    }
-    throw new ApiError(
-      400,
-      "mcp_server.oauth2_discovery_failed",
-      "Automatic OAuth2 discovery is not available yet: enter the client ID, authorization URL and token URL.",
-      [{ field: "oauth2_client_id", detail: "is required until automatic discovery is available" }],
-    );
-  }
-}
-
-function headerNamesCaseClash(names: string[]): string | undefined {
-  const seen = new Set<string>();
-  for (const name of names) {
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) return name;
-    seen.add(lower);
-  }
-  return undefined;
-}
-
-function assertUniqueHeaderNames(names: string[]): void {
-  const clash = headerNamesCaseClash(names);
-  if (clash) {
-    throw new ApiError(
-      400,
-      "validation.invalid",
-      `custom_headers.${clash} repeats a header name.`,
-      [
-        {
-          field: `custom_headers.${clash}`,
-          detail: "repeats a header name (names are case-insensitive)",
-        },
-      ],
-    );
-  }
-}
 
 const slugConflict = () =>
   new ApiError(409, "mcp_server.slug_conflict", "Another MCP server already uses this slug.", [
@@ -266,6 +124,21 @@ export async function createServer(
     forwardIdentityHeaders: input.forward_identity_headers,
     createdBy: actor.id,
   };
+  // No client given at all: discover the authorization server and register with it, under
+  // the id chosen above so the registered redirect URI is the real callback.
+  let abandon: (() => Promise<void>) | undefined;
+  if (input.auth_type === "oauth2" && OAUTH2_MANUAL_FIELDS.every((f) => input[f] === "")) {
+    // A slug clash found after registering would leave an orphan client at the provider.
+    if (await findMcpServerBySlug(db, slug)) throw slugConflict();
+    const discovered = await discoverOauth2({
+      serverId: id,
+      url: input.url,
+      transport: input.transport,
+      scopes: input.oauth2_scopes,
+    });
+    Object.assign(row, discovered.fields);
+    abandon = discovered.abandon;
+  }
   assertAuthComplete({
     authType: row.authType!,
     oauth2ClientId: row.oauth2ClientId!,
@@ -283,11 +156,18 @@ export async function createServer(
         action: "mcp_server.create",
         targetType: "mcp_server",
         targetId: id,
-        detail: { slug, auth_type: input.auth_type, enabled: input.enabled },
+        detail: {
+          slug,
+          auth_type: input.auth_type,
+          enabled: input.enabled,
+          ...(abandon && { oauth2_discovered: true }),
+        },
       });
       return created;
     });
   } catch (err) {
+    // Nothing half-created: the registration made for this config is withdrawn (RFC 7592).
+    await abandon?.();
     if (isUniqueViolation(err, "mcp_server_configs_slug_key")) throw slugConflict();
     throw err;
   }
@@ -342,18 +222,41 @@ export async function updateServer(
 ): Promise<McpServerRow> {
   assertDestinationAllowed("url", input.url);
   assertDestinationAllowed("oauth2_token_url", input.oauth2_token_url);
+  const stale = (version: number) =>
+    new ApiError(
+      412,
+      "mcp_server.version_conflict",
+      `This server was changed by someone else (now version ${version}). Reload and apply your edit again.`,
+    );
+  const expected = ifMatch ?? input.version;
+
+  // Discovery talks to other servers for seconds: it runs before the transaction, on the
+  // version read here, and the transaction refuses the edit if that version moved meanwhile.
+  let discovered: { fields: DiscoveredOauth2; abandon: () => Promise<void> } | undefined;
+  const before = await findMcpServer(db, id);
+  if (!before) throw notFound();
+  if (expected !== undefined && expected !== before.version) throw stale(before.version);
+  if (needsDiscovery(before, input)) {
+    if (input.oauth2_client_secret) {
+      throw Errors.validation(
+        "oauth2_client_secret",
+        "needs a client ID, authorization URL and token URL; leave all four empty for automatic discovery",
+      );
+    }
+    assertNoForeignAuthFields("oauth2", input);
+    discovered = await discoverOauth2({
+      serverId: id,
+      url: input.url ?? before.url,
+      transport: (input.transport ?? before.transport) as "streamable_http" | "sse",
+      scopes: input.oauth2_scopes ?? (before.authType === "oauth2" ? before.oauth2Scopes : ""),
+    });
+  }
   try {
     return await db.transaction(async (tx) => {
       const current = await findMcpServer(tx, id, { forUpdate: true });
       if (!current) throw notFound();
-      const expected = ifMatch ?? input.version;
-      if (expected !== undefined && expected !== current.version) {
-        throw new ApiError(
-          412,
-          "mcp_server.version_conflict",
-          `This server was changed by someone else (now version ${current.version}). Reload and apply your edit again.`,
-        );
-      }
+      if (expected !== undefined && expected !== current.version) throw stale(current.version);
+      if (discovered && current.version !== before.version) throw stale(current.version);
       const authType = (input.auth_type ?? current.authType) as AuthType;
       assertNoForeignAuthFields(authType, input);
 
@@ -374,6 +277,9 @@ export async function updateServer(
           set("oauth2AuthUrl", "", "oauth2_auth_url");
           set("oauth2TokenUrl", "", "oauth2_token_url");
           set("oauth2Scopes", "", "oauth2_scopes");
+          for (const [key, value] of Object.entries(MANUAL_OAUTH2_EXTRAS)) {
+            set(key as keyof McpServerRow, value as never, "oauth2_discovery");
+          }
         }
         if (authType !== "api_key") {
           set("apiKeyHeader", "", "api_key_header");
@@ -441,6 +347,23 @@ export async function updateServer(
         }
       }
 
+      if (discovered) {
+        const { oauth2Scopes, ...rest } = discovered.fields;
+        for (const [key, value] of Object.entries(rest)) {
+          const field =
+            key === "oauth2ClientSecretEnc" ? "oauth2_client_secret" : "oauth2_discovery";
+          set(key as keyof McpServerRow, value as never, PLAIN_FIELD_OF[key] ?? field);
+        }
+        set("oauth2Scopes", oauth2Scopes, "oauth2_scopes");
+      } else if (authType === "oauth2" && OAUTH2_MANUAL_FIELDS.some((f) => changed.includes(f))) {
+        // A hand-entered client: what discovery knew about another client no longer holds.
+        for (const [key, value] of Object.entries(MANUAL_OAUTH2_EXTRAS)) {
+          set(key as keyof McpServerRow, value as never, "oauth2_discovery");
+        }
+      } else if (changed.includes("url") && !next.oauth2Discovered) {
+        set("oauth2Resource", "", "oauth2_discovery");
+      }
+
       if (changed.length === 0) return current;
       assertAuthComplete(next);
 
@@ -448,7 +371,13 @@ export async function updateServer(
       const updated = await updateMcpServer(tx, id, patch);
       // A token must never reach an origin it was not issued for (security.md point 5).
       let droppedTokens = 0;
-      if (changed.includes("url") || changed.includes("auth_type")) {
+      // A token issued to another client or token endpoint would fail to refresh, or be
+      // refreshed where it was not issued: those changes drop tokens too.
+      if (
+        ["url", "auth_type", "oauth2_client_id", "oauth2_token_url"].some((f) =>
+          changed.includes(f),
+        )
+      ) {
         droppedTokens = await deleteUserTokensForServer(tx, id);
       }
       await recordAudit(tx, {
@@ -461,10 +390,15 @@ export async function updateServer(
       return updated;
     });
   } catch (err) {
+    await discovered?.abandon();
     if (isUniqueViolation(err, "mcp_server_configs_slug_key")) throw slugConflict();
     throw err;
   }
 }
+
+const PLAIN_FIELD_OF: Record<string, string> = Object.fromEntries(
+  Object.entries(PLAIN_FIELDS).map(([field, column]) => [column, field]),
+);
 
 export async function removeServer(db: Database, actor: Caller, id: string): Promise<void> {
   await db.transaction(async (tx) => {

@@ -169,7 +169,12 @@ describe("MCP server configs API", () => {
         "mcp_server.oauth2_partial",
         "oauth2_auth_url",
       ],
-      [{ auth_type: "oauth2" }, "mcp_server.oauth2_discovery_failed", "oauth2_client_id"],
+      // No client given: discovery runs, and a name that never resolves (RFC 6761) fails it.
+      [
+        { auth_type: "oauth2", url: "https://mcp.example.invalid/mcp" },
+        "mcp_server.oauth2_discovery_failed",
+        "url",
+      ],
       [{ url: "http://127.0.0.1:8080/mcp" }, "egress.destination_not_allowed", "url"],
       [{ url: "http://localhost:8080/mcp" }, "egress.destination_not_allowed", "url"],
       [{ url: "http://169.254.169.254/latest" }, "egress.destination_not_allowed", "url"],

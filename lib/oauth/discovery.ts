@@ -1,0 +1,261 @@
+import "server-only";
+
+import { jsonObject, oauthRequest, OAuthNetworkError, type OAuthHttpOptions } from "./http";
+import {
+  authorizationServerMetadataUrls,
+  canonicalResource,
+  parseAuthorizationServerMetadata,
+  parseProtectedResourceMetadata,
+  protectedResourceMetadataUrls,
+  type AuthorizationServerMetadata,
+  type ProtectedResourceMetadata,
+} from "./metadata";
+import { bearerChallenge } from "./www-authenticate";
+
+export type DiscoveryStep =
+  "protected_resource_metadata" | "authorization_server_metadata" | "registration";
+
+const STEP_NAMES: Record<DiscoveryStep, string> = {
+  protected_resource_metadata: "Protected resource metadata (RFC 9728)",
+  authorization_server_metadata: "Authorization server metadata (RFC 8414)",
+  registration: "Dynamic client registration (RFC 7591)",
+};
+
+/** A discovery step failed; the message says which step, which URL and what was wrong. */
+export class OAuthDiscoveryError extends Error {
+  override readonly name = "OAuthDiscoveryError";
+  constructor(
+    readonly step: DiscoveryStep,
+    readonly url: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${STEP_NAMES[step]} failed at ${url}: ${problem.replace(/\.$/, "")}.`, options);
+  }
+}
+
+export interface DiscoveredAuthorization {
+  /** The RFC 8707 resource indicator to request tokens for. */
+  resource: string;
+  resourceMetadataUrl: string | null;
+  /** Scopes to request: the 401 challenge's `scope`, else the resource's scopes_supported. */
+  scopes: string[];
+  metadata: AuthorizationServerMetadata;
+  metadataUrl: string;
+}
+
+interface Attempt {
+  url: string;
+  /** A document was served but was unusable (vs. simply not there). */
+  served: boolean;
+  problem: string;
+  issuerMismatch?: boolean;
+}
+
+function describe(attempts: Attempt[]): string {
+  return attempts.map((a) => `${a.url} (${a.problem})`).join("; ");
+}
+
+async function getJson(
+  url: string,
+  options: OAuthHttpOptions,
+): Promise<{ doc: Record<string, unknown> } | Attempt> {
+  const res = await oauthRequest(
+    url,
+    // MCP-Protocol-Version lets servers that vary metadata by version answer (MCP spec).
+    { headers: { accept: "application/json", "mcp-protocol-version": "2025-06-18" } },
+    options,
+  );
+  if (res.status !== 200) return { url, served: false, problem: `HTTP ${res.status}` };
+  const doc = jsonObject(res.text);
+  if (!doc) return { url, served: true, problem: "the response is not a JSON object" };
+  return { doc };
+}
+
+function networkFailure(step: DiscoveryStep, url: string, error: unknown): never {
+  if (error instanceof OAuthNetworkError) {
+    throw new OAuthDiscoveryError(step, url, error.message, { cause: error });
+  }
+  throw error;
+}
+
+async function fetchResourceMetadata(
+  url: string,
+  mcpUrl: string,
+  options: OAuthHttpOptions,
+): Promise<{ prm: ProtectedResourceMetadata } | Attempt> {
+  let got: Awaited<ReturnType<typeof getJson>>;
+  try {
+    got = await getJson(url, options);
+  } catch (error) {
+    networkFailure("protected_resource_metadata", url, error);
+  }
+  if (!("doc" in got)) return got;
+  const parsed = parseProtectedResourceMetadata(got.doc, mcpUrl);
+  return parsed.ok ? { prm: parsed.value } : { url, served: true, problem: parsed.problem };
+}
+
+/**
+ * Asks the MCP server itself, unauthenticated, for its 401 challenge (RFC 9728 §5.1): its
+ * `resource_metadata` names the metadata document and its `scope` the scopes to request.
+ */
+async function probeChallenge(
+  mcpUrl: string,
+  transport: "streamable_http" | "sse",
+  options: OAuthHttpOptions,
+): Promise<{ status: number; params: Record<string, string> | undefined }> {
+  const init: RequestInit =
+    transport === "sse"
+      ? { headers: { accept: "text/event-stream" } }
+      : {
+          method: "POST",
+          headers: {
+            accept: "application/json, text/event-stream",
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 0,
+            method: "initialize",
+            params: {
+              protocolVersion: "2025-06-18",
+              capabilities: {},
+              clientInfo: { name: "toolgate", version: "1.0.0" },
+            },
+          }),
+        };
+  let res;
+  try {
+    // A successful SSE GET would stream forever: a short timeout bounds it.
+    res = await oauthRequest(mcpUrl, init, { ...options, timeoutMs: 5_000 });
+  } catch (error) {
+    networkFailure("protected_resource_metadata", mcpUrl, error);
+  }
+  return { status: res.status, params: bearerChallenge(res.headers.get("www-authenticate")) };
+}
+
+async function findResourceMetadata(
+  mcpUrl: string,
+  transport: "streamable_http" | "sse",
+  options: OAuthHttpOptions,
+): Promise<{ prm: ProtectedResourceMetadata; url: string; scope?: string } | Attempt[]> {
+  const attempts: Attempt[] = [];
+  for (const url of protectedResourceMetadataUrls(new URL(mcpUrl))) {
+    const got = await fetchResourceMetadata(url, mcpUrl, options);
+    if ("prm" in got) return { prm: got.prm, url };
+    attempts.push(got);
+  }
+  const probe = await probeChallenge(mcpUrl, transport, options);
+  const hint = probe.params?.["resource_metadata"];
+  const scope = probe.params?.["scope"];
+  if (hint) {
+    const url = URL.parse(hint, mcpUrl);
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      attempts.push({ url: mcpUrl, served: true, problem: "its resource_metadata is not a URL" });
+    } else {
+      const got = await fetchResourceMetadata(url.href, mcpUrl, options);
+      if ("prm" in got) return { prm: got.prm, url: url.href, ...(scope && { scope }) };
+      attempts.push(got);
+    }
+  } else {
+    attempts.push({
+      url: mcpUrl,
+      served: false,
+      problem:
+        probe.status === 401
+          ? "HTTP 401 without a resource_metadata hint"
+          : `HTTP ${probe.status}, no authorization challenge`,
+    });
+  }
+  // A document that exists but is wrong is reported; only "nothing there" falls back to the
+  // MCP origin as the authorization server (MCP authorization spec, 2025-03-26 servers).
+  const broken = attempts.find((a) => a.served);
+  if (broken)
+    throw new OAuthDiscoveryError("protected_resource_metadata", broken.url, broken.problem);
+  return attempts;
+}
+
+export async function fetchAuthorizationServerMetadata(
+  issuer: string,
+  options: OAuthHttpOptions & {
+    /** Override the RFC 8414 / OIDC candidate URLs (e.g. OIDC Discovery only). */
+    candidates?: string[];
+    /** False when no authorization request will be made (refresh only). */
+    requirePkce?: boolean;
+  } = {},
+): Promise<{ metadata: AuthorizationServerMetadata; url: string }> {
+  const candidates = options.candidates ?? authorizationServerMetadataUrls(new URL(issuer));
+  const attempts: Attempt[] = [];
+  for (const url of candidates) {
+    let got: Awaited<ReturnType<typeof getJson>>;
+    try {
+      got = await getJson(url, options);
+    } catch (error) {
+      networkFailure("authorization_server_metadata", url, error);
+    }
+    if (!("doc" in got)) {
+      attempts.push(got);
+      continue;
+    }
+    const parsed = parseAuthorizationServerMetadata(got.doc, issuer, {
+      requirePkce: options.requirePkce ?? true,
+    });
+    if (parsed.ok) return { metadata: parsed.value, url };
+    attempts.push({
+      url,
+      served: true,
+      problem: parsed.problem,
+      ...(parsed.issuerMismatch && { issuerMismatch: true }),
+    });
+  }
+  // An issuer mismatch is the most important thing to report, then any broken document.
+  const worst = attempts.find((a) => a.issuerMismatch) ?? attempts.find((a) => a.served);
+  if (worst)
+    throw new OAuthDiscoveryError("authorization_server_metadata", worst.url, worst.problem);
+  throw new OAuthDiscoveryError(
+    "authorization_server_metadata",
+    issuer,
+    `no metadata document was found for this issuer: ${describe(attempts)}`,
+  );
+}
+
+/**
+ * Finds the authorization server protecting an MCP server: RFC 9728 metadata (path-aware,
+ * root, then the 401 challenge's hint); its first authorization server, or the MCP origin when
+ * it names none or no document exists; then that server's metadata (RFC 8414 / OIDC).
+ */
+export async function discoverAuthorization(
+  mcpUrl: string,
+  transport: "streamable_http" | "sse",
+  options: OAuthHttpOptions = {},
+): Promise<DiscoveredAuthorization> {
+  const result = await findResourceMetadata(mcpUrl, transport, options);
+  const found = Array.isArray(result) ? undefined : result;
+  const issuer = found?.prm.authorization_servers[0] ?? new URL(mcpUrl).origin;
+  let as: Awaited<ReturnType<typeof fetchAuthorizationServerMetadata>>;
+  try {
+    as = await fetchAuthorizationServerMetadata(issuer, options);
+  } catch (error) {
+    if (!(error instanceof OAuthDiscoveryError) || !Array.isArray(result)) throw error;
+    // Both halves failed: say so, or the admin would only see the fallback's failure.
+    throw new OAuthDiscoveryError(
+      "protected_resource_metadata",
+      mcpUrl,
+      `the MCP server publishes no protected resource metadata (${describe(result)}), ` +
+        `and the fallback to its origin as the authorization server failed too: ${error.message}`,
+      { cause: error },
+    );
+  }
+  const { metadata, url } = as;
+  const scopes = (found?.scope ?? found?.prm.scopes_supported?.join(" ") ?? "")
+    .split(/\s+/)
+    .filter(Boolean);
+  return {
+    // RFC 8707 + MCP: the resource the metadata names (it covers the URL), else the URL itself.
+    resource: found?.prm.resource ?? canonicalResource(mcpUrl),
+    resourceMetadataUrl: found?.url ?? null,
+    scopes,
+    metadata,
+    metadataUrl: url,
+  };
+}
