@@ -105,6 +105,16 @@ export class PartsBuilder {
         part.state = this.denied.has(id) ? "denied" : "error";
         break;
       }
+      case "data-plan": {
+        const data = chunk.data as { path: string; content: string };
+        this.parts.push({ type: "plan", path: data.path, content: data.content });
+        break;
+      }
+      case "data-question": {
+        const data = chunk.data as { questions: unknown[] };
+        this.parts.push({ type: "question", questions: data.questions });
+        break;
+      }
       case "data-notice": {
         const data = chunk.data as { code: string; detail: string; server_id?: string };
         this.parts.push({ type: "notice", ...data });

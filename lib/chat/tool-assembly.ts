@@ -1,5 +1,5 @@
 import "server-only";
-import { dynamicTool, jsonSchema, type ToolSet } from "ai";
+import { dynamicTool, jsonSchema, tool as defineTool, type ToolSet } from "ai";
 import type { Executor } from "@/db/client";
 import { findMcpServer, listMcpServers, type McpServerRow } from "@/db/queries/mcp-servers";
 import type { ChatToolRow } from "@/lib/client/types";
@@ -20,6 +20,8 @@ import {
 } from "@/lib/mcp/tool-adapter";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide, type ToolCandidate, type TurnPolicy } from "@/lib/policy/tool-policy";
+import { builtinTools } from "./builtins/registry";
+import type { BuiltinContext } from "./builtins/types";
 import type { ToolOrigin } from "./parts";
 import { PolicyDenied } from "./policy-denied";
 
@@ -38,6 +40,8 @@ export interface TurnIdentity {
 }
 
 export interface AssembledTools {
+  /** Names of offered tools after which the turn ends (propose_plan, ask_user_question). */
+  endsTurn: string[];
   tools: ToolSet;
   rows: ChatToolRow[];
   origins: Map<string, ToolOrigin>;
@@ -94,6 +98,8 @@ export async function assembleMcpTools(
     imageToolResults?: boolean;
     /** The connection pool; the process-wide one unless a benchmark brings its own. */
     pool?: McpPool;
+    /** Built-in tools run with this context; without it (tools explainer) they are listed only. */
+    builtinContext?: Omit<BuiltinContext, "toolCallId" | "signal">;
   },
 ): Promise<AssembledTools> {
   const selected = new Set(opts.selectedServerIds);
@@ -231,5 +237,36 @@ export async function assembleMcpTools(
       });
     }
   }
-  return { tools, rows, origins, notices, denied };
+  const endsTurn: string[] = [];
+  // Built-ins first: their names win any clash (MCP names always carry a `<slug>__` prefix).
+  for (const builtin of builtinTools()) {
+    const decision = decide({ source: "builtin", name: builtin.name }, turn);
+    rows.push({
+      name: builtin.name,
+      source: "builtin",
+      available: decision.available,
+      reason: decision.reason,
+    });
+    if (!decision.available || !opts.builtinContext) continue;
+    const context = opts.builtinContext;
+    origins.set(builtin.name, { source: "builtin" });
+    if (builtin.endsTurn) endsTurn.push(builtin.name);
+    tools[builtin.name] = defineTool({
+      description: builtin.description,
+      inputSchema: builtin.inputSchema,
+      execute: async (input: unknown, { toolCallId, abortSignal }) => {
+        // The same policy guards execution (security.md point 2).
+        if (!decide({ source: "builtin", name: builtin.name }, turn).available) {
+          denied.add(toolCallId);
+          throw new PolicyDenied(`The tool ${builtin.name} is not available in this turn.`);
+        }
+        return builtin.execute(input, {
+          ...context,
+          toolCallId,
+          signal: abortSignal ?? opts.signal ?? new AbortController().signal,
+        });
+      },
+    });
+  }
+  return { tools, rows, origins, notices, denied, endsTurn };
 }

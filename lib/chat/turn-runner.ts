@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import {
+  hasToolCall,
   InvalidToolInputError,
   NoSuchToolError,
   stepCountIs,
@@ -144,6 +145,7 @@ async function runTurn(
   try {
     emit({ type: "start", messageId: assistantMessageId });
     const history = (await listMessages(db, chat.id)).filter((m) => m.id !== assistantMessageId);
+    const agent = chat.parentChatId ? "subagent" : "root";
     const assembled = await assembleMcpTools(db, {
       identity: {
         userId: input.ownerId,
@@ -152,10 +154,18 @@ async function runTurn(
         workspaceId: chat.workspaceId,
       },
       selectedServerIds: chat.mcpServerIds,
-      turn: { planMode: input.planMode, agent: chat.parentChatId ? "subagent" : "root" },
+      turn: { planMode: input.planMode, agent },
       signal: controller.signal,
       onNotice: notice,
       imageToolResults: input.model.imageToolResults,
+      builtinContext: {
+        db,
+        chat,
+        ownerId: input.ownerId,
+        planMode: input.planMode,
+        agent,
+        emitPart: (type, data) => emit({ type: `data-${type}`, data }),
+      },
     });
     builder = new PartsBuilder((name) => assembled.origins.get(name), assembled.denied);
     for (const n of assembled.notices) notice(n);
@@ -165,7 +175,7 @@ async function runTurn(
       system: SYSTEM_PROMPT,
       messages: toModelMessages(history),
       tools: assembled.tools,
-      stopWhen: stepCountIs(MAX_STEPS),
+      stopWhen: [stepCountIs(MAX_STEPS), ...assembled.endsTurn.map((name) => hasToolCall(name))],
       abortSignal: controller.signal,
     });
     const stream = result.toUIMessageStream({

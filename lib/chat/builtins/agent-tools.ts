@@ -1,0 +1,3 @@
+import type { BuiltinTool } from "./types";
+
+export const AGENT_TOOLS: BuiltinTool[] = [];

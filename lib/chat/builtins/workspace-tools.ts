@@ -1,0 +1,3 @@
+import type { BuiltinTool } from "./types";
+
+export const WORKSPACE_TOOLS: BuiltinTool[] = [];
