@@ -6,6 +6,7 @@ import {
   APP_URL,
   FAKE_MODEL_PORT,
   MCP_TEST_PORT,
+  MCP_OAUTH_PORT,
   IDP_PORT,
   IDP_URL,
   OIDC_CLIENT_ID,
@@ -64,6 +65,14 @@ export default defineConfig({
     {
       command: `npx tsx e2e/fixtures/mcp-test-server.ts --port ${MCP_TEST_PORT}`,
       url: `http://127.0.0.1:${MCP_TEST_PORT}/healthz`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 60_000,
+    },
+    {
+      // Protected by the IdP below: tokens are checked against its JWKS, fetched on first use.
+      command: `npx tsx e2e/fixtures/mcp-test-server.ts --port ${MCP_OAUTH_PORT} --transports streamable_http --oauth-issuer ${IDP_URL}`,
+      url: `http://127.0.0.1:${MCP_OAUTH_PORT}/healthz`,
       reuseExistingServer: false,
       stdout: "pipe",
       timeout: 60_000,

@@ -2,8 +2,11 @@
 
 import { LockIcon, ServerIcon } from "lucide-react";
 import Link from "next/link";
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 import { McpServerIcon } from "@/components/admin/mcp-servers/mcp-server-icon";
+import { ConnectButton, PopupBlockedLink } from "@/components/connections/connect-button";
+import { needsOauth2Connect } from "@/components/connections/oauth2-popup";
+import { useMcpConnect, type McpConnector } from "@/components/connections/use-mcp-connect";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
@@ -46,6 +49,8 @@ export function McpServerPicker({
   const pickable = pickableServers(servers);
   const count = activeServerCount(servers, selection);
   const titleId = useId();
+  // Here rather than in the menu's items: the popup outlives them.
+  const connector = useMcpConnect();
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
@@ -85,10 +90,11 @@ export function McpServerPicker({
             </p>
           )
         ) : (
-          pickable.map((server) => {
+          pickable.flatMap((server) => {
             const locked = server.availability === "force_on";
-            const badge = authBadge(server);
-            return (
+            // An OAuth2 server the user has not connected gets a Connect button instead.
+            const badge = needsOauth2Connect(server) ? null : authBadge(server);
+            return [
               <DropdownMenuCheckboxItem
                 key={server.id}
                 checked={isServerOn(server, selection)}
@@ -128,11 +134,47 @@ export function McpServerPicker({
                     </span>
                   ) : null}
                 </span>
-              </DropdownMenuCheckboxItem>
-            );
+              </DropdownMenuCheckboxItem>,
+              ...connectItems(server, connector),
+            ];
           })
         )}
       </DropdownMenuContent>
     </DropdownMenu>
   );
+}
+
+/** "Connect <server>" under an unconnected OAuth2 server, and the blocked-popup link. */
+function connectItems(server: McpServerConfig, connector: McpConnector): ReactNode[] {
+  if (!needsOauth2Connect(server)) return [];
+  const blocked = connector.blocked?.serverId === server.id ? connector.blocked : null;
+  return [
+    // Keeps the menu open: the item goes away when the popup reports back.
+    <DropdownMenuItem key={`${server.id}:connect`} asChild onSelect={(e) => e.preventDefault()}>
+      <ConnectButton
+        server={server}
+        connector={connector}
+        variant="ghost"
+        className="ml-10 w-fit"
+      />
+    </DropdownMenuItem>,
+    ...(blocked
+      ? [
+          <p
+            key={`${server.id}:blocked`}
+            role="alert"
+            className="ml-10 px-2 text-xs text-muted-foreground"
+          >
+            The browser blocked the sign-in window.
+          </p>,
+          <DropdownMenuItem key={`${server.id}:tab`} asChild>
+            <PopupBlockedLink
+              blocked={blocked}
+              connector={connector}
+              className="ml-10 w-fit text-xs"
+            />
+          </DropdownMenuItem>,
+        ]
+      : []),
+  ];
 }

@@ -20,3 +20,9 @@ export const FAKE_MODEL_CONTROL = `http://127.0.0.1:${FAKE_MODEL_PORT}/__control
 /** MCP test server (e2e/fixtures/mcp-test-server.ts): Streamable HTTP at /mcp, SSE at /sse. */
 export const MCP_TEST_PORT = Number(process.env.E2E_MCP_PORT ?? 4013);
 export const MCP_TEST_URL = `http://127.0.0.1:${MCP_TEST_PORT}/mcp`;
+/**
+ * A second MCP test server whose tools need a bearer token of the IdP on IDP_PORT for exactly
+ * its URL (RFC 9728 metadata points there): the OAuth2 connect flow's resource server.
+ */
+export const MCP_OAUTH_PORT = Number(process.env.E2E_MCP_OAUTH_PORT ?? 4014);
+export const MCP_OAUTH_URL = `http://127.0.0.1:${MCP_OAUTH_PORT}/mcp`;

@@ -66,3 +66,16 @@ export const deleteMcpServerMutation = (qc: QueryClient) => ({
 export const testMcpServerMutation = () => ({
   mutationFn: (id: string) => apiFetch<McpTestResult>(`${serverPath(id)}/test`, { method: "POST" }),
 });
+
+/** Where the OAuth2 popup starts: a browser navigation that redirects to the provider. */
+export const mcpOauth2ConnectUrl = (id: string) => `${serverPath(id)}/oauth2/connect`;
+
+/**
+ * Forgets the caller's own OAuth2 token for a server (revoked at the provider when it can be).
+ * Idempotent; `auth_connected` turns false, so every list and detail is refetched.
+ */
+export const disconnectMcpServerMutation = (qc: QueryClient) => ({
+  mutationFn: (id: string) =>
+    apiFetch<void>(`${serverPath(id)}/oauth2/disconnect`, { method: "DELETE" }),
+  onSuccess: () => qc.invalidateQueries({ queryKey: mcpQueryKeys.all }),
+});

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ConnectionsCard } from "@/components/connections/connections-card";
 import { ApiTokensCard } from "@/components/settings/api-tokens-card";
 import { ProfileCard } from "@/components/settings/profile-card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -10,13 +11,17 @@ export default async function SettingsPage() {
   const caller = await requirePageCaller();
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-6">
-      <PageHeader title="Settings" description="Your account and API tokens." />
+      <PageHeader
+        title="Settings"
+        description="Your account, your connections to MCP servers and your API tokens."
+      />
       <ProfileCard
         name={caller.name}
         email={caller.email}
         role={caller.role}
         loginType={caller.loginType}
       />
+      <ConnectionsCard />
       <ApiTokensCard />
     </div>
   );

@@ -7,7 +7,9 @@ import {
   errorFor,
   fieldMessage,
   headerRowError,
+  isOauth2DiscoveryProblem,
   serverFieldErrors,
+  willDiscoverOauth2,
 } from "./mcp-server-form-validation";
 
 describe("buildCreateRequest", () => {
@@ -158,5 +160,30 @@ describe("server errors", () => {
 
   it("labels unknown fields with their own name", () => {
     expect(fieldMessage("mystery", "unknown field")).toBe("mystery unknown field");
+  });
+});
+
+describe("automatic OAuth2 setup", () => {
+  it("runs when OAuth2 has no client ID and no endpoints", () => {
+    expect(willDiscoverOauth2(form({ auth_type: "oauth2" }))).toBe(true);
+    expect(willDiscoverOauth2(form({ auth_type: "oauth2", oauth2_scopes: "mcp" }))).toBe(true);
+    expect(willDiscoverOauth2(form({ auth_type: "oauth2", oauth2_client_id: "id" }))).toBe(false);
+    expect(willDiscoverOauth2(form({ auth_type: "none" }))).toBe(false);
+  });
+
+  it("recognises a failed discovery, also when the egress guard refused a step", () => {
+    const atStep = [{ field: "url", detail: "OAuth2 discovery failed at step registration" }];
+    expect(
+      isOauth2DiscoveryProblem({ code: "mcp_server.oauth2_discovery_failed", validations: atStep }),
+    ).toBe(true);
+    expect(
+      isOauth2DiscoveryProblem({ code: "egress.destination_not_allowed", validations: atStep }),
+    ).toBe(true);
+    expect(
+      isOauth2DiscoveryProblem({
+        code: "egress.destination_not_allowed",
+        validations: [{ field: "url", detail: "is not an allowed destination" }],
+      }),
+    ).toBe(false);
   });
 });

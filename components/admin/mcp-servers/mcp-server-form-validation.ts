@@ -181,3 +181,31 @@ export function serverFieldErrors(problem: {
   if (field && Object.keys(errors).length === 0) errors[field] = problem.message;
   return errors;
 }
+
+/**
+ * Whether saving these values makes the server discover the authorization server and register
+ * toolgate with it (OAuth2 with no client ID and no endpoints): that POST or PATCH can take up
+ * to 30 s, so the form says what is happening.
+ */
+export function willDiscoverOauth2(values: McpServerFormValues): boolean {
+  return (
+    values.auth_type === "oauth2" &&
+    values.oauth2_client_id.trim() === "" &&
+    values.oauth2_auth_url.trim() === "" &&
+    values.oauth2_token_url.trim() === ""
+  );
+}
+
+/**
+ * A failed automatic OAuth2 setup. Its message names the step, the URL and the problem, which
+ * the short note beside the URL field cannot hold, so the form also shows it in full.
+ */
+export function isOauth2DiscoveryProblem(problem: {
+  code: string;
+  validations: readonly FieldProblem[];
+}): boolean {
+  return (
+    problem.code === "mcp_server.oauth2_discovery_failed" ||
+    problem.validations.some((v) => v.detail.startsWith("OAuth2 discovery failed"))
+  );
+}

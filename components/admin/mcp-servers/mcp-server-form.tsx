@@ -29,7 +29,9 @@ import {
 import {
   buildCreateRequest,
   buildUpdateRequest,
+  isOauth2DiscoveryProblem,
   serverFieldErrors,
+  willDiscoverOauth2,
 } from "./mcp-server-form-validation";
 
 /**
@@ -54,6 +56,8 @@ export function McpServerForm({
   const [reloading, setReloading] = useState(false);
   // Set once a create succeeded: the button stays busy until the edit page replaces this one.
   const [created, setCreated] = useState(false);
+  // The save runs OAuth2 discovery and registration on the server: up to 30 s.
+  const [discovering, setDiscovering] = useState(false);
   const create = useMutation(createMcpServerMutation(qc));
   const update = useMutation(updateMcpServerMutation(qc));
   const formRef = useRef<HTMLFormElement>(null);
@@ -115,7 +119,9 @@ export function McpServerForm({
       const request = buildCreateRequest(values);
       if (!request.ok) return showErrors(request.errors);
       showErrors({});
+      setDiscovering(willDiscoverOauth2(values));
       create.mutate(request.body, {
+        onSettled: () => setDiscovering(false),
         onSuccess: (config) => {
           setCreated(true);
           toast.success(`Added “${config.display_name}”. Test the connection, then enable it.`);
@@ -132,9 +138,11 @@ export function McpServerForm({
       toast.info("No changes to save");
       return;
     }
+    setDiscovering(willDiscoverOauth2(values));
     update.mutate(
       { id: base.id, patch: request.body, version: base.version },
       {
+        onSettled: () => setDiscovering(false),
         onSuccess: (config) => {
           reset(config);
           toast.success("Saved");
@@ -150,7 +158,9 @@ export function McpServerForm({
     !conflict &&
     !(
       mutationError instanceof ApiRequestError &&
-      Object.keys(serverFieldErrors(mutationError)).length > 0
+      Object.keys(serverFieldErrors(mutationError)).length > 0 &&
+      // Beside the URL there is room for the step only; the alert names the URL and problem.
+      !isOauth2DiscoveryProblem(mutationError)
     )
       ? mutationError
       : null;
@@ -195,7 +205,16 @@ export function McpServerForm({
           </Alert>
         ) : null}
         <div className="flex flex-wrap items-center justify-end gap-3">
-          {hasFieldErrors ? (
+          {discovering && saving ? (
+            <p
+              role="status"
+              className="mr-auto flex items-center gap-2 text-sm text-muted-foreground"
+            >
+              <ButtonSpinner />
+              Discovering the authorization server and registering toolgate… This can take up to 30
+              seconds.
+            </p>
+          ) : hasFieldErrors ? (
             <p className="mr-auto text-sm font-medium text-destructive">
               Some fields need attention.
             </p>
