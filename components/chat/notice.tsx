@@ -1,4 +1,8 @@
+"use client";
+
 import { InfoIcon, ShieldAlertIcon, TriangleAlertIcon } from "lucide-react";
+import { ConnectButton, PopupBlockedNotice } from "@/components/connections/connect-button";
+import { useMcpConnect } from "@/components/connections/use-mcp-connect";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import type { McpServerConfig } from "@/lib/client/types";
 import type { ChatNotice } from "./message-convert";
@@ -29,6 +33,11 @@ export function Notice({
   notice: ChatNotice;
   servers: readonly McpServerConfig[];
 }) {
+  const server = notice.server_id ? servers.find((s) => s.id === notice.server_id) : undefined;
+  const connectable =
+    notice.code === "mcp.auth_required" && server?.auth_type === "oauth2" && !server.auth_connected
+      ? server
+      : undefined;
   const Icon = notice.code.startsWith("egress.")
     ? ShieldAlertIcon
     : notice.code.startsWith("mcp.") || notice.code === "tool.denied"
@@ -43,7 +52,19 @@ export function Notice({
       <Icon aria-hidden="true" className="text-amber-600 dark:text-amber-400" />
       <AlertDescription className="text-foreground/90">
         {noticeText(notice, servers)}
+        {connectable ? <NoticeConnect server={connectable} /> : null}
       </AlertDescription>
     </Alert>
+  );
+}
+
+/** An OAuth2 server skipped for want of the user's token gets its Connect action right here. */
+function NoticeConnect({ server }: { server: McpServerConfig }) {
+  const connector = useMcpConnect();
+  return (
+    <div className="mt-2 flex flex-col gap-2">
+      <ConnectButton server={server} connector={connector} className="self-start" />
+      <PopupBlockedNotice serverId={server.id} connector={connector} />
+    </div>
   );
 }
