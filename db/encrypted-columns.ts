@@ -16,4 +16,5 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumnSet[] = [
   { table: "mcp_server_user_tokens", columns: ["access_token_enc", "refresh_token_enc"] },
   { table: "mcp_oauth_states", columns: ["code_verifier_enc"] },
   { table: "model_providers", columns: ["api_key_enc"] },
+  { table: "workspaces", columns: ["agent_token_enc"] },
 ];

@@ -11,6 +11,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 const id = () => uuid("id").primaryKey().defaultRandom();
@@ -241,6 +242,9 @@ export const mcpOauthStates = pgTable(
 
 export const CHAT_STATUSES = ["idle", "running", "waiting", "error"] as const;
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
+/** Who a chat's turns run as: the user's own chat, or a sub-agent one of its turns spawned. */
+export const AGENT_KINDS = ["root", "subagent", "explore"] as const;
+export type ChatAgentKind = (typeof AGENT_KINDS)[number];
 
 export const chats = pgTable(
   "chats",
@@ -256,14 +260,21 @@ export const chats = pgTable(
       .notNull()
       .default(sql`'{}'::uuid[]`),
     workspaceId: uuid("workspace_id"),
-    parentChatId: uuid("parent_chat_id"),
+    // A sub-agent's chat goes with its parent.
+    parentChatId: uuid("parent_chat_id").references((): AnyPgColumn => chats.id, {
+      onDelete: "cascade",
+    }),
+    // Stored, not derived from parentChatId: the tool policy treats subagent and explore apart.
+    agentKind: text("agent_kind").$type<ChatAgentKind>().notNull().default("root"),
     status: text("status").$type<ChatStatus>().notNull().default("idle"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index("chats_owner_updated_idx").on(t.ownerId, t.updatedAt),
+    index("chats_parent_idx").on(t.parentChatId),
     check("chats_status_check", sql`${t.status} in ('idle', 'running', 'waiting', 'error')`),
+    check("chats_agent_kind_check", sql`${t.agentKind} in ('root', 'subagent', 'explore')`),
   ],
 );
 
@@ -368,4 +379,47 @@ export const turnChunks = pgTable(
     chunk: jsonb("chunk").$type<Record<string, unknown>>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.turnId, t.seq] })],
+);
+
+/** Instance-wide settings an admin edits (GET/PUT /api/admin/settings), one row per key. */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: updatedAt(),
+});
+
+export const WORKSPACE_STATUSES = ["stopped", "starting", "running", "error"] as const;
+export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
+
+/**
+ * A workspace: a directory under DATA_DIR/workspaces/<id> served by its own agent process
+ * (lib/workspace/provisioner). The agent's address, pid and token are set while it runs; the
+ * token is sealed (db/encrypted-columns.ts).
+ */
+export const workspaces = pgTable(
+  "workspaces",
+  {
+    id: id(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    template: text("template").notNull(),
+    status: text("status").$type<WorkspaceStatus>().notNull().default("stopped"),
+    dir: text("dir").notNull(),
+    agentUrl: text("agent_url"),
+    agentTokenEnc: text("agent_token_enc"),
+    agentPid: integer("agent_pid"),
+    error: text("error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("workspaces_owner_created_idx").on(t.ownerId, t.createdAt),
+    check(
+      "workspaces_status_check",
+      sql`${t.status} in ('stopped', 'starting', 'running', 'error')`,
+    ),
+  ],
 );

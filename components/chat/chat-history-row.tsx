@@ -70,6 +70,11 @@ export function ChatHistoryRow({
             />
             <span className="sr-only"> (answering)</span>
           </>
+        ) : chat.status === "waiting" ? (
+          <>
+            <span aria-hidden="true" className="size-1.5 shrink-0 rounded-full bg-amber-500" />
+            <span className="sr-only"> (waiting for you)</span>
+          </>
         ) : null}
       </Link>
       <DropdownMenu>

@@ -7,6 +7,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { WorkspaceDialog } from "@/components/workspaces/workspace-dialog";
 import { ApiRequestError, errorMessage } from "@/lib/client/api";
 import {
   cancelChatTurnMutation,
@@ -26,9 +27,10 @@ import { Composer } from "./composer";
 import { ComposerToolbar } from "./composer-toolbar";
 import { initialSelection, sameSelection } from "./mcp-selection";
 import { toUIMessages, type ChatUIMessage } from "./message-convert";
-import { MessageList, StreamingIndicator } from "./message-list";
+import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
 import { NoModelsState } from "./model-select";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
+import { ParentChatLink, SubAgentsMenu } from "./sub-agents";
 import { useStickToBottom } from "./use-stick-to-bottom";
 
 function sendErrorText(err: Error): { title: string; message: string } {
@@ -75,7 +77,11 @@ export function Conversation({
   const cancel = useMutation(cancelChatTurnMutation());
   const planHintId = useId();
   const [input, setInput] = useState("");
-  const [planMode, setPlanMode] = useState(pending?.plan_mode ?? false);
+  // A reopened chat continues in the mode of its last message.
+  const [planMode, setPlanMode] = useState(
+    () =>
+      pending?.plan_mode ?? chat.messages.findLast((m) => m.role === "user")?.plan_mode ?? false,
+  );
   const [changedSelection, setChangedSelection] = useState<string[]>();
   const serverList = useMemo(() => servers.data ?? [], [servers.data]);
   const savedSelection = useMemo(
@@ -142,16 +148,26 @@ export function Conversation({
     );
   }, [chat.id, pending, sendMessage]);
 
-  function send(text: string) {
+  function sendTurn(text: string, asPlan: boolean) {
     const body: TurnBody = {
-      plan_mode: planMode,
+      plan_mode: asPlan,
       ...(selectionDirty ? { mcp_server_ids: changedSelection } : {}),
     };
     lastRequest.current = { kind: "send", body };
-    setInput("");
     scrollToBottom();
-    void sendMessage({ text, metadata: { plan_mode: planMode } }, { body });
+    void sendMessage({ text, metadata: { plan_mode: asPlan } }, { body });
   }
+
+  function send(text: string) {
+    setInput("");
+    sendTurn(text, planMode);
+  }
+
+  // "Implement plan" leaves plan mode; answers to questions keep the mode they were asked in.
+  const followUp: FollowUp = (text, opts) => {
+    setPlanMode(opts.planMode);
+    sendTurn(text, opts.planMode);
+  };
 
   function retry() {
     const last = lastRequest.current;
@@ -183,6 +199,9 @@ export function Conversation({
       <header className="flex items-center gap-2 border-b px-4 py-2">
         <ChatHistorySheet />
         <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{title}</h1>
+        <ParentChatLink chat={chat} />
+        <SubAgentsMenu chatId={chat.id} busy={busy} />
+        <WorkspaceDialog chatId={chat.id} workspaceId={chat.workspace_id} />
         <ChatToolsDialog chatId={chat.id} planMode={planMode} selectionPending={selectionDirty} />
       </header>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto">
@@ -196,7 +215,11 @@ export function Conversation({
               No messages yet. Ask something to start.
             </p>
           ) : null}
-          <MessageList messages={messages} servers={serverList} />
+          <MessageList
+            messages={messages}
+            servers={serverList}
+            followUp={busy ? undefined : followUp}
+          />
           {busy ? (
             <StreamingIndicator
               label={status === "submitted" ? "Waiting for the answer" : "Writing the answer"}

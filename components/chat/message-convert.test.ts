@@ -107,12 +107,18 @@ describe("toUIMessages", () => {
   });
 
   it("turns notices, plans and questions into data parts and skips unknown kinds", () => {
+    const question = {
+      question: "Which one?",
+      header: "Pick",
+      options: [{ label: "A", description: "first" }, { label: "B" }],
+      multi_select: true,
+    };
     const [m] = toUIMessages([
       message([
         { type: "notice", code: "mcp.server_unavailable", detail: "timed out", server_id: "s" },
         { type: "notice", code: "tool.denied", detail: "nope" },
-        { type: "plan", path: "plan.md", content: "# Plan" },
-        { type: "question", questions: ["Which one?"] },
+        { type: "plan", path: "/workspace/.toolgate/plans/c.md", content: "# Plan\n\n1. Do" },
+        { type: "question", questions: [question] },
         { type: "future-kind" } as unknown as Part,
       ]),
     ]);
@@ -122,9 +128,23 @@ describe("toUIMessages", () => {
         data: { code: "mcp.server_unavailable", detail: "timed out", server_id: "s" },
       },
       { type: "data-notice", data: { code: "tool.denied", detail: "nope" } },
-      { type: "data-plan", data: { path: "plan.md", content: "# Plan" } },
-      { type: "data-question", data: { questions: ["Which one?"] } },
+      {
+        type: "data-plan",
+        data: { path: "/workspace/.toolgate/plans/c.md", content: "# Plan\n\n1. Do" },
+      },
+      { type: "data-question", data: { questions: [question] } },
     ]);
+  });
+
+  it("skips a stored question part that is not well-formed", () => {
+    const [m] = toUIMessages([
+      message([
+        { type: "question", questions: ["Which one?"] },
+        { type: "question", questions: [{ question: "Q?", options: [{ label: "only" }] }] },
+        { type: "text", text: "after" },
+      ]),
+    ]);
+    expect(m!.parts).toEqual([{ type: "text", text: "after", state: "done" }]);
   });
 });
 

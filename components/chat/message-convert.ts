@@ -2,6 +2,7 @@
 // through the same components as a live stream.
 import type { DynamicToolUIPart, UIMessage } from "ai";
 import type { Message, Part } from "@/lib/client/types";
+import { parseQuestions, type UserQuestion } from "./question-logic";
 import { splitModelIntent } from "./tool-label";
 
 export interface ChatNotice {
@@ -14,7 +15,7 @@ export interface ChatNotice {
 export type ChatDataTypes = {
   notice: ChatNotice;
   plan: { path: string; content: string };
-  question: { questions: unknown[] };
+  question: { questions: UserQuestion[] };
 };
 
 export interface ChatMessageMetadata {
@@ -122,8 +123,11 @@ function toUIPart(part: Part): ChatUIPart | null {
       };
     case "plan":
       return { type: "data-plan", data: { path: part.path, content: part.content } };
-    case "question":
-      return { type: "data-question", data: { questions: part.questions } };
+    case "question": {
+      // Validated when asked; a malformed stored part is skipped rather than half-rendered.
+      const questions = parseQuestions(part.questions);
+      return questions ? { type: "data-question", data: { questions } } : null;
+    }
     default:
       // A part kind this client does not know yet is skipped rather than breaking the chat.
       return null;

@@ -1,19 +1,30 @@
 "use client";
 
-import { BrainIcon, ClipboardListIcon, NotebookPenIcon } from "lucide-react";
+import { BrainIcon } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import type { McpServerConfig } from "@/lib/client/types";
 import { Markdown } from "./markdown";
 import type { ChatUIMessage, ChatUIPart } from "./message-convert";
 import { Notice } from "./notice";
+import { IMPLEMENT_PLAN_MESSAGE, PlanCard } from "./plan-card";
+import { QuestionForm } from "./question-form";
 import { ToolCall } from "./tool-call";
+
+/** Sends a follow-up user message from inside the conversation (plan and question actions). */
+export type FollowUp = (text: string, opts: { planMode: boolean }) => void;
 
 function AssistantPart({
   part,
   servers,
+  followUp,
+  planMode,
 }: {
   part: ChatUIPart;
   servers: readonly McpServerConfig[];
+  /** Set on the latest answer while no turn runs: its plan and questions can be acted on. */
+  followUp?: FollowUp;
+  /** The plan mode the answer was given in. */
+  planMode: boolean;
 }) {
   switch (part.type) {
     case "text":
@@ -24,30 +35,21 @@ function AssistantPart({
       return <Notice notice={part.data} servers={servers} />;
     case "data-plan":
       return (
-        <div className="rounded-lg border bg-card p-3">
-          <p className="mb-2 flex items-center gap-2 text-xs font-medium text-muted-foreground">
-            <NotebookPenIcon aria-hidden="true" className="size-4" />
-            Plan · <code className="font-mono">{part.data.path}</code>
-          </p>
-          <Markdown text={part.data.content} />
-        </div>
+        <PlanCard
+          path={part.data.path}
+          content={part.data.content}
+          onImplement={
+            followUp ? () => followUp(IMPLEMENT_PLAN_MESSAGE, { planMode: false }) : undefined
+          }
+        />
       );
     case "data-question":
       return (
-        <div className="flex items-start gap-2 rounded-lg border bg-card p-3 text-sm">
-          <ClipboardListIcon aria-hidden="true" className="mt-0.5 size-4 text-muted-foreground" />
-          <ul className="flex flex-col gap-1">
-            {part.data.questions.map((q, i) => (
-              <li key={i}>
-                {typeof q === "string"
-                  ? q
-                  : typeof (q as { question?: unknown })?.question === "string"
-                    ? (q as { question: string }).question
-                    : JSON.stringify(q)}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <QuestionForm
+          questions={part.data.questions}
+          // Answers continue the conversation in the mode the questions were asked in.
+          onAnswer={followUp ? (text) => followUp(text, { planMode }) : undefined}
+        />
       );
     case "reasoning":
       return part.text ? (
@@ -75,10 +77,14 @@ const STATUS_NOTE: Partial<Record<string, { text: string; tone: string }>> = {
 
 function MessageItem({
   message,
+  planMode,
   servers,
+  followUp,
 }: {
   message: ChatUIMessage;
+  planMode: boolean;
   servers: readonly McpServerConfig[];
+  followUp?: FollowUp;
 }) {
   if (message.role === "user") {
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
@@ -105,6 +111,8 @@ function MessageItem({
           key={part.type === "dynamic-tool" ? part.toolCallId : i}
           part={part}
           servers={servers}
+          followUp={followUp}
+          planMode={planMode}
         />
       ))}
       {note ? <p className={`text-xs ${note.tone}`}>{note.text}</p> : null}
@@ -129,17 +137,37 @@ export function StreamingIndicator({ label }: { label: string }) {
   );
 }
 
+/** Each message's plan mode; a streamed answer has no metadata yet and takes its question's. */
+function planModes(messages: readonly ChatUIMessage[]): boolean[] {
+  let asked = false;
+  return messages.map((m) => {
+    if (m.role === "user") asked = m.metadata?.plan_mode ?? false;
+    return m.metadata?.plan_mode ?? asked;
+  });
+}
+
 export function MessageList({
   messages,
   servers,
+  followUp,
 }: {
   messages: readonly ChatUIMessage[];
   servers: readonly McpServerConfig[];
+  /** Absent while a turn runs: older plans and questions are never actionable. */
+  followUp?: FollowUp;
 }) {
+  const last = messages.at(-1);
+  const modes = planModes(messages);
   return (
     <>
-      {messages.map((m) => (
-        <MessageItem key={m.id} message={m} servers={servers} />
+      {messages.map((m, i) => (
+        <MessageItem
+          key={m.id}
+          message={m}
+          planMode={modes[i] ?? false}
+          servers={servers}
+          followUp={m === last && m.role === "assistant" ? followUp : undefined}
+        />
       ))}
     </>
   );

@@ -7,6 +7,7 @@ import {
   MessageSquareIcon,
   ServerIcon,
   SettingsIcon,
+  SlidersHorizontalIcon,
   UsersIcon,
 } from "lucide-react";
 import { cn } from "@/lib/utils";
@@ -16,6 +17,7 @@ const LINKS = [
   { href: "/admin/users", label: "Users", icon: UsersIcon, admin: true },
   { href: "/admin/mcp-servers", label: "MCP servers", icon: ServerIcon, admin: true },
   { href: "/admin/providers", label: "Model providers", icon: BrainCircuitIcon, admin: true },
+  { href: "/admin/settings", label: "App settings", icon: SlidersHorizontalIcon, admin: true },
   { href: "/settings", label: "Settings", icon: SettingsIcon, admin: false },
 ];
 

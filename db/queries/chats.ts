@@ -59,10 +59,38 @@ export async function listOwnChats(
     .limit(opts.limit + 1);
 }
 
+/** The sub-agent chats a chat spawned, oldest first. */
+export async function listChildChats(
+  db: Executor,
+  ownerId: string,
+  parentId: string,
+): Promise<ChatRow[]> {
+  return db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.ownerId, ownerId), eq(chats.parentChatId, parentId)))
+    .orderBy(asc(chats.createdAt), asc(chats.id));
+}
+
+/** A sub-agent chat of `parentId`; any other chat is indistinguishable from a missing one. */
+export async function findChildChat(
+  db: Executor,
+  ownerId: string,
+  parentId: string,
+  id: string,
+): Promise<ChatRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.id, id), eq(chats.ownerId, ownerId), eq(chats.parentChatId, parentId)))
+    .limit(1);
+  return row;
+}
+
 export async function updateChat(
   db: Executor,
   id: string,
-  patch: Partial<Pick<ChatRow, "title" | "model" | "mcpServerIds" | "status">>,
+  patch: Partial<Pick<ChatRow, "title" | "model" | "mcpServerIds" | "status" | "workspaceId">>,
 ): Promise<ChatRow> {
   const [row] = await db
     .update(chats)

@@ -6,6 +6,7 @@ import {
   findOwnChat,
   findRunningTurn,
   insertChat,
+  listChildChats,
   listMessages,
   listOwnChats,
   requestTurnCancel,
@@ -15,6 +16,7 @@ import {
   type MessageRow,
 } from "@/db/queries/chats";
 import { listMcpServers } from "@/db/queries/mcp-servers";
+import { findOwnWorkspace } from "@/db/queries/workspaces";
 import { ApiError, Errors } from "@/lib/api/errors";
 import type { Caller } from "@/lib/auth/caller";
 import type { Chat, Message, Part } from "@/lib/client/types";
@@ -29,6 +31,7 @@ export function chatJson(row: ChatRow): Chat {
     mcp_server_ids: row.mcpServerIds,
     workspace_id: row.workspaceId,
     parent_chat_id: row.parentChatId,
+    agent_kind: row.agentKind,
     status: row.status,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -74,6 +77,21 @@ export async function checkServerSelection(
   return unique;
 }
 
+/** A chat may only point at one of its owner's workspaces. */
+export async function checkWorkspace(
+  db: Executor,
+  ownerId: string,
+  id: string | null | undefined,
+): Promise<string | null> {
+  if (!id) return null;
+  if (!(await findOwnWorkspace(db, ownerId, id))) {
+    throw new ApiError(400, "chat.workspace_not_allowed", "The workspace does not exist.", [
+      { field: "workspace_id", detail: "is not one of your workspaces" },
+    ]);
+  }
+  return id;
+}
+
 export async function createChat(
   db: Database,
   caller: Caller,
@@ -92,7 +110,7 @@ export async function createChat(
     title: body.title ?? "",
     model: body.model ?? null,
     mcpServerIds: ids,
-    workspaceId: body.workspace_id ?? null,
+    workspaceId: await checkWorkspace(db, caller.id, body.workspace_id),
   });
 }
 
@@ -141,7 +159,12 @@ export async function chatWithMessages(db: Executor, chat: ChatRow) {
 export async function patchChat(
   db: Database,
   chat: ChatRow,
-  body: { title?: string; model?: string | null; mcp_server_ids?: string[] },
+  body: {
+    title?: string;
+    model?: string | null;
+    mcp_server_ids?: string[];
+    workspace_id?: string | null;
+  },
 ): Promise<ChatRow> {
   if (body.model) await resolveModel(db, body.model);
   const patch: Parameters<typeof updateChat>[2] = {};
@@ -149,19 +172,33 @@ export async function patchChat(
   if (body.model !== undefined) patch.model = body.model;
   if (body.mcp_server_ids !== undefined)
     patch.mcpServerIds = await checkServerSelection(db, body.mcp_server_ids);
+  if (body.workspace_id !== undefined)
+    patch.workspaceId = await checkWorkspace(db, chat.ownerId, body.workspace_id);
   return Object.keys(patch).length > 0 ? updateChat(db, chat.id, patch) : chat;
 }
 
-/** Asks the running turn to stop: at once on this instance, within a heartbeat elsewhere. */
-export async function cancelRunningTurn(db: Executor, chat: ChatRow): Promise<boolean> {
-  const turn = await findRunningTurn(db, chat.id);
+async function cancelTurnOf(db: Executor, chatId: string): Promise<boolean> {
+  const turn = await findRunningTurn(db, chatId);
   if (!turn) return false;
   await requestTurnCancel(db, turn.id);
   abortLocalTurn(turn.id);
   return true;
 }
 
+/**
+ * Asks the running turn to stop: at once on this instance, within a heartbeat elsewhere.
+ * Stopping a chat stops its sub-agents too. Reports whether the chat's own turn was running.
+ */
+export async function cancelRunningTurn(db: Executor, chat: ChatRow): Promise<boolean> {
+  const cancelled = await cancelTurnOf(db, chat.id);
+  for (const child of await listChildChats(db, chat.ownerId, chat.id)) {
+    if (child.status === "running") await cancelTurnOf(db, child.id);
+  }
+  return cancelled;
+}
+
 export async function removeChat(db: Database, caller: Caller, chat: ChatRow): Promise<void> {
+  // Sub-agent chats go with their parent (foreign key cascade); their turns stop here too.
   await cancelRunningTurn(db, chat);
   if (!(await deleteChat(db, caller.id, chat.id))) throw chatNotFound();
 }

@@ -24,6 +24,7 @@ import { builtinTools } from "./builtins/registry";
 import type { BuiltinContext } from "./builtins/types";
 import type { ToolOrigin } from "./parts";
 import { PolicyDenied } from "./policy-denied";
+import { assembleWorkspaceMcpTools } from "./workspace-mcp";
 
 export interface Notice {
   code: string;
@@ -167,6 +168,8 @@ export async function assembleMcpTools(
   const tools: ToolSet = {};
   const denied = new Set<string>();
   const modelOutputs = new Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>();
+  // Names of offered admin tools: they win a clash with workspace tools.
+  const offeredMcp = new Set<string>();
 
   for (const server of servers) {
     const policy = serverPolicyOf(server.row);
@@ -182,6 +185,7 @@ export async function assembleMcpTools(
         reason: decision.reason,
       });
       if (!decision.available) continue;
+      offeredMcp.add(exposed);
       origins.set(exposed, { source: "mcp", serverId: server.row.id, toolName: tool.name });
       const modelIntent = server.row.modelIntent;
       tools[exposed] = dynamicTool({
@@ -268,5 +272,25 @@ export async function assembleMcpTools(
       },
     });
   }
-  return { tools, rows, origins, notices, denied, endsTurn };
+  // Workspace MCP last: built-ins, then admin servers, then workspace servers win a name.
+  const workspace = await assembleWorkspaceMcpTools(db, {
+    ownerId: opts.identity.userId,
+    workspaceId: opts.identity.workspaceId,
+    turn,
+    reserved: new Set([...builtinTools().map((b) => b.name), ...offeredMcp]),
+    listHidden: opts.includeUnselected ?? false,
+    signal: opts.signal,
+    imageToolResults: opts.imageToolResults ?? false,
+    denied,
+    onNotice: opts.onNotice,
+  });
+  Object.assign(tools, workspace.tools);
+  rows.push(...workspace.rows);
+  for (const [name, origin] of workspace.origins) origins.set(name, origin);
+  notices.push(...workspace.notices);
+  // One stable order whatever the sources: the prompt prefix stays cacheable between turns.
+  const sorted: ToolSet = Object.fromEntries(
+    Object.entries(tools).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return { tools: sorted, rows, origins, notices, denied, endsTurn };
 }

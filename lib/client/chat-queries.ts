@@ -9,6 +9,7 @@ export const chatQueryKeys = {
   list: ["chats", "list"] as const,
   detail: (id: string) => ["chats", "detail", id] as const,
   tools: (id: string, planMode: boolean) => ["chats", "tools", id, planMode] as const,
+  children: (id: string) => ["chats", "children", id] as const,
   models: ["models"] as const,
 };
 
@@ -49,6 +50,13 @@ export const chatToolsQuery = (id: string, planMode: boolean) => ({
   queryKey: chatQueryKeys.tools(id, planMode),
   queryFn: ({ signal }: { signal: AbortSignal }) =>
     apiFetch<ChatToolRow[]>(`${chatPath(id)}/tools?plan_mode=${planMode}`, { signal }),
+});
+
+/** The sub-agent chats a chat's turns spawned (GET /api/chats/:id/children). */
+export const chatChildrenQuery = (id: string) => ({
+  queryKey: chatQueryKeys.children(id),
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<Chat[]>(`${chatPath(id)}/children`, { signal }),
 });
 
 export interface CreateChatInput {

@@ -108,6 +108,8 @@ export interface Chat {
   mcp_server_ids: string[];
   workspace_id: string | null;
   parent_chat_id: string | null;
+  /** root: the user's own chat; subagent / explore: a sub-agent a turn of the parent spawned. */
+  agent_kind: "root" | "subagent" | "explore";
   status: ChatStatus;
   created_at: string;
   updated_at: string;

@@ -70,7 +70,25 @@ describe("OAuth discovery", () => {
         authorization_response_iss_parameter_supported: true,
       },
     });
-    expect(stub.paths()).toEqual([`GET ${PRM_PATH}`, `GET ${AS_ROOT}`]);
+    // The 401 challenge is still asked for its scope, which would win over scopes_supported.
+    expect(stub.paths()).toEqual([`GET ${PRM_PATH}`, "POST /mcp", `GET ${AS_ROOT}`]);
+  });
+
+  it("prefers the 401 challenge's scope to scopes_supported of path-aware metadata", async () => {
+    const o = stub.origin;
+    stub.setRoutes({
+      [PRM_PATH]: {
+        body: { resource: `${o}/mcp`, authorization_servers: [o], scopes_supported: ["a", "b"] },
+      },
+      "POST /mcp": {
+        status: 401,
+        headers: { "www-authenticate": `Bearer scope="mcp:basic", resource_metadata="${o}/x"` },
+      },
+      [AS_ROOT]: { body: asDoc(o) },
+    });
+    const found = await discover();
+    expect(found.scopes).toEqual(["mcp:basic"]);
+    expect(found.resourceMetadataUrl).toBe(`${o}${PRM_PATH}`);
   });
 
   it("falls back to the root protected resource metadata", async () => {
@@ -82,7 +100,12 @@ describe("OAuth discovery", () => {
     const found = await discover();
     // The root document covers every path of the origin; its resource is what tokens are for.
     expect(found.resource).toBe(o);
-    expect(stub.paths()).toEqual([`GET ${PRM_PATH}`, `GET ${PRM_ROOT}`, `GET ${AS_ROOT}`]);
+    expect(stub.paths()).toEqual([
+      `GET ${PRM_PATH}`,
+      `GET ${PRM_ROOT}`,
+      "POST /mcp",
+      `GET ${AS_ROOT}`,
+    ]);
   });
 
   it("follows the WWW-Authenticate resource_metadata hint and its scope", async () => {
@@ -123,7 +146,7 @@ describe("OAuth discovery", () => {
     const found = await discover();
     expect(found.metadata.issuer).toBe(issuer);
     expect(found.metadataUrl).toBe(`${issuer}/.well-known/openid-configuration`);
-    expect(stub.paths().slice(1)).toEqual([
+    expect(stub.paths().slice(2)).toEqual([
       `GET ${AS_ROOT}/tenant`,
       `GET ${AS_ROOT}`,
       "GET /.well-known/openid-configuration/tenant",

@@ -134,6 +134,24 @@ async function probeChallenge(
   return { status: res.status, params: bearerChallenge(res.headers.get("www-authenticate")) };
 }
 
+/**
+ * The `scope` of the server's 401 challenge, which the MCP scope selection strategy prefers
+ * over `scopes_supported`. Best effort: the metadata was found, so a failed probe only means
+ * falling back to `scopes_supported`.
+ */
+async function challengeScope(
+  mcpUrl: string,
+  transport: "streamable_http" | "sse",
+  options: OAuthHttpOptions,
+): Promise<string | undefined> {
+  try {
+    return (await probeChallenge(mcpUrl, transport, options)).params?.["scope"] || undefined;
+  } catch (error) {
+    if (error instanceof OAuthDiscoveryError) return undefined;
+    throw error;
+  }
+}
+
 async function findResourceMetadata(
   mcpUrl: string,
   transport: "streamable_http" | "sse",
@@ -142,7 +160,10 @@ async function findResourceMetadata(
   const attempts: Attempt[] = [];
   for (const url of protectedResourceMetadataUrls(new URL(mcpUrl))) {
     const got = await fetchResourceMetadata(url, mcpUrl, options);
-    if ("prm" in got) return { prm: got.prm, url };
+    if ("prm" in got) {
+      const scope = await challengeScope(mcpUrl, transport, options);
+      return { prm: got.prm, url, ...(scope && { scope }) };
+    }
     attempts.push(got);
   }
   const probe = await probeChallenge(mcpUrl, transport, options);

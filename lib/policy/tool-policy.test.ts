@@ -4,6 +4,7 @@ import {
   PLAN_MODE_ROOT_BUILTINS,
   REASON_TEXT,
   type ServerPolicy,
+  type ToolCandidate,
   type TurnPolicy,
 } from "./tool-policy";
 
@@ -131,5 +132,89 @@ describe("built-ins", () => {
 
   it("has a sentence for every reason", () => {
     for (const text of Object.values(REASON_TEXT)) expect(text.length).toBeGreaterThan(5);
+  });
+});
+
+// The seeds' plan-mode boundary as one table: every built-in, an approved and an unapproved
+// external server, and workspace MCP, for each agent kind in and out of plan mode.
+describe("the plan-mode table", () => {
+  type Row = Record<`${"root" | "subagent" | "explore"}/${"plan" | "normal"}`, boolean>;
+  const all = (v: boolean): Row => ({
+    "root/plan": v,
+    "root/normal": v,
+    "subagent/plan": v,
+    "subagent/normal": v,
+    "explore/plan": v,
+    "explore/normal": v,
+  });
+  const readOnly: Row = all(true);
+  // Root-plan allowlist tools that write or manage: no sub-agent, no explore agent.
+  const rootOnlyPlan: Row = { ...all(false), "root/plan": true, "root/normal": true };
+  const rootNormalOnly: Row = { ...all(false), "root/normal": true };
+  const rootNotPlan: Row = { ...all(false), "root/normal": true, "subagent/normal": true };
+  const BUILTINS: Record<string, Row> = {
+    read_file: readOnly,
+    execute: readOnly,
+    process_output: readOnly,
+    write_file: { ...rootNotPlan, "root/plan": true },
+    edit_files: { ...rootNotPlan, "root/plan": true },
+    process_list: rootNotPlan,
+    process_signal: rootNotPlan,
+    list_templates: { ...rootNotPlan, "root/plan": true },
+    read_template: { ...rootNotPlan, "root/plan": true },
+    create_workspace: { ...rootNotPlan, "root/plan": true },
+    start_workspace: { ...rootNotPlan, "root/plan": true },
+    stop_workspace: { ...rootNotPlan, "root/plan": true },
+    spawn_agent: rootOnlyPlan,
+    spawn_explore_agent: rootOnlyPlan,
+    wait_agent: rootOnlyPlan,
+    list_agents: rootOnlyPlan,
+    message_agent: rootNormalOnly,
+    close_agent: rootNormalOnly,
+    propose_plan: { ...all(false), "root/plan": true },
+    ask_user_question: rootOnlyPlan,
+  };
+  const approved = server({ id: "ok", allowInPlanMode: true });
+  const unapproved = server({ id: "no" });
+  const OTHERS: Record<string, [ToolCandidate, Row]> = {
+    "approved external MCP": [mcp("search", approved), { ...all(true), "subagent/plan": false }],
+    "unapproved external MCP": [
+      mcp("search", unapproved),
+      { ...all(true), "root/plan": false, "subagent/plan": false, "explore/plan": false },
+    ],
+    "workspace MCP": [
+      { source: "workspace_mcp", name: "repo__grep" },
+      { ...all(false), "root/normal": true, "subagent/normal": true },
+    ],
+  };
+  const rows: [string, ToolCandidate, Row][] = [
+    ...Object.entries(BUILTINS).map(([name, row]): [string, ToolCandidate, Row] => [
+      name,
+      { source: "builtin", name },
+      row,
+    ]),
+    ...Object.entries(OTHERS).map(([label, [c, row]]): [string, ToolCandidate, Row] => [
+      label,
+      c,
+      row,
+    ]),
+  ];
+
+  it.each(rows)("%s", (_label, candidate, row) => {
+    for (const [key, expected] of Object.entries(row)) {
+      const [agent, mode] = key.split("/") as [TurnPolicy["agent"], "plan" | "normal"];
+      const t = turn({
+        agent,
+        planMode: mode === "plan",
+        selectedServerIds: new Set(["ok", "no"]),
+      });
+      const decision = decide(candidate, t);
+      expect(decision.available, `${key}: ${decision.reason}`).toBe(expected);
+      if (!expected) expect(decision.reason).not.toBe("allowed");
+    }
+  });
+
+  it("covers every built-in of the plan allowlist", () => {
+    for (const name of PLAN_MODE_ROOT_BUILTINS) expect(BUILTINS[name]?.["root/plan"]).toBe(true);
   });
 });

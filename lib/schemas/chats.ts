@@ -16,6 +16,8 @@ export const updateChatBody = z.strictObject({
   title: z.string().trim().max(200, "must be at most 200 characters").optional(),
   model: modelId.nullable().optional(),
   mcp_server_ids: serverIds.optional(),
+  /** One of the caller's workspaces, or null to detach. */
+  workspace_id: z.guid().nullable().optional(),
 });
 
 export const postMessageBody = z.strictObject({

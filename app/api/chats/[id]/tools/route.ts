@@ -19,7 +19,7 @@ export const GET = route({
       selectedServerIds: chat.mcpServerIds,
       turn: {
         planMode: query.plan_mode === "true",
-        agent: chat.parentChatId ? "subagent" : "root",
+        agent: chat.agentKind,
       },
       includeUnselected: true,
     });

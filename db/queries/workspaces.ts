@@ -1,0 +1,81 @@
+import "server-only";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { workspaces, type WorkspaceStatus } from "../schema";
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+
+export async function insertWorkspace(
+  db: Executor,
+  row: typeof workspaces.$inferInsert,
+): Promise<WorkspaceRow> {
+  const [created] = await db.insert(workspaces).values(row).returning();
+  return created!;
+}
+
+export async function findWorkspace(db: Executor, id: string): Promise<WorkspaceRow | undefined> {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id)).limit(1);
+  return row;
+}
+
+/** A workspace of `ownerId`; someone else's is indistinguishable from a missing one. */
+export async function findOwnWorkspace(
+  db: Executor,
+  ownerId: string,
+  id: string,
+): Promise<WorkspaceRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.id, id), eq(workspaces.ownerId, ownerId)))
+    .limit(1);
+  return row;
+}
+
+export async function listOwnWorkspaces(
+  db: Executor,
+  ownerId: string,
+  limit = 200,
+): Promise<WorkspaceRow[]> {
+  return db
+    .select()
+    .from(workspaces)
+    .where(eq(workspaces.ownerId, ownerId))
+    .orderBy(desc(workspaces.createdAt), desc(workspaces.id))
+    .limit(limit);
+}
+
+export type WorkspacePatch = Partial<
+  Pick<WorkspaceRow, "status" | "agentUrl" | "agentTokenEnc" | "agentPid" | "error" | "name">
+>;
+
+export async function updateWorkspace(
+  db: Executor,
+  id: string,
+  patch: WorkspacePatch,
+): Promise<WorkspaceRow> {
+  const [row] = await db
+    .update(workspaces)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(workspaces.id, id))
+    .returning();
+  return row!;
+}
+
+/**
+ * Moves the workspace to `to` only while it is in one of `from`: the database decides which of
+ * two concurrent starts (or a start and a stop) wins. Undefined when the status was elsewhere.
+ */
+export async function transitionWorkspace(
+  db: Executor,
+  id: string,
+  from: readonly WorkspaceStatus[],
+  patch: WorkspacePatch & { status: WorkspaceStatus },
+): Promise<WorkspaceRow | undefined> {
+  const [row] = await db
+    .update(workspaces)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(and(eq(workspaces.id, id), inArray(workspaces.status, [...from])))
+    .returning();
+  return row;
+}

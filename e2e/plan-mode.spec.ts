@@ -1,0 +1,205 @@
+// The seeds' end-to-end flow: an admin approves an MCP server for plan mode; a member plans in
+// a chat with a workspace, answers the model's questions in a form, gets the plan file proposed
+// and implements it with a normal turn.
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { signIn } from "./support/auth";
+import {
+  ADMIN_STATE,
+  APP_URL,
+  FAKE_MODEL_CONTROL,
+  FAKE_MODEL_URL,
+  MCP_TEST_URL,
+} from "./support/constants";
+
+// Cookie-authenticated writes made with page.request need the Origin a browser would send.
+const SAME_ORIGIN = { Origin: APP_URL };
+
+test.use({ storageState: ADMIN_STATE });
+
+async function apiPost<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
+  const res = await request.post(path, { data, headers: SAME_ORIGIN, timeout: 90_000 });
+  expect(res.status(), `${path}: ${await res.text()}`).toBe(201);
+  return (await res.json()) as T;
+}
+
+async function scriptModel(match: string, steps: unknown[]) {
+  const res = await fetch(`${FAKE_MODEL_CONTROL}/scripts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ match, steps }),
+  });
+  expect(res.status, await res.text()).toBe(201);
+}
+
+async function modelRequests(match: string): Promise<{ toolNames: string[] }[]> {
+  const res = await fetch(`${FAKE_MODEL_CONTROL}/requests?match=${encodeURIComponent(match)}`);
+  return ((await res.json()) as { requests: { toolNames: string[] }[] }).requests;
+}
+
+test("a member plans with an approved MCP tool, answers questions and implements the plan", async ({
+  page: adminPage,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const stamp = `${Date.now()}`;
+  const key = `plan-key-${stamp}`;
+  const approvedSlug = `e2e-plan-${stamp.slice(-8)}`;
+  const otherSlug = `e2e-noplan-${stamp.slice(-8)}`;
+  const admin = adminPage.request;
+
+  // Admin: a model on the fake server, one server approved for plan mode and one not.
+  const model = `fake-model-${stamp}`;
+  await apiPost(admin, "/api/model-providers", {
+    kind: "openai-compatible",
+    display_name: `E2E plan ${stamp}`,
+    base_url: FAKE_MODEL_URL,
+    models: [model],
+    default_model: model,
+  });
+  const server = (slug: string, allow: boolean) =>
+    apiPost<{ id: string }>(admin, "/api/mcp/servers", {
+      display_name: `E2E ${slug}`,
+      slug,
+      url: MCP_TEST_URL,
+      transport: "streamable_http",
+      availability: "default_off",
+      enabled: true,
+      tool_allow_list: ["echo", "read_docs"],
+      allow_in_plan_mode: allow,
+    });
+  const approved = await server(approvedSlug, true);
+  const other = await server(otherSlug, false);
+
+  // Member: signs in, gets a workspace and a chat bound to it with both servers picked.
+  const member = {
+    name: "Plan Member",
+    email: `plan-member-${stamp}@example.com`,
+    password: "member-password",
+  };
+  await apiPost(admin, "/api/users", { ...member, role: "member" });
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await signIn(page, member.email, member.password);
+  const workspace = await apiPost<{ id: string; status: string }>(page.request, "/api/workspaces", {
+    name: `plans-${stamp.slice(-6)}`,
+    template: "empty",
+  });
+  expect(workspace.status).toBe("running");
+  const providers = await (await admin.get("/api/models")).json();
+  const modelId = (providers as { id: string; name: string }[]).find((m) => m.name === model)!.id;
+  const chat = await apiPost<{ id: string }>(page.request, "/api/chats", {
+    model: modelId,
+    workspace_id: workspace.id,
+    mcp_server_ids: [approved.id, other.id],
+  });
+  const planPath = `.toolgate/plans/${chat.id}.md`;
+
+  await scriptModel(key, [
+    // Turn 1 (plan mode): the approved MCP tool, then questions for the user.
+    {
+      toolCalls: [{ name: `${approvedSlug}__read_docs`, arguments: { topic: "billing" } }],
+    },
+    {
+      toolCalls: [
+        {
+          name: "ask_user_question",
+          arguments: {
+            questions: [
+              {
+                header: "Storage",
+                question: "Where should invoices be stored?",
+                options: [
+                  { label: "Postgres", description: "Next to the other data" },
+                  { label: "Object storage" },
+                ],
+              },
+              {
+                question: "Which exports are needed?",
+                options: [{ label: "CSV" }, { label: "PDF" }],
+                multi_select: true,
+              },
+            ],
+          },
+        },
+      ],
+    },
+    // Turn 2 (the answers): write the plan file, propose it.
+    {
+      toolCalls: [
+        {
+          name: "write_file",
+          arguments: {
+            path: planPath,
+            content: `# Invoice plan ${stamp}\n\n1. Store invoices in **Postgres**.\n2. Export CSV and XLSX.\n`,
+          },
+        },
+      ],
+    },
+    { toolCalls: [{ name: "propose_plan", arguments: {} }] },
+    // Turn 3 (Implement plan): a normal turn.
+    { text: `Implementing the invoice plan ${stamp}.` },
+  ]);
+
+  await page.goto(`/chat/${chat.id}`);
+  const planSwitch = page.getByRole("switch", { name: /Plan/ });
+  await planSwitch.click();
+  await expect(planSwitch).toBeChecked();
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill(`Plan invoice storage ${key}`);
+  await box.press("Enter");
+
+  const conversation = page.getByRole("region", { name: "Messages" });
+  // The approved tool ran; the form shows both questions with an "Other" choice each.
+  const form = conversation.getByRole("form", { name: /2 questions for you/ });
+  await expect(form).toBeVisible({ timeout: 30_000 });
+  await expect(conversation.getByText(`E2E ${approvedSlug}`).first()).toBeVisible();
+  const storage = form.getByRole("group", { name: /Where should invoices be stored/ });
+  const exports = form.getByRole("group", { name: /Which exports are needed/ });
+  await expect(storage.getByRole("radio")).toHaveCount(3);
+  await expect(exports.getByRole("checkbox")).toHaveCount(3);
+  // Submitting incomplete answers is refused in place.
+  await form.getByRole("button", { name: "Submit answers" }).click();
+  await expect(form.getByRole("alert").first()).toHaveText("Choose an answer.");
+  await storage.getByRole("radio", { name: /Postgres/ }).check();
+  await exports.getByRole("checkbox", { name: "CSV" }).check();
+  await exports.getByRole("checkbox", { name: "Other" }).check();
+  await exports.getByRole("textbox", { name: /Your answer/ }).fill("XLSX");
+  await form.getByRole("button", { name: "Submit answers" }).click();
+
+  // The answers go out as the next user message, still in plan mode.
+  await expect(conversation.getByText("My answers to your questions:")).toBeVisible();
+  await expect(conversation.getByText("Answer: CSV; Other: XLSX")).toBeVisible();
+  const plan = conversation.getByRole("region", { name: "Proposed plan" });
+  await expect(plan).toBeVisible({ timeout: 30_000 });
+  await expect(plan.getByText(`Invoice plan ${stamp}`)).toBeVisible();
+  await expect(plan.locator("strong", { hasText: "Postgres" })).toBeVisible();
+  await expect(plan.getByText(planPath)).toBeVisible();
+  // The old form is closed now.
+  await expect(conversation.getByRole("button", { name: "Submit answers" })).toHaveCount(0);
+
+  // Plan turns were offered the approved server only.
+  const requests = await modelRequests(key);
+  expect(requests[0]!.toolNames).toContain(`${approvedSlug}__read_docs`);
+  expect(requests[0]!.toolNames.some((n) => n.startsWith(`${otherSlug}__`))).toBe(false);
+  expect(requests[0]!.toolNames).toContain("propose_plan");
+
+  await plan.getByRole("button", { name: "Implement plan" }).click();
+  await expect(conversation.getByText(`Implementing the invoice plan ${stamp}.`)).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(planSwitch).not.toBeChecked();
+  const userMessages = conversation.locator('[data-role="user"]');
+  await expect(userMessages.last()).toContainText("Implement the plan.");
+  await expect(userMessages.last().getByText("Plan mode")).toHaveCount(0);
+  await expect(userMessages.first().getByText("Plan mode")).toBeVisible();
+  const implement = (await modelRequests(key)).at(-1)!;
+  expect(implement.toolNames).toContain(`${otherSlug}__echo`);
+  expect(implement.toolNames).not.toContain("propose_plan");
+  await expect(plan.getByRole("button", { name: "Implement plan" })).toHaveCount(0);
+
+  // Reloaded, the stored plan and answers render the same way.
+  await page.reload();
+  await expect(conversation.getByRole("region", { name: "Proposed plan" })).toBeVisible();
+  await expect(conversation.getByText("Answer: CSV; Other: XLSX")).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,89 @@
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+import { apiFetch } from "./api";
+import { chatPath, chatQueryKeys, type ChatsPage } from "./chat-queries";
+import type { Chat, ChatWithMessages } from "./types";
+import type { Workspace, WorkspaceMcpListing, WorkspaceTemplate } from "./workspace-types";
+
+export const workspaceQueryKeys = {
+  all: ["workspaces"] as const,
+  list: ["workspaces", "list"] as const,
+  detail: (id: string) => ["workspaces", "detail", id] as const,
+  mcp: (id: string) => ["workspaces", "mcp", id] as const,
+  templates: ["templates"] as const,
+};
+
+const workspacePath = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
+
+export const templatesQuery = () => ({
+  queryKey: workspaceQueryKeys.templates,
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<WorkspaceTemplate[]>("/api/templates", { signal }),
+  staleTime: 5 * 60_000,
+});
+
+export const workspacesQuery = () => ({
+  queryKey: workspaceQueryKeys.list,
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<Workspace[]>("/api/workspaces", { signal }),
+});
+
+export const workspaceQuery = (id: string) => ({
+  queryKey: workspaceQueryKeys.detail(id),
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<Workspace>(workspacePath(id), { signal }),
+});
+
+/** The workspace's `.mcp.json` servers; `fetchWorkspaceMcp(id, true)` reconnects them. */
+export const fetchWorkspaceMcp = (id: string, refresh: boolean, signal?: AbortSignal) =>
+  apiFetch<WorkspaceMcpListing>(`${workspacePath(id)}/mcp${refresh ? "?refresh=true" : ""}`, {
+    ...(signal && { signal }),
+  });
+
+export const workspaceMcpQuery = (id: string) => ({
+  queryKey: workspaceQueryKeys.mcp(id),
+  queryFn: ({ signal }: { signal: AbortSignal }) => fetchWorkspaceMcp(id, false, signal),
+});
+
+function storeWorkspace(qc: QueryClient, ws: Workspace) {
+  qc.setQueryData(workspaceQueryKeys.detail(ws.id), ws);
+  void qc.invalidateQueries({ queryKey: workspaceQueryKeys.list });
+  void qc.invalidateQueries({ queryKey: workspaceQueryKeys.mcp(ws.id) });
+}
+
+export const createWorkspaceMutation = (qc: QueryClient) => ({
+  mutationFn: (input: { name: string; template: string }) =>
+    apiFetch<Workspace>("/api/workspaces", { body: input }),
+  onSuccess: (ws: Workspace) => storeWorkspace(qc, ws),
+});
+
+export const workspaceActionMutation = (qc: QueryClient) => ({
+  mutationFn: ({ id, action }: { id: string; action: "start" | "stop" }) =>
+    apiFetch<Workspace>(`${workspacePath(id)}/${action}`, { method: "POST" }),
+  onSuccess: (ws: Workspace) => storeWorkspace(qc, ws),
+  // A failed start still changed the workspace (status "error").
+  onError: (_err: unknown, { id }: { id: string }) =>
+    void qc.invalidateQueries({ queryKey: workspaceQueryKeys.detail(id) }),
+});
+
+/** Points the chat at a workspace (or none); later turns use its files, commands and MCP. */
+export const attachWorkspaceMutation = (qc: QueryClient) => ({
+  mutationFn: ({ chatId, workspaceId }: { chatId: string; workspaceId: string | null }) =>
+    apiFetch<Chat>(chatPath(chatId), { method: "PATCH", body: { workspace_id: workspaceId } }),
+  onSuccess: (chat: Chat) => {
+    qc.setQueryData<ChatWithMessages>(chatQueryKeys.detail(chat.id), (old) =>
+      old ? { ...old, ...chat } : old,
+    );
+    qc.setQueryData<InfiniteData<ChatsPage>>(chatQueryKeys.list, (old) =>
+      old
+        ? {
+            ...old,
+            pages: old.pages.map((p) => ({
+              ...p,
+              chats: p.chats.map((c) => (c.id === chat.id ? chat : c)),
+            })),
+          }
+        : old,
+    );
+    void qc.invalidateQueries({ queryKey: chatQueryKeys.tools(chat.id, false) });
+  },
+});

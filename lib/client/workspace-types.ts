@@ -1,0 +1,35 @@
+// Response shapes of the workspace routes (GET/POST /api/workspaces…, GET /api/templates).
+
+export type WorkspaceStatus = "stopped" | "starting" | "running" | "error";
+
+export interface Workspace {
+  id: string;
+  name: string;
+  template: string;
+  status: WorkspaceStatus;
+  owner_id: string;
+  /** Why the last start failed, or why a running workspace was found stopped. */
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkspaceTemplate {
+  name: string;
+  description: string;
+}
+
+/** One `.mcp.json` server of a running workspace, as its agent reports it. */
+export interface WorkspaceMcpServer {
+  name: string;
+  transport: "stdio" | "http" | "sse" | "unknown";
+  status: "ok" | "error";
+  error?: string;
+  tools_count: number;
+}
+
+export interface WorkspaceMcpListing {
+  config: { path: string; status: "ok" | "missing" | "error"; error?: string; warnings: string[] };
+  servers: WorkspaceMcpServer[];
+  tools: Array<{ name: string; server: string; tool_name: string; description: string }>;
+}

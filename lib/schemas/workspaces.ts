@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+export const createWorkspaceBody = z.strictObject({
+  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  template: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+});
+
+export const workspaceMcpQuery = z.strictObject({
+  refresh: z.enum(["true", "false"]).default("false"),
+});
