@@ -31,12 +31,16 @@ const toolLabel = (name: string) => (name.endsWith("__*") ? "All tools" : humani
 
 function ToolRows({ rows }: { rows: ChatToolRow[] }) {
   const servers = useQuery(mcpServersQuery());
+  // Groups: one per admin server, one for the workspace's own servers, one for built-ins.
+  const WORKSPACE = "workspace";
   const serverName = (id?: string) =>
-    (id && servers.data?.find((s) => s.id === id)?.display_name) ||
-    (id ? "MCP server" : "Built-in");
+    id === WORKSPACE
+      ? "Workspace MCP servers"
+      : (id && servers.data?.find((s) => s.id === id)?.display_name) ||
+        (id ? "MCP server" : "Built-in");
   const groups = new Map<string, ChatToolRow[]>();
   for (const row of rows) {
-    const key = row.server_id ?? "";
+    const key = row.source === "workspace_mcp" ? WORKSPACE : (row.server_id ?? "");
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   const ordered = [...groups.entries()].sort(

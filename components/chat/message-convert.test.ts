@@ -50,6 +50,13 @@ describe("toUIMessages", () => {
     });
   });
 
+  it("marks a workspace tool as coming from the workspace", () => {
+    const part = onlyPart([
+      tool({ name: "notes__add", source: "workspace_mcp", server_id: undefined, tool_name: "add" }),
+    ]);
+    expect(part).toMatchObject({ toolMetadata: { source: "workspace_mcp", tool_name: "add" } });
+  });
+
   it("maps a running call to input-available and a streaming one to input-streaming", () => {
     expect(onlyPart([tool({ state: "running" })])).toMatchObject({ state: "input-available" });
     expect(onlyPart([tool({ state: "input-streaming" })])).toMatchObject({

@@ -31,6 +31,7 @@ export type ChatUIPart = ChatUIMessage["parts"][number];
 export type ToolMetadata = {
   server_id?: string;
   tool_name?: string;
+  source?: "builtin" | "mcp" | "workspace_mcp";
 };
 
 type ToolPart = Extract<Part, { type: "tool" }>;
@@ -63,6 +64,7 @@ function toolPart(part: ToolPart): DynamicToolUIPart {
   const metadata: ToolMetadata = {};
   if (part.server_id) metadata.server_id = part.server_id;
   if (part.tool_name) metadata.tool_name = part.tool_name;
+  if (part.source !== "mcp") metadata.source = part.source;
   const intent = part.model_intent ?? splitModelIntent(part.input).intent;
   const base = {
     type: "dynamic-tool" as const,

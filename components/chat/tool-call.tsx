@@ -167,6 +167,11 @@ export function ToolCall({
             <span className="truncate">{server.display_name}</span>
           </Badge>
         ) : null}
+        {metadata.source === "workspace_mcp" ? (
+          <Badge variant="outline" className="font-normal">
+            From the workspace
+          </Badge>
+        ) : null}
         {phase === "denied" ? <Badge variant="destructive">Denied</Badge> : null}
         {phase === "error" ? (
           <Badge variant="outline" className="border-destructive/50 text-destructive">

@@ -189,6 +189,8 @@ export async function assembleMcpTools(
       origins.set(exposed, { source: "mcp", serverId: server.row.id, toolName: tool.name });
       const modelIntent = server.row.modelIntent;
       tools[exposed] = dynamicTool({
+        // Streamed as `toolMetadata`, so the live UI knows the tool's server and origin.
+        metadata: { source: "mcp", server_id: server.row.id, tool_name: tool.name },
         description: capDescription(tool.description ?? tool.title),
         inputSchema: jsonSchema(modelFacingSchema(tool.inputSchema, modelIntent).schema as never),
         execute: async (input, { toolCallId, abortSignal }) => {

@@ -134,6 +134,11 @@ export async function assembleWorkspaceMcpTools(
     if (!decision.available) continue;
     out.origins.set(exposed, { source: "workspace_mcp", toolName: tool.tool_name });
     out.tools[exposed] = dynamicTool({
+      metadata: {
+        source: "workspace_mcp",
+        tool_name: tool.tool_name,
+        workspace_server: tool.server,
+      },
       description: capDescription(
         `${tool.description || tool.tool_name} (from the workspace's ${tool.server} MCP server)`,
       ),
