@@ -2,6 +2,7 @@
 // `{is_error: true, code, text}` (like the workspace tools), so the model and the user both
 // read the reason. Thrown errors of any other kind stay unexpected and are logged.
 import { ApiError } from "@/lib/api/errors";
+import { AgentRequestError } from "@/lib/workspace/agent-client";
 
 export interface ToolFailure {
   is_error: true;
@@ -29,6 +30,15 @@ export async function refusalsAsResults<T>(body: () => Promise<T>): Promise<T | 
     return await body();
   } catch (err) {
     if (err instanceof ToolRefusal) return { is_error: true, code: err.code, text: err.message };
+    if (err instanceof AgentRequestError) {
+      // The agent's validation details name the field the model got wrong.
+      const fields = err.validations?.map((v) => `${v.field}: ${v.detail}`).join("; ");
+      return {
+        is_error: true,
+        code: err.code,
+        text: fields ? `${err.message} (${fields})` : err.message,
+      };
+    }
     if (err instanceof ApiError) return { is_error: true, code: err.code, text: err.message };
     throw err;
   }

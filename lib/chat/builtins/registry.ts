@@ -1,6 +1,7 @@
 import { AGENT_TOOLS } from "./agent-tools";
 import { PLAN_TOOLS } from "./plan-tools";
 import type { BuiltinTool } from "./types";
+import { WORKSPACE_LIFECYCLE_TOOLS } from "./workspace-lifecycle-tools";
 import { WORKSPACE_TOOLS } from "./workspace-tools";
 
 /**
@@ -8,5 +9,5 @@ import { WORKSPACE_TOOLS } from "./workspace-tools";
  * (lib/policy), never here.
  */
 export function builtinTools(): BuiltinTool[] {
-  return [...WORKSPACE_TOOLS, ...PLAN_TOOLS, ...AGENT_TOOLS];
+  return [...WORKSPACE_TOOLS, ...WORKSPACE_LIFECYCLE_TOOLS, ...PLAN_TOOLS, ...AGENT_TOOLS];
 }

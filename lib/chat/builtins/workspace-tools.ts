@@ -1,22 +1,14 @@
 import "server-only";
-// Built-in tools bound to the chat's workspace: files and processes through its agent, the
-// templates, and creating/starting/stopping the workspace itself. In plan mode write_file and
-// edit_files may only touch the chat's plan file (lib/chat/plan-file.ts).
+// Built-in tools bound to the chat's workspace: files and processes through its agent (the
+// workspace's own lifecycle and the templates are in workspace-lifecycle-tools.ts). In plan
+// mode write_file and edit_files may only touch the chat's plan file (lib/chat/plan-file.ts).
 //
 // Failures come back as results `{is_error: true, code, text}` rather than thrown errors, so
 // the model and the user both see the reason (the UI shows output.text for failed calls).
 import { z } from "zod";
-import { findOwnChat, updateChat } from "@/db/queries/chats";
-import { findOwnWorkspace, type WorkspaceRow } from "@/db/queries/workspaces";
-import { ApiError } from "@/lib/api/errors";
+import type { WorkspaceRow } from "@/db/queries/workspaces";
 import { AgentRequestError, type AgentClient } from "@/lib/workspace/agent-client";
-import {
-  createAndStartWorkspace,
-  runningAgent,
-  startOwnWorkspace,
-  stopOwnWorkspace,
-} from "@/lib/workspace/service";
-import { listTemplates, readTemplate, TemplateNotFoundError } from "@/lib/workspace/templates";
+import { runningAgent } from "@/lib/workspace/service";
 import {
   normalizeWorkspacePath,
   PLAN_DIR,
@@ -24,65 +16,18 @@ import {
   planContentProblem,
   planFilePath,
 } from "../plan-file";
+import { refusalsAsResults, ToolRefusal } from "./refusal";
 import { defineBuiltin, type BuiltinContext, type BuiltinTool } from "./types";
-
-interface ToolFailure {
-  is_error: true;
-  code: string;
-  text: string;
-}
-
-const fail = (code: string, text: string): ToolFailure => ({ is_error: true, code, text });
-
-class Refusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Runs a tool body, turning refusals and agent errors into results the model can act on. */
-async function guarded<T>(body: () => Promise<T>): Promise<T | ToolFailure> {
-  try {
-    return await body();
-  } catch (err) {
-    if (err instanceof Refusal) return fail(err.code, err.message);
-    if (err instanceof AgentRequestError) {
-      const fields = err.validations?.map((v) => `${v.field}: ${v.detail}`).join("; ");
-      return fail(err.code, fields ? `${err.message} (${fields})` : err.message);
-    }
-    if (err instanceof ApiError) return fail(err.code, err.message);
-    throw err;
-  }
-}
-
-const NO_WORKSPACE =
-  "This chat has no workspace yet. Call create_workspace (list_templates shows the templates) " +
-  "to create one, then retry.";
-
-/**
- * The chat's workspace, read fresh (create_workspace may have attached one earlier in this
- * turn); a sub-agent works in its parent's workspace.
- */
-async function chatWorkspace(ctx: BuiltinContext): Promise<WorkspaceRow | undefined> {
-  const chat = (await findOwnChat(ctx.db, ctx.ownerId, ctx.chat.id)) ?? ctx.chat;
-  let id = chat.workspaceId;
-  if (!id && chat.parentChatId) {
-    id = (await findOwnChat(ctx.db, ctx.ownerId, chat.parentChatId))?.workspaceId ?? null;
-  }
-  return id ? findOwnWorkspace(ctx.db, ctx.ownerId, id) : undefined;
-}
+import { chatWorkspace, fail, NO_WORKSPACE } from "./workspace-context";
 
 async function requireAgent(
   ctx: BuiltinContext,
 ): Promise<{ workspace: WorkspaceRow; client: AgentClient }> {
   const found = await chatWorkspace(ctx);
-  if (!found) throw new Refusal("workspace.none", NO_WORKSPACE);
+  if (!found) throw new ToolRefusal("workspace.none", NO_WORKSPACE);
   const { row, client } = await runningAgent(ctx.db, found);
   if (!client) {
-    throw new Refusal(
+    throw new ToolRefusal(
       "workspace.not_running",
       `The workspace "${row.name}" is ${row.status}${row.error ? ` (${row.error})` : ""}. ` +
         "Call start_workspace, then retry.",
@@ -114,7 +59,7 @@ async function planTarget(
   const plan = planFilePath(ctx.chat.id);
   const rel = normalizeWorkspacePath(requested, workspace.dir);
   if (rel !== plan) {
-    throw new Refusal(
+    throw new ToolRefusal(
       "plan_mode.write_refused",
       `Plan mode: only the plan file ${plan} may be written; ${requested} was refused. ` +
         "Investigate with read_file and execute, and put your findings in the plan file.",
@@ -127,7 +72,7 @@ async function planTarget(
     const entry = listing.entries.find((e) => e.path === child);
     if (!entry) break; // Created as a real directory by the write.
     if (entry.type !== "directory") {
-      throw new Refusal(
+      throw new ToolRefusal(
         "plan_mode.write_refused",
         `Plan mode: ${child} is not a plain directory (a symlink?), so the plan file cannot be written safely.`,
       );
@@ -139,7 +84,7 @@ async function planTarget(
 
 function checkPlanContent(content: string): void {
   const problem = planContentProblem(content);
-  if (problem) throw new Refusal("plan_mode.invalid_plan", problem);
+  if (problem) throw new ToolRefusal("plan_mode.invalid_plan", problem);
 }
 
 interface Edit {
@@ -154,13 +99,13 @@ function applyEdits(original: string, edits: readonly Edit[], file: string): str
   edits.forEach((edit, i) => {
     const count = content.split(edit.old_text).length - 1;
     if (count === 0) {
-      throw new Refusal(
+      throw new ToolRefusal(
         "workspace.edit_not_found",
         `edits[${i}].old_text was not found in ${file}; copy the text exactly, including whitespace.`,
       );
     }
     if (count > 1 && edit.replace_all !== true) {
-      throw new Refusal(
+      throw new ToolRefusal(
         "workspace.edit_ambiguous",
         `edits[${i}].old_text matches ${count} places in ${file}; add surrounding text or set replace_all.`,
       );
@@ -184,7 +129,7 @@ export async function readPlanFile(
     const { client } = await requireAgent(ctx);
     const file = await client.readFile({ path: plan }, ctx.signal);
     if (file.truncated || file.has_more || file.size > PLAN_MAX_BYTES) {
-      throw new Refusal(
+      throw new ToolRefusal(
         "plan_mode.invalid_plan",
         `The plan file is ${file.size} bytes, over the ${PLAN_MAX_BYTES}-byte limit; shorten it.`,
       );
@@ -200,7 +145,8 @@ export async function readPlanFile(
         `There is no plan file yet: write the plan to ${plan} with write_file first.`,
       );
     }
-    if (err instanceof Refusal || err instanceof AgentRequestError) throw new Error(err.message);
+    if (err instanceof ToolRefusal || err instanceof AgentRequestError)
+      throw new Error(err.message);
     throw err;
   }
 }
@@ -219,7 +165,7 @@ const readFile = defineBuiltin({
     limit: z.number().int().min(1).max(100_000).optional().describe("How many lines to read."),
   }),
   async execute(input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { workspace, client } = await requireAgent(ctx);
       const result = await client.readFile(
         {
@@ -248,7 +194,7 @@ const writeFile = defineBuiltin({
       .describe("The complete new file content."),
   }),
   async execute(input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { workspace, client } = await requireAgent(ctx);
       let target = normalizeWorkspacePath(input.path, workspace.dir) ?? input.path;
       if (ctx.planMode) {
@@ -285,11 +231,11 @@ const editFiles = defineBuiltin({
       .max(20),
   }),
   async execute(input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { workspace, client } = await requireAgent(ctx);
       if (ctx.planMode) {
         if (input.files.length !== 1) {
-          throw new Refusal(
+          throw new ToolRefusal(
             "plan_mode.write_refused",
             `Plan mode: only the plan file ${planFilePath(ctx.chat.id)} may be edited.`,
           );
@@ -298,7 +244,7 @@ const editFiles = defineBuiltin({
         const target = await planTarget(ctx, workspace, client, file.path);
         const current = await client.readFile({ path: target }, ctx.signal);
         if (current.truncated || current.has_more || current.size > PLAN_MAX_BYTES) {
-          throw new Refusal(
+          throw new ToolRefusal(
             "plan_mode.invalid_plan",
             `The plan file is ${current.size} bytes, over the ${PLAN_MAX_BYTES}-byte limit; rewrite it shorter with write_file.`,
           );
@@ -363,7 +309,7 @@ const execute = defineBuiltin({
     background: z.boolean().optional().describe("Start it and return at once (servers, watchers)."),
   }),
   async execute(input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { workspace, client } = await requireAgent(ctx);
       const cwd = input.cwd ? normalizeWorkspacePath(input.cwd, workspace.dir) : undefined;
       return client.execute(
@@ -390,7 +336,7 @@ const processOutput = defineBuiltin({
     since: z.number().int().min(0).optional(),
   }),
   async execute(input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { client } = await requireAgent(ctx);
       return client.processOutput(input, ctx.signal);
     });
@@ -402,7 +348,7 @@ const processList = defineBuiltin({
   description: "List the processes started in the workspace, running and recently finished.",
   inputSchema: z.strictObject({}),
   async execute(_input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { client } = await requireAgent(ctx);
       return client.processList(ctx.signal);
     });
@@ -419,7 +365,7 @@ const processSignal = defineBuiltin({
     signal: z.enum(["SIGTERM", "SIGINT", "SIGKILL"]).optional(),
   }),
   async execute(input, ctx) {
-    return guarded(async () => {
+    return refusalsAsResults(async () => {
       const { client } = await requireAgent(ctx);
       return client.processSignal(
         { process_id: input.process_id, signal: input.signal ?? "SIGTERM" },
@@ -432,125 +378,6 @@ const processSignal = defineBuiltin({
 // ---------------------------------------------------------------------------
 // Templates and the workspace itself
 
-const listTemplatesTool = defineBuiltin({
-  name: "list_templates",
-  description: "List the templates a workspace can be created from.",
-  inputSchema: z.strictObject({}),
-  async execute() {
-    return { templates: await listTemplates() };
-  },
-});
-
-const readTemplateTool = defineBuiltin({
-  name: "read_template",
-  description: "Show a workspace template's files and their content.",
-  inputSchema: z.strictObject({ name: z.string().min(1).max(64) }),
-  async execute(input) {
-    try {
-      return await readTemplate(input.name);
-    } catch (err) {
-      if (err instanceof TemplateNotFoundError) {
-        return fail("workspace.unknown_template", `${err.message} Call list_templates.`);
-      }
-      throw err;
-    }
-  },
-});
-
-function summary(row: WorkspaceRow) {
-  return {
-    id: row.id,
-    name: row.name,
-    template: row.template,
-    status: row.status,
-    ...(row.error ? { error: row.error } : {}),
-  };
-}
-
-const createWorkspaceTool = defineBuiltin({
-  name: "create_workspace",
-  description:
-    "Create a workspace from a template, start it and attach it to this chat, so the file and " +
-    "process tools work in it.",
-  inputSchema: z.strictObject({
-    template: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe('Template name from list_templates (default "empty").'),
-    name: z.string().trim().min(1).max(100).optional().describe("A short name."),
-    replace: z
-      .boolean()
-      .optional()
-      .describe("Set when the chat already has a workspace and you want a new one instead."),
-  }),
-  async execute(input, ctx) {
-    return guarded(async () => {
-      const existing = await chatWorkspace(ctx);
-      if (existing && !input.replace) {
-        throw new Refusal(
-          "workspace.already_attached",
-          `This chat already has the workspace "${existing.name}" (${existing.status}). Use it ` +
-            "(start_workspace if it is stopped), or pass replace: true to create a new one.",
-        );
-      }
-      const template = input.template ?? "empty";
-      const name = input.name ?? (ctx.chat.title.trim().slice(0, 100) || `Workspace (${template})`);
-      const row = await createAndStartWorkspace(ctx.db, ctx.ownerId, { name, template }, "chat");
-      await updateChat(ctx.db, ctx.chat.id, { workspaceId: row.id });
-      if (row.status !== "running") {
-        return {
-          ...fail(
-            "workspace.start_failed",
-            `The workspace was created but did not start: ${row.error ?? "unknown error"}`,
-          ),
-          workspace: summary(row),
-        };
-      }
-      return { workspace: summary(row), attached_to_chat: true };
-    });
-  },
-});
-
-const startWorkspaceTool = defineBuiltin({
-  name: "start_workspace",
-  description: "Start this chat's workspace (no-op when it runs).",
-  inputSchema: z.strictObject({}),
-  async execute(_input, ctx) {
-    return guarded(async () => {
-      const found = await chatWorkspace(ctx);
-      if (!found) throw new Refusal("workspace.none", NO_WORKSPACE);
-      const row = await startOwnWorkspace(ctx.db, ctx.ownerId, found, "chat");
-      if (row.status !== "running") {
-        return {
-          ...fail(
-            "workspace.start_failed",
-            `The workspace did not start: ${row.error ?? "unknown error"}`,
-          ),
-          workspace: summary(row),
-        };
-      }
-      return { workspace: summary(row) };
-    });
-  },
-});
-
-const stopWorkspaceTool = defineBuiltin({
-  name: "stop_workspace",
-  description:
-    "Stop this chat's workspace and every process running in it. Files are kept; " +
-    "start_workspace brings it back.",
-  inputSchema: z.strictObject({}),
-  async execute(_input, ctx) {
-    return guarded(async () => {
-      const found = await chatWorkspace(ctx);
-      if (!found) throw new Refusal("workspace.none", "This chat has no workspace.");
-      return { workspace: summary(await stopOwnWorkspace(ctx.db, ctx.ownerId, found, "chat")) };
-    });
-  },
-});
-
 export const WORKSPACE_TOOLS: BuiltinTool[] = [
   readFile,
   writeFile,
@@ -559,9 +386,4 @@ export const WORKSPACE_TOOLS: BuiltinTool[] = [
   processOutput,
   processList,
   processSignal,
-  listTemplatesTool,
-  readTemplateTool,
-  createWorkspaceTool,
-  startWorkspaceTool,
-  stopWorkspaceTool,
 ];
