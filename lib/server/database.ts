@@ -22,7 +22,10 @@ async function start(): Promise<DbHandle> {
     await assertKeysCoverStoredSecrets(handle.db);
     return handle;
   } catch (err) {
-    await handle.close().catch(() => {});
+    // The start error matters more than a failed close; log the close failure and go on.
+    await handle
+      .close()
+      .catch((closeErr: unknown) => console.error("[db] close after failed start:", closeErr));
     throw err;
   }
 }
