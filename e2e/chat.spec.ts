@@ -1,24 +1,10 @@
 import { createServer as createTcpServer } from "node:net";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { apiPost, scriptModel } from "./support/api";
 import { signIn } from "./support/auth";
-import {
-  ADMIN_STATE,
-  APP_URL,
-  FAKE_MODEL_CONTROL,
-  FAKE_MODEL_URL,
-  MCP_TEST_URL,
-} from "./support/constants";
-
-// Cookie-authenticated writes made with page.request need the Origin a browser would send.
-const SAME_ORIGIN = { Origin: APP_URL };
+import { ADMIN_STATE, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
 
 test.use({ storageState: ADMIN_STATE });
-
-async function apiPost<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-  const res = await request.post(path, { data, headers: SAME_ORIGIN });
-  expect(res.status(), `${path}: ${await res.text()}`).toBe(201);
-  return (await res.json()) as T;
-}
 
 /** A provider pointing at the fake model, with a model name no other spec uses. */
 async function createFakeModel(request: APIRequestContext, stamp: string): Promise<string> {
@@ -70,15 +56,6 @@ async function createMcpServer(
     enabled: true,
     model_intent: input.modelIntent ?? false,
   });
-}
-
-async function scriptModel(match: string, steps: unknown[]) {
-  const res = await fetch(`${FAKE_MODEL_CONTROL}/scripts`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ match, steps }),
-  });
-  expect(res.status, await res.text()).toBe(201);
 }
 
 /** Opens a new chat with the test model and exactly the given server picked among default_off. */

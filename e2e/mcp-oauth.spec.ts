@@ -1,35 +1,11 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import {
-  ADMIN_STATE,
-  APP_URL,
-  FAKE_MODEL_CONTROL,
-  FAKE_MODEL_URL,
-  MCP_OAUTH_URL,
-  MCP_TEST_URL,
-} from "./support/constants";
+import { apiPost, scriptModel } from "./support/api";
+import { ADMIN_STATE, FAKE_MODEL_URL, MCP_OAUTH_URL, MCP_TEST_URL } from "./support/constants";
 
 // The IdP fixture on IDP_PORT is both the sign-in provider and the authorization server of the
 // MCP test server on MCP_OAUTH_PORT, which accepts only its JWT access tokens for its own URL.
 
-// Cookie-authenticated writes made with page.request need the Origin a browser would send.
-const SAME_ORIGIN = { Origin: APP_URL };
-
 test.use({ storageState: ADMIN_STATE });
-
-async function apiPost<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-  const res = await request.post(path, { data, headers: SAME_ORIGIN, timeout: 45_000 });
-  expect(res.status(), `${path}: ${await res.text()}`).toBe(201);
-  return (await res.json()) as T;
-}
-
-async function scriptModel(match: string, steps: unknown[]) {
-  const res = await fetch(`${FAKE_MODEL_CONTROL}/scripts`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ match, steps }),
-  });
-  expect(res.status, await res.text()).toBe(201);
-}
 
 /** Alice signs in through the IdP: a member whose browser now has a session there too. */
 async function signInWithOidc(page: Page) {

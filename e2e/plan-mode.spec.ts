@@ -1,40 +1,12 @@
 // The seeds' end-to-end flow: an admin approves an MCP server for plan mode; a member plans in
 // a chat with a workspace, answers the model's questions in a form, gets the plan file proposed
 // and implements it with a normal turn.
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { apiPost, scriptModel, modelRequests } from "./support/api";
 import { signIn } from "./support/auth";
-import {
-  ADMIN_STATE,
-  APP_URL,
-  FAKE_MODEL_CONTROL,
-  FAKE_MODEL_URL,
-  MCP_TEST_URL,
-} from "./support/constants";
-
-// Cookie-authenticated writes made with page.request need the Origin a browser would send.
-const SAME_ORIGIN = { Origin: APP_URL };
+import { ADMIN_STATE, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
 
 test.use({ storageState: ADMIN_STATE });
-
-async function apiPost<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-  const res = await request.post(path, { data, headers: SAME_ORIGIN, timeout: 90_000 });
-  expect(res.status(), `${path}: ${await res.text()}`).toBe(201);
-  return (await res.json()) as T;
-}
-
-async function scriptModel(match: string, steps: unknown[]) {
-  const res = await fetch(`${FAKE_MODEL_CONTROL}/scripts`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ match, steps }),
-  });
-  expect(res.status, await res.text()).toBe(201);
-}
-
-async function modelRequests(match: string): Promise<{ toolNames: string[] }[]> {
-  const res = await fetch(`${FAKE_MODEL_CONTROL}/requests?match=${encodeURIComponent(match)}`);
-  return ((await res.json()) as { requests: { toolNames: string[] }[] }).requests;
-}
 
 test("a member plans with an approved MCP tool, answers questions and implements the plan", async ({
   page: adminPage,
