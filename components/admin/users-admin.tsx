@@ -1,9 +1,9 @@
 "use client";
 
+import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon, UsersIcon } from "lucide-react";
 import { toast } from "sonner";
-import { ErrorView } from "@/components/error-view";
 import { formatDateTime } from "@/components/format";
 import {
   AlertDialog,
@@ -27,7 +27,6 @@ import {
   SelectTrigger,
   SelectValue,
 } from "@/components/ui/select";
-import { Skeleton } from "@/components/ui/skeleton";
 import { ButtonSpinner } from "@/components/ui/spinner";
 import {
   Table,
@@ -58,43 +57,41 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
           </CreateUserDialog>
         }
       />
-      {users.isPending ? (
-        <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading users">
-          {[0, 1, 2].map((i) => (
-            <Skeleton key={i} className="h-10 w-full" />
-          ))}
-        </div>
-      ) : users.isError ? (
-        <ErrorView message={errorMessage(users.error)} onRetry={() => void users.refetch()} />
-      ) : users.data.length === 0 ? (
-        <EmptyState
-          icon={<UsersIcon />}
-          title="No users"
-          description="Add the first member of your team."
-        />
-      ) : (
-        <div className="rounded-lg border">
-          <Table aria-label="Users">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Email</TableHead>
-                <TableHead>Role</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {users.data.map((u) => (
-                <UserRow key={u.id} user={u} isSelf={u.id === currentUserId} />
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <QueryView
+        query={users}
+        loadingLabel="Loading users"
+        empty={
+          <EmptyState
+            icon={<UsersIcon />}
+            title="No users"
+            description="Add the first member of your team."
+          />
+        }
+      >
+        {(data) => (
+          <div className="rounded-lg border">
+            <Table aria-label="Users">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Email</TableHead>
+                  <TableHead>Role</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead>Created</TableHead>
+                  <TableHead className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {data.map((u) => (
+                  <UserRow key={u.id} user={u} isSelf={u.id === currentUserId} />
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+      </QueryView>
     </div>
   );
 }

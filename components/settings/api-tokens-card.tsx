@@ -1,10 +1,10 @@
 "use client";
 
+import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckIcon, CopyIcon, KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import { ErrorView } from "@/components/error-view";
 import { formatDateTime } from "@/components/format";
 import {
   AlertDialog,
@@ -39,7 +39,6 @@ import {
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Skeleton } from "@/components/ui/skeleton";
 import { ButtonSpinner } from "@/components/ui/spinner";
 import {
   Table,
@@ -70,23 +69,22 @@ export function ApiTokensCard() {
         </CardAction>
       </CardHeader>
       <CardContent>
-        {tokens.isPending ? (
-          <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading tokens">
-            <Skeleton className="h-8 w-full" />
-            <Skeleton className="h-8 w-full" />
-          </div>
-        ) : tokens.isError ? (
-          <ErrorView message={errorMessage(tokens.error)} onRetry={() => void tokens.refetch()} />
-        ) : tokens.data.length === 0 ? (
-          <EmptyState
-            titleAs="h3"
-            icon={<KeyRoundIcon />}
-            title="No API tokens"
-            description="Create one to use toolgate from scripts and other tools."
-          />
-        ) : (
-          <TokenTable tokens={tokens.data} />
-        )}
+        <QueryView
+          query={tokens}
+          loadingLabel="Loading tokens"
+          skeletonRows={2}
+          skeletonClassName="h-8 w-full"
+          empty={
+            <EmptyState
+              titleAs="h3"
+              icon={<KeyRoundIcon />}
+              title="No API tokens"
+              description="Create one to use toolgate from scripts and other tools."
+            />
+          }
+        >
+          {(data) => <TokenTable tokens={data} />}
+        </QueryView>
       </CardContent>
     </Card>
   );

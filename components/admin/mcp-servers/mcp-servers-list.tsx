@@ -1,11 +1,11 @@
 "use client";
 
+import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { MoreHorizontalIcon, PencilIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ErrorView } from "@/components/error-view";
 import { formatDateTime } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -18,7 +18,6 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import {
   Table,
@@ -56,45 +55,44 @@ export function McpServersList() {
         description="Register the MCP servers whose tools chats may use, and decide how each may be used."
         actions={<AddServerButton />}
       />
-      {servers.isPending ? (
-        <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading MCP servers">
-          {[0, 1, 2].map((i) => (
-            <Skeleton key={i} className="h-12 w-full" />
-          ))}
-        </div>
-      ) : servers.isError ? (
-        <ErrorView message={errorMessage(servers.error)} onRetry={() => void servers.refetch()} />
-      ) : servers.data.length === 0 ? (
-        <EmptyState
-          icon={<ServerIcon />}
-          title="No MCP servers yet"
-          description="Add a server to offer its tools in chats. New servers start disabled, so you can test them first."
-          action={<AddServerButton />}
-        />
-      ) : (
-        <div className="rounded-lg border">
-          <Table aria-label="MCP servers">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Server</TableHead>
-                <TableHead>URL</TableHead>
-                <TableHead>Auth</TableHead>
-                <TableHead>Health</TableHead>
-                <TableHead>Availability</TableHead>
-                <TableHead>Enabled</TableHead>
-                <TableHead className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {servers.data.map((s) => (
-                <ServerRow key={s.id} server={s} />
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <QueryView
+        query={servers}
+        loadingLabel="Loading MCP servers"
+        skeletonClassName="h-12 w-full"
+        empty={
+          <EmptyState
+            icon={<ServerIcon />}
+            title="No MCP servers yet"
+            description="Add a server to offer its tools in chats. New servers start disabled, so you can test them first."
+            action={<AddServerButton />}
+          />
+        }
+      >
+        {(data) => (
+          <div className="rounded-lg border">
+            <Table aria-label="MCP servers">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Server</TableHead>
+                  <TableHead>URL</TableHead>
+                  <TableHead>Auth</TableHead>
+                  <TableHead>Health</TableHead>
+                  <TableHead>Availability</TableHead>
+                  <TableHead>Enabled</TableHead>
+                  <TableHead className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {data.map((s) => (
+                  <ServerRow key={s.id} server={s} />
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+      </QueryView>
     </div>
   );
 }

@@ -1,14 +1,13 @@
 "use client";
 
+import { QueryView } from "@/components/query-view";
 import { useQuery } from "@tanstack/react-query";
 import { BrainCircuitIcon, PencilIcon, PlusIcon, StarIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
-import { ErrorView } from "@/components/error-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
 import {
   Table,
   TableBody,
@@ -17,7 +16,6 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { errorMessage } from "@/lib/client/api";
 import { modelProvidersQuery } from "@/lib/client/provider-queries";
 import type { ModelProvider } from "@/lib/client/types";
 import { DeleteProviderDialog } from "./delete-provider-dialog";
@@ -47,47 +45,43 @@ export function ProvidersAdmin() {
         description="Connect the language model APIs chats run on: OpenAI, Anthropic, or any OpenAI-compatible server such as Ollama or vLLM."
         actions={empty ? null : <AddProviderButton />}
       />
-      {providers.isPending ? (
-        <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading model providers">
-          {[0, 1, 2].map((i) => (
-            <Skeleton key={i} className="h-12 w-full" />
-          ))}
-        </div>
-      ) : providers.isError ? (
-        <ErrorView
-          message={errorMessage(providers.error)}
-          onRetry={() => void providers.refetch()}
-        />
-      ) : providers.data.length === 0 ? (
-        <EmptyState
-          icon={<BrainCircuitIcon />}
-          title="No model providers yet"
-          description="Add a provider so chats have a model to talk to. The first provider's default model becomes everyone's default."
-          action={<AddProviderButton />}
-        />
-      ) : (
-        <div className="rounded-lg border">
-          <Table aria-label="Model providers">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Kind</TableHead>
-                <TableHead>Base URL</TableHead>
-                <TableHead>Models</TableHead>
-                <TableHead>API key</TableHead>
-                <TableHead className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {providers.data.map((p, index) => (
-                <ProviderRow key={p.id} provider={p} holdsGlobalDefault={index === 0} />
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <QueryView
+        query={providers}
+        loadingLabel="Loading model providers"
+        skeletonClassName="h-12 w-full"
+        empty={
+          <EmptyState
+            icon={<BrainCircuitIcon />}
+            title="No model providers yet"
+            description="Add a provider so chats have a model to talk to. The first provider's default model becomes everyone's default."
+            action={<AddProviderButton />}
+          />
+        }
+      >
+        {(data) => (
+          <div className="rounded-lg border">
+            <Table aria-label="Model providers">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Kind</TableHead>
+                  <TableHead>Base URL</TableHead>
+                  <TableHead>Models</TableHead>
+                  <TableHead>API key</TableHead>
+                  <TableHead className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {data.map((p, index) => (
+                  <ProviderRow key={p.id} provider={p} holdsGlobalDefault={index === 0} />
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+      </QueryView>
     </div>
   );
 }
