@@ -39,7 +39,9 @@ export function LoginForm({
         setError(
           result?.code === "disabled"
             ? "This account is disabled. Ask an administrator."
-            : "Invalid email or password.",
+            : result?.code === "rate_limited"
+              ? "Too many failed sign-ins for this email. Try again in 15 minutes."
+              : "Invalid email or password.",
         );
         return;
       }

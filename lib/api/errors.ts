@@ -43,6 +43,12 @@ export const Errors = {
   accountDisabled: () => new ApiError(401, "auth.account_disabled", "This account is disabled."),
   invalidCredentials: () =>
     new ApiError(401, "auth.invalid_credentials", "The email or password is incorrect."),
+  rateLimited: () =>
+    new ApiError(
+      429,
+      "auth.rate_limited",
+      "Too many failed sign-ins for this email. Try again in 15 minutes.",
+    ),
   forbidden: () => new ApiError(403, "auth.forbidden", "You do not have permission to do this."),
   csrf: () =>
     new ApiError(403, "csrf.rejected", "Cross-site request refused: it must come from this site."),

@@ -14,6 +14,10 @@ class DisabledAccount extends CredentialsSignin {
   override code = "disabled";
 }
 
+class RateLimited extends CredentialsSignin {
+  override code = "rate_limited";
+}
+
 function providers(): NextAuthConfig["providers"] {
   const env = getEnv();
   const list: NextAuthConfig["providers"] = [
@@ -27,6 +31,7 @@ function providers(): NextAuthConfig["providers"] {
         const result = await verifyCredentials(await getDb(), email, password, "web");
         if (!result.ok) {
           if (result.reason === "disabled") throw new DisabledAccount();
+          if (result.reason === "rate_limited") throw new RateLimited();
           return null;
         }
         return { id: result.user.id, email: result.user.email, name: result.user.name };

@@ -125,4 +125,26 @@ describe("/api/tokens", () => {
     expect(after.status).toBe(401);
     expect(after.body.code).toBe("auth.invalid_token");
   });
+
+  it("throttles repeated failures per email, known or not, without touching other emails", async () => {
+    const target = await seedUser(t.db, {
+      email: "target@example.com",
+      password: "right-password",
+    });
+    for (const email of ["target@example.com", "nobody-here@example.com"]) {
+      for (let i = 0; i < 10; i++) {
+        const res = await call(createToken, { body: { email, password: `wrong-${i}` } });
+        expect(res.status).toBe(401);
+      }
+      // Even the right password is refused now: the throttle does not verify passwords.
+      const blocked = await call(createToken, { body: { email, password: "right-password" } });
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.code).toBe("auth.rate_limited");
+    }
+    const other = await call(createToken, {
+      body: { email: "alice@example.com", password: "alice-password" },
+    });
+    expect(other.status).toBe(201);
+    expect(target.user.email).toBe("target@example.com");
+  });
 });

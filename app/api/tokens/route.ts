@@ -19,6 +19,7 @@ export const POST = route({
     if (body.email !== undefined && body.password !== undefined) {
       const result = await verifyCredentials(db, body.email, body.password, "api");
       if (!result.ok) {
+        if (result.reason === "rate_limited") throw Errors.rateLimited();
         throw result.reason === "disabled" ? Errors.accountDisabled() : Errors.invalidCredentials();
       }
       userId = result.user.id;
