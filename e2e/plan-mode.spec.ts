@@ -2,11 +2,18 @@
 // a chat with a workspace, answers the model's questions in a form, gets the plan file proposed
 // and implements it with a normal turn.
 import { expect, test } from "@playwright/test";
-import { apiPost, scriptModel, modelRequests } from "./support/api";
+import { apiPost, modelRequests, SAME_ORIGIN, scriptModel } from "./support/api";
 import { signIn } from "./support/auth";
 import { ADMIN_STATE, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
 
 test.use({ storageState: ADMIN_STATE });
+
+// Workspaces run their own agent process, detached so it survives an app restart: a test that
+// starts one stops it, even when it fails half-way.
+const cleanups: (() => Promise<void>)[] = [];
+test.afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
 
 test("a member plans with an approved MCP tool, answers questions and implements the plan", async ({
   page: adminPage,
@@ -51,10 +58,17 @@ test("a member plans with an approved MCP tool, answers questions and implements
   await apiPost(admin, "/api/users", { ...member, role: "member" });
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
+  cleanups.push(() => context.close());
   await signIn(page, member.email, member.password);
   const workspace = await apiPost<{ id: string; status: string }>(page.request, "/api/workspaces", {
     name: `plans-${stamp.slice(-6)}`,
     template: "empty",
+  });
+  cleanups.push(async () => {
+    const res = await page.request.post(`/api/workspaces/${workspace.id}/stop`, {
+      headers: SAME_ORIGIN,
+    });
+    expect(res.status(), await res.text()).toBe(200);
   });
   expect(workspace.status).toBe("running");
   const providers = await (await admin.get("/api/models")).json();
@@ -173,5 +187,4 @@ test("a member plans with an approved MCP tool, answers questions and implements
   await page.reload();
   await expect(conversation.getByRole("region", { name: "Proposed plan" })).toBeVisible();
   await expect(conversation.getByText("Answer: CSV; Other: XLSX")).toBeVisible();
-  await context.close();
 });
