@@ -2,6 +2,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
+import { withMcpTestServers } from "@/lib/testing/mcp-harness";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -12,14 +13,9 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
-import {
-  startMcpTestServer,
-  type McpTransportKind,
-  type RunningMcpTestServer,
-  type StartMcpTestServerOptions,
-} from "@/e2e/fixtures/mcp-test-server";
+import { type McpTransportKind, type RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import {
   classifyMcpError,
   connectMcp,
@@ -28,35 +24,17 @@ import {
   testMcpConnection,
   type McpConnection,
 } from "@/lib/mcp/client";
-import { createGuardedFetch, EgressError, type GuardedFetch } from "@/lib/net/egress";
+import { EgressError } from "@/lib/net/egress";
 
 const TRANSPORTS: McpTransportKind[] = ["streamable_http", "sse"];
 
-let loopbackFetch: GuardedFetch;
-let refusingFetch: GuardedFetch;
-const servers: RunningMcpTestServer[] = [];
+const mcp = withMcpTestServers();
+const startServer = mcp.startServer;
 const connections: McpConnection[] = [];
-
-beforeAll(() => {
-  loopbackFetch = createGuardedFetch({ allowlist: "127.0.0.1" });
-  refusingFetch = createGuardedFetch({ allowlist: "" });
-});
 
 afterEach(async () => {
   await Promise.all(connections.splice(0).map((connection) => connection.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-afterAll(async () => {
-  await loopbackFetch.dispatcher.close();
-  await refusingFetch.dispatcher.close();
-});
-
-async function startServer(options: StartMcpTestServerOptions = {}): Promise<RunningMcpTestServer> {
-  const server = await startMcpTestServer(options);
-  servers.push(server);
-  return server;
-}
 
 function endpoint(server: RunningMcpTestServer, transport: McpTransportKind): string {
   return transport === "sse" ? server.sseUrl : server.mcpUrl;
@@ -114,7 +92,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
       url: endpoint(server, transport),
       transport,
       headers: { Authorization: "Bearer k-123" },
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
@@ -137,7 +115,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
       url: endpoint(server, transport),
       transport,
       headers: { Authorization: "Bearer k-123" },
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
     const call = await connection.client.callTool({ name: "echo", arguments: { text: "hi" } });
     expect(textOf(call)).toBe("hi");
@@ -150,13 +128,13 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
       url: endpoint(server, transport),
       transport,
       headers: {},
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
     const wrong = await testMcpConnection({
       url: endpoint(server, transport),
       transport,
       headers: { Authorization: "Bearer wrong-token-xyz" },
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     expect(missing).toMatchObject({ ok: false, error: { code: "mcp.auth_required" } });
@@ -174,7 +152,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
       url: endpoint(server, transport),
       transport,
       headers: { "X-Api-Key": "key-abc" },
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
     const whoami = await connection.client.callTool({ name: "whoami", arguments: {} });
     await connection.close();
@@ -194,7 +172,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
       url: endpoint(server, transport),
       transport,
       headers: { Authorization: "Bearer k-123" },
-      fetch: refusingFetch,
+      fetch: mcp.refusingFetch,
     });
 
     expect(result).toMatchObject({
@@ -210,7 +188,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
     const result = await testMcpConnection({
       url: `http://127.0.0.1:${port}${transport === "sse" ? "/sse" : "/mcp"}`,
       transport,
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     expect(result).toMatchObject({ ok: false, error: { code: "mcp.unreachable" } });
@@ -223,7 +201,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
     const result = await testMcpConnection({
       url: endpoint(server, transport),
       transport,
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     expect(result).toMatchObject({ ok: false, error: { code: "mcp.not_mcp_server" } });
@@ -235,7 +213,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
     const result = await testMcpConnection({
       url: `${server.url}/not-here`,
       transport,
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     expect(result).toMatchObject({ ok: false, error: { code: "mcp.not_mcp_server" } });
@@ -255,7 +233,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
         url: `http://127.0.0.1:${port}${transport === "sse" ? "/sse" : "/mcp"}`,
         transport,
         headers: { Authorization: "Bearer k-123" },
-        fetch: loopbackFetch,
+        fetch: mcp.loopbackFetch,
       });
 
       expect(result).toMatchObject({ ok: false, error: { code: "egress.redirect_not_allowed" } });
@@ -272,7 +250,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
       const result = await testMcpConnection({
         url: `${silent.url}${transport === "sse" ? "/sse" : "/mcp"}`,
         transport,
-        fetch: loopbackFetch,
+        fetch: mcp.loopbackFetch,
         connectTimeoutMs: 500,
       });
 
@@ -290,7 +268,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
     const connection = await connectMcp({
       url: endpoint(server, transport),
       transport,
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
     expect(server.sessionCount()).toBe(1);
 
@@ -343,7 +321,7 @@ describe("connectMcp", () => {
     const result = await testMcpConnection({
       url: server.mcpUrl,
       transport: "streamable_http",
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     expect(result).toMatchObject({ ok: false, error: { code: "mcp.not_mcp_server" } });
@@ -371,7 +349,7 @@ describe("connectMcp", () => {
       const pending = connectMcp({
         url: `${silent.url}/mcp`,
         transport: "streamable_http",
-        fetch: loopbackFetch,
+        fetch: mcp.loopbackFetch,
         signal: controller.signal,
       });
       setTimeout(() => controller.abort(), 100);
@@ -416,7 +394,7 @@ describe("listAllTools", () => {
     const connection = await connect({
       url: server.mcpUrl,
       transport: "streamable_http",
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     const listed = await listAllTools(connection.client, { timeoutMs: 5_000 });
@@ -432,7 +410,7 @@ describe("listAllTools", () => {
     const connection = await connect({
       url: server.mcpUrl,
       transport: "streamable_http",
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     const listed = await listAllTools(connection.client, { timeoutMs: 5_000, maxTools: 3 });
@@ -446,7 +424,7 @@ describe("listAllTools", () => {
     const connection = await connect({
       url: server.mcpUrl,
       transport: "streamable_http",
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     await expect(listAllTools(connection.client, { timeoutMs: 5_000 })).rejects.toMatchObject({
@@ -469,7 +447,7 @@ describe("listAllTools", () => {
     const connection = await connect({
       url: server.mcpUrl,
       transport: "streamable_http",
-      fetch: loopbackFetch,
+      fetch: mcp.loopbackFetch,
     });
 
     const started = performance.now();

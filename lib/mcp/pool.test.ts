@@ -4,6 +4,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { withMcpTestServers } from "@/lib/testing/mcp-harness";
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -11,13 +12,12 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import {
   startMcpTestServer,
   type McpTransportKind,
   type RunningMcpTestServer,
-  type StartMcpTestServerOptions,
 } from "@/e2e/fixtures/mcp-test-server";
 import {
   getMcpPool,
@@ -27,48 +27,29 @@ import {
   type McpEndpoint,
   type McpPoolOptions,
 } from "@/lib/mcp/pool";
-import { createGuardedFetch, type GuardedFetch } from "@/lib/net/egress";
 
 const TRANSPORTS: McpTransportKind[] = ["streamable_http", "sse"];
 
-let loopbackFetch: GuardedFetch;
-let refusingFetch: GuardedFetch;
-const servers: RunningMcpTestServer[] = [];
+const mcp = withMcpTestServers();
+const startServer = mcp.startServer;
 const pools: McpPool[] = [];
-
-beforeAll(() => {
-  loopbackFetch = createGuardedFetch({ allowlist: "127.0.0.1" });
-  refusingFetch = createGuardedFetch({ allowlist: "" });
-});
 
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-afterAll(async () => {
-  await loopbackFetch.dispatcher.close();
-  await refusingFetch.dispatcher.close();
-});
-
-async function startServer(options: StartMcpTestServerOptions = {}): Promise<RunningMcpTestServer> {
-  const server = await startMcpTestServer(options);
-  servers.push(server);
-  return server;
-}
 
 /** A fetch that counts what it is asked to dial, over the loopback-only guard. */
 function countingFetch(): { fetch: typeof fetch; calls: () => number } {
   let calls = 0;
   const counted: typeof fetch = (input, init) => {
     calls += 1;
-    return loopbackFetch(input, init);
+    return mcp.loopbackFetch(input, init);
   };
   return { fetch: counted, calls: () => calls };
 }
 
 function newPool(options: McpPoolOptions = {}): McpPool {
-  const pool = new McpPool({ fetch: loopbackFetch, ...options });
+  const pool = new McpPool({ fetch: mcp.loopbackFetch, ...options });
   pools.push(pool);
   return pool;
 }
@@ -508,7 +489,7 @@ describe.each(TRANSPORTS)("McpPool over %s", (transport) => {
       () => {
         expect(server.sessionCount()).toBe(0);
         // No stream is left running on the client side either.
-        expect(loopbackFetch.dispatcher.stats[server.url]?.running ?? 0).toBe(0);
+        expect(mcp.loopbackFetch.dispatcher.stats[server.url]?.running ?? 0).toBe(0);
       },
       { timeout: 3_000 },
     );
@@ -595,7 +576,7 @@ describe("McpPool failures", () => {
 
   it("reports a destination refused by the egress guard, without dialling it twice", async () => {
     const server = await startServer();
-    const pool = newPool({ fetch: refusingFetch });
+    const pool = newPool({ fetch: mcp.refusingFetch });
     const ep = endpointOf(server, "streamable_http");
 
     expect(await pool.listTools(ep)).toMatchObject({

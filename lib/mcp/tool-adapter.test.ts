@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 
 import {
   BLOB_RESOURCE_URI,
+  GET_RESOURCE_CONTENT,
   GUIDE_RESOURCE_URI,
   README_RESOURCE_TEXT,
   README_RESOURCE_URI,
-  TEST_BLOB_BASE64,
   TEST_IMAGE_PNG_BASE64,
 } from "@/e2e/fixtures/mcp-test-server";
 import {
@@ -383,31 +383,7 @@ describe("convertToolResult", () => {
 
   it("converts embedded text and blob resources and resource links (get_resource)", () => {
     const converted = convertToolResult({
-      content: [
-        {
-          type: "resource",
-          resource: {
-            uri: README_RESOURCE_URI,
-            mimeType: "text/markdown",
-            text: README_RESOURCE_TEXT,
-          },
-        },
-        {
-          type: "resource",
-          resource: {
-            uri: BLOB_RESOURCE_URI,
-            mimeType: "application/octet-stream",
-            blob: TEST_BLOB_BASE64,
-          },
-        },
-        {
-          type: "resource_link",
-          uri: GUIDE_RESOURCE_URI,
-          name: "guide.md",
-          mimeType: "text/markdown",
-          description: "The guide",
-        },
-      ],
+      content: [...GET_RESOURCE_CONTENT],
     });
 
     expect(converted.display.text).toBe(
