@@ -32,6 +32,9 @@ const previousAllowlist = process.env.EGRESS_ALLOWLIST;
 
 beforeAll(async () => {
   process.env.EGRESS_ALLOWLIST = "127.0.0.1";
+  // The published test server runs from the app's node_modules, which a workspace sandbox
+  // shows only when the operator lists it.
+  process.env.WORKSPACE_READONLY_PATHS = path.join(process.cwd(), "node_modules");
   fake = await startFakeOpenAI();
   mcp = await startMcpTestServer();
   admin = await seedUser(t.db, { role: "admin" });
@@ -53,6 +56,7 @@ afterAll(async () => {
   await getMcpPool().close();
   await fake?.close();
   await mcp?.close();
+  delete process.env.WORKSPACE_READONLY_PATHS;
   if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
   else process.env.EGRESS_ALLOWLIST = previousAllowlist;
 });

@@ -55,6 +55,9 @@ export interface AgentExecuteInput {
   env?: Record<string, string>;
   timeout_ms?: number;
   background?: boolean;
+  /** "plan": read-only workspace but plan_file, no network (enforced by the OS sandbox). */
+  mode?: "normal" | "plan";
+  plan_file?: string;
 }
 
 export interface AgentExecuteResult {

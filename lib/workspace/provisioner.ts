@@ -7,8 +7,13 @@ import "server-only";
 // Agents outlive a restart of the app (they are detached): a workspace marked running is
 // checked lazily on access (an authenticated ping with its token) and marked stopped when its
 // agent is gone. Single host only: the agent listens on loopback of the machine that started it.
+//
+// Isolation (see docs/workspace-sandbox.md): when the app runs as root, each workspace gets a
+// uid of its own; its directory belongs to that uid and its agent runs as it, so the agent
+// itself can read nothing of the app's (keys, database, other workspaces) even through a
+// symlink race, and every command it runs is further confined by the OS sandbox.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -25,6 +30,7 @@ import { openSecret, sealSecret, secretAad } from "@/lib/crypto/secrets";
 import { getEnv } from "@/lib/env";
 import { processAlive } from "./agent/process-groups";
 import { AgentClient } from "./agent-client";
+import { sandboxEnvOf } from "./sandbox/settings";
 import { copyTemplate, listTemplates } from "./templates";
 
 /** How long an agent may take to print its ready line (tsx compiles on a cold start). */
@@ -73,6 +79,60 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const tokenAad = (id: string) => secretAad("workspaces", "agent_token_enc", id);
 
+/** Workspace uids live in [UID_BASE, UID_BASE + UID_SPAN): unused by Debian's own ranges. */
+const UID_BASE = 200_000;
+const UID_SPAN = 800_000;
+
+const runningAsRoot = () => process.getuid?.() === 0;
+
+/**
+ * The uid a workspace's agent and commands run as: one per workspace, derived from its id, so
+ * nothing needs allocating and every instance agrees. Only when the app is root (otherwise
+ * it cannot switch users, and the sandbox's namespaces are the isolation).
+ */
+export function workspaceUid(id: string): number | undefined {
+  if (!runningAsRoot()) return undefined;
+  const n = createHash("sha256").update(id).digest().readUInt32BE(0);
+  return UID_BASE + (n % UID_SPAN);
+}
+
+/**
+ * A workspace's agent (another uid) must be able to walk to its directory, and to nothing
+ * else: DATA_DIR and DATA_DIR/workspaces become traverse-only (0711) for others, and every
+ * other entry of DATA_DIR (keys, auth secret, database, logs) is made private to the app.
+ */
+async function prepareDataDir(): Promise<void> {
+  const dataDir = getEnv().dataDir;
+  await fs.mkdir(workspacesRoot(), { recursive: true, mode: 0o711 });
+  if (!runningAsRoot()) return;
+  await fs.chmod(dataDir, 0o711);
+  await fs.chmod(workspacesRoot(), 0o711);
+  for (const entry of await fs.readdir(dataDir, { withFileTypes: true })) {
+    if (entry.name === "workspaces") continue;
+    const full = path.join(dataDir, entry.name);
+    if (entry.isDirectory()) await fs.chmod(full, 0o700);
+    else if (entry.isFile()) await fs.chmod(full, 0o600);
+  }
+}
+
+/** Gives the workspace tree to its uid (lchown: a symlink inside is never followed). */
+async function chownTree(dir: string, uid: number): Promise<void> {
+  await fs.lchown(dir, uid, uid);
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(full, uid);
+    else await fs.lchown(full, uid, uid);
+  }
+}
+
+async function ensureOwnership(id: string, dir: string): Promise<void> {
+  const uid = workspaceUid(id);
+  if (uid === undefined) return;
+  await fs.chmod(dir, 0o700);
+  const stat = await fs.lstat(dir);
+  if (stat.uid !== uid) await chownTree(dir, uid);
+}
+
 /** The agent client of a running workspace; null when it has no agent. */
 export function agentClientOf(row: WorkspaceRow): AgentClient | null {
   if (row.status !== "running" || !row.agentUrl || !row.agentTokenEnc) return null;
@@ -96,11 +156,11 @@ export async function createWorkspace(
     );
   }
   const id = randomUUID();
-  const root = workspacesRoot();
-  await fs.mkdir(root, { recursive: true, mode: 0o700 });
-  const dir = path.join(root, id);
+  await prepareDataDir();
+  const dir = path.join(workspacesRoot(), id);
   await copyTemplate(input.template, dir);
   try {
+    await ensureOwnership(id, dir);
     return await db.transaction(async (tx) => {
       const row = await insertWorkspace(tx, {
         id,
@@ -135,7 +195,11 @@ function agentCommand(): { file: string; args: string[]; cwd: string } {
   const resolver = createRequire(path.join(root, "package.json"));
   return {
     file: process.execPath,
-    args: [resolver.resolve("tsx/cli"), path.join(root, "scripts", "agent.ts")],
+    args: [
+      resolver.resolve("tsx/cli"),
+      "--conditions=react-server",
+      path.join(root, "scripts", "agent.ts"),
+    ],
     cwd: root,
   };
 }
@@ -144,13 +208,16 @@ function agentCommand(): { file: string; args: string[]; cwd: string } {
  * The agent's environment: nothing of the app's own (database URL, keys, OAuth secrets) so
  * neither the agent nor a `${VAR}` in `.mcp.json` can read them; HOME is the workspace.
  */
-function agentEnv(dir: string, token: string): NodeJS.ProcessEnv {
+function agentEnv(dir: string, token: string, dedicatedUid: boolean): NodeJS.ProcessEnv {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: dir,
     LANG: process.env.LANG ?? "C.UTF-8",
     TOOLGATE_AGENT_TOKEN: token,
+    // The sandbox's own settings only (binary, egress allowlist, limits): no app secret.
+    ...sandboxEnvOf(),
   };
+  if (dedicatedUid) env.TOOLGATE_DEDICATED_UID = "1";
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   return env as NodeJS.ProcessEnv;
 }
@@ -172,11 +239,14 @@ async function launchAgent(id: string, dir: string, token: string): Promise<Laun
   const logFd = openSync(logFile, "w", 0o600);
   let child: ChildProcess;
   try {
+    const uid = workspaceUid(id);
     child = spawn(file, [...args, "--dir", dir, "--listen", "127.0.0.1:0"], {
       cwd,
-      env: agentEnv(dir, token),
+      env: agentEnv(dir, token, uid !== undefined),
       detached: true,
       stdio: ["ignore", "pipe", logFd],
+      // Node drops supplementary groups, then sets gid and uid, before running the agent.
+      ...(uid !== undefined && { uid, gid: uid }),
     });
   } finally {
     closeSync(logFd);
@@ -304,6 +374,8 @@ async function doStart(db: Executor, row: WorkspaceRow): Promise<WorkspaceRow> {
         "The workspace directory is missing on this machine.",
       );
     }
+    await prepareDataDir();
+    await ensureOwnership(claimed.id, claimed.dir);
     const token = randomBytes(32).toString("base64url");
     launched = await launchAgent(claimed.id, claimed.dir, token);
     state.launchers.set(claimed.id, launched.launcher);
@@ -369,12 +441,41 @@ function processGroupOf(pid: number): number | undefined {
   return Number.isInteger(pgrp) && pgrp > 1 ? pgrp : undefined;
 }
 
+/** Every process running as `uid` (real or effective), from /proc/<pid>/status. */
+function processesOfUid(uid: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const status = procText(Number(name), "status");
+    const line = status?.split("\n").find((l) => l.startsWith("Uid:"));
+    const ids = line?.split(/\s+/).slice(1, 3).map(Number) ?? [];
+    if (ids.includes(uid)) pids.push(Number(name));
+  }
+  return pids;
+}
+
 /**
- * Last resort after a hard kill: every process whose HOME is the workspace (the agent sets it
- * for everything it starts) loses its whole process group.
+ * Last resort after a hard kill (and on every stop): with a uid of its own, everything the
+ * workspace ever started runs as that uid, so killing the uid's processes leaves nothing
+ * behind, double forks and setsid included. Without one, every process whose HOME is the
+ * workspace (the agent sets it for everything it starts) loses its whole process group.
  */
-function sweepWorkspaceProcesses(dir: string): void {
+function sweepWorkspaceProcesses(id: string, dir: string): void {
   if (!hasProc) return;
+  const uid = workspaceUid(id);
+  if (uid !== undefined) {
+    // Twice: a fork racing the first pass is caught by the second.
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (const pid of processesOfUid(uid)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    return;
+  }
   const needle = `\0HOME=${dir}\0`;
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -448,7 +549,7 @@ async function terminateAgent(row: Pick<WorkspaceRow, "id" | "dir" | "agentPid">
       // Already gone.
     }
   }
-  if (!clean) sweepWorkspaceProcesses(row.dir);
+  if (!clean || workspaceUid(row.id) !== undefined) sweepWorkspaceProcesses(row.id, row.dir);
   await waitGone(pids, 2_000);
 }
 

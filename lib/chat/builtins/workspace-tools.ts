@@ -319,6 +319,12 @@ const execute = defineBuiltin({
           ...((cwd ?? input.cwd) !== undefined && { cwd: cwd ?? input.cwd }),
           ...(input.timeout_ms !== undefined && { timeout_ms: input.timeout_ms }),
           ...(input.background !== undefined && { background: input.background }),
+          // Plan mode is enforced by the OS: the agent runs the command with the workspace
+          // read-only but for this chat's plan file (root chats only), and no network.
+          ...(ctx.planMode && {
+            mode: "plan" as const,
+            ...(ctx.chat.parentChatId === null && { plan_file: planFilePath(ctx.chat.id) }),
+          }),
         },
         ctx.signal,
       );

@@ -8,6 +8,9 @@ import {
   readWorkspaceFile,
   writeWorkspaceFile,
 } from "./files";
+import { createGuardedFetch } from "@/lib/net/egress";
+import { WorkspaceSandbox, type SandboxStatus } from "../sandbox/sandbox";
+import { readSandboxSettings, type SandboxSettings } from "../sandbox/settings";
 import { AgentError, checkBearer, parseWith, readJsonBody, sendJson, sendProblem } from "./http";
 import type { EnvLike } from "./mcp-config";
 import { McpManager } from "./mcp-manager";
@@ -35,10 +38,14 @@ export interface StartAgentOptions {
   /** Where `${VAR}` in `.mcp.json` is looked up; the agent's own environment by default. */
   env?: EnvLike;
   connectTimeoutMs?: number;
+  /** The sandbox's settings; read from the environment by default. */
+  sandbox?: SandboxSettings;
 }
 
 export interface RunningAgent {
   url: string;
+  /** Whether workspace commands can run (checked once at start). */
+  sandbox: SandboxStatus;
   /** Stops every process group it started, the MCP servers and the HTTP server. */
   close(): Promise<void>;
   /** Synchronous last resort for process exit: SIGKILL every remaining group. */
@@ -88,8 +95,14 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const { token } = options;
   const root = await WorkspaceRoot.open(options.dir);
   const groups = new GroupRegistry();
-  const processes = new ProcessManager(root, groups);
+  const settings = options.sandbox ?? readSandboxSettings();
+  const sandbox = new WorkspaceSandbox(root, settings);
+  const sandboxStatus = await sandbox.start();
+  const guardedFetch = createGuardedFetch({ allowlist: settings.egressAllowlist });
+  const processes = new ProcessManager(root, groups, sandbox, settings.maxProcesses);
   const mcp = new McpManager(root, groups, {
+    sandbox,
+    fetch: guardedFetch,
     ...(options.env && { env: options.env }),
     ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
   });
@@ -125,7 +138,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       if (url.pathname === "/api/v0/health") {
         if (req.method !== "GET")
           throw new AgentError(405, "request.method_not_allowed", "Use GET.");
-        sendJson(res, 200, { status: "ok" });
+        sendJson(res, 200, { status: "ok", sandbox: sandboxStatus });
         return;
       }
       checkBearer(req, token);
@@ -180,6 +193,8 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       // Anything left (e.g. a group whose leader was already gone) goes too.
       await groups.terminateAll();
       groups.dispose();
+      await sandbox.close();
+      await guardedFetch.dispatcher.close().catch(() => undefined);
       await serverClosed;
     })();
     return closing;
@@ -187,7 +202,11 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
 
   return {
     url: `http://${shownHost}:${address.port}`,
+    sandbox: sandboxStatus,
     close,
-    killAllSync: () => groups.killAllSync(),
+    killAllSync: () => {
+      groups.killAllSync();
+      sandbox.killAllSync();
+    },
   };
 }

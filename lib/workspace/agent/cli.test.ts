@@ -8,7 +8,15 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseListen } from "./agent";
 import { parseCliArgs } from "./cli";
-import { isGone, killIfAlive, makeTempDir, removeTempDirs, request, waitFor } from "./test-helpers";
+import {
+  hostPidsWith,
+  isGone,
+  killIfAlive,
+  makeTempDir,
+  removeTempDirs,
+  request,
+  waitFor,
+} from "./test-helpers";
 
 const TOKEN = "cli-test-token-abcdefghijklmnop";
 const children: ChildProcess[] = [];
@@ -42,7 +50,7 @@ interface Started {
 
 async function startCli(args: string[], env: Record<string, string>): Promise<Started> {
   // Its own process group, so a failed test can still kill npx, tsx and the agent at once.
-  const child = spawn("npx", ["tsx", "scripts/agent.ts", ...args], {
+  const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/agent.ts", ...args], {
     cwd: process.cwd(),
     env: childEnv(env),
     detached: true,
@@ -108,6 +116,7 @@ describe("scripts/agent.ts", () => {
       TOOLGATE_AGENT_TOKEN: TOKEN,
       NODE_BIN: process.execPath,
       EVERYTHING_ENTRY: everythingEntry(),
+      WORKSPACE_READONLY_PATHS: path.join(process.cwd(), "node_modules"),
     });
     const api = (method: string, route: string, body?: unknown, token: string | null = TOKEN) =>
       request(agent.url, method, route, body, token);
@@ -123,20 +132,14 @@ describe("scripts/agent.ts", () => {
     expect(JSON.parse(env.body.content[0].text).LEAK).toBe("absent");
 
     const bg = await api("POST", "/api/v0/processes/execute", {
-      command: "sleep 300 & echo $! > gc.pid; wait",
+      command: "sleep 300.6 & wait",
       shell: true,
       background: true,
     });
     pids.push(bg.body.pid);
-    await waitFor(
-      () =>
-        fs.access(path.join(dir, "gc.pid")).then(
-          () => true,
-          () => false,
-        ),
-      "gc.pid",
-    );
-    const grandchild = Number(await fs.readFile(path.join(dir, "gc.pid"), "utf8"));
+    // Commands run in their own PID namespace: find the grandchild on the host by its argument.
+    await waitFor(() => hostPidsWith("300.6").length > 0, "the grandchild");
+    const grandchild = hostPidsWith("300.6")[0]!;
     pids.push(grandchild);
 
     const recorded = [agent.pid, everything.pid, bg.body.pid, grandchild];
@@ -170,7 +173,15 @@ describe("scripts/agent.ts", () => {
     const dir = await makeTempDir();
     const child = spawn(
       "npx",
-      ["tsx", "scripts/agent.ts", "--dir", dir, "--listen", "127.0.0.1:0"],
+      [
+        "tsx",
+        "--conditions=react-server",
+        "scripts/agent.ts",
+        "--dir",
+        dir,
+        "--listen",
+        "127.0.0.1:0",
+      ],
       {
         env: childEnv({}),
         stdio: ["ignore", "ignore", "pipe"],

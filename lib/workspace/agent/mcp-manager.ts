@@ -22,7 +22,8 @@ import {
   type ServerConfig,
 } from "./mcp-config";
 import type { WorkspaceRoot } from "./paths";
-import { scrubbedEnv, type GroupRegistry } from "./process-groups";
+import type { WorkspaceSandbox } from "../sandbox/sandbox";
+import type { GroupRegistry } from "./process-groups";
 import { GroupStdioTransport } from "./stdio-transport";
 
 /** Security point 8: 10 s to connect, 60 s per tool call. */
@@ -98,7 +99,12 @@ export class McpManager {
   constructor(
     private readonly root: WorkspaceRoot,
     private readonly groups: GroupRegistry,
-    private readonly options: { env?: EnvLike; connectTimeoutMs?: number } = {},
+    private readonly options: {
+      env?: EnvLike;
+      connectTimeoutMs?: number;
+      sandbox: WorkspaceSandbox;
+      fetch: typeof fetch;
+    },
   ) {}
 
   start(): void {
@@ -164,14 +170,18 @@ export class McpManager {
         command: config.command,
         args: config.args,
         cwd: this.root.root,
-        env: scrubbedEnv(this.root.root, config.env),
+        env: config.env,
         groups: this.groups,
+        sandbox: this.options.sandbox,
       });
     }
+    // HTTP servers are dialled from the agent, outside the sandbox: through the same egress
+    // check as commands, so `.mcp.json` cannot point the agent at the host's own services.
     const requestInit = { headers: config.headers };
+    const fetch = this.options.fetch;
     return config.transport === "sse"
-      ? new SSEClientTransport(new URL(config.url), { requestInit })
-      : new StreamableHTTPClientTransport(new URL(config.url), { requestInit });
+      ? new SSEClientTransport(new URL(config.url), { requestInit, fetch })
+      : new StreamableHTTPClientTransport(new URL(config.url), { requestInit, fetch });
   }
 
   private connect(config: ServerConfig): Connection {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMcpTestServer, type RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import { copyTemplate } from "@/lib/workspace/templates";
 import {
+  hostPidsWith,
   isGone,
   killIfAlive,
   makeTempDir,
@@ -146,7 +147,21 @@ describe("workspace MCP", () => {
     const seen = JSON.parse(env.body.content[0].text);
     expect(seen).toMatchObject({ GREETING: "hi", HOME: t.dir });
     expect(seen[HOST_SECRET]).toBeUndefined();
-    expect(Object.keys(seen).sort()).toEqual(["GREETING", "HOME", "LANG", "PATH"]);
+    expect(Object.keys(seen).sort()).toEqual([
+      "GREETING",
+      "HOME",
+      "HTTPS_PROXY",
+      "HTTP_PROXY",
+      "LANG",
+      "NO_PROXY",
+      "PATH",
+      "PWD",
+      "TMPDIR",
+      "USER",
+      "http_proxy",
+      "https_proxy",
+      "no_proxy",
+    ]);
   });
 
   it("answers 400, 404 and 502 as the contract says", async () => {
@@ -199,7 +214,7 @@ describe("workspace MCP", () => {
 
   it("picks up edits without a restart and kills a removed server's process group", async () => {
     // "two" forks a grandchild before becoming the server: removing it must end both.
-    const wrapped = `sleep 300 & echo $! > two-child.pid; exec "$0" "$@"`;
+    const wrapped = `sleep 300.5 & exec "$0" "$@"`;
     const t = await workspaceWith({
       one: everything(),
       two: {
@@ -210,7 +225,9 @@ describe("workspace MCP", () => {
     const before = await tools(t);
     const one = server(before, "one").pid;
     const two = server(before, "two").pid;
-    const twoChild = Number(await fs.readFile(path.join(t.dir, "two-child.pid"), "utf8"));
+    // The server runs in its own PID namespace: find its child on the host by its argument.
+    await waitFor(() => hostPidsWith("300.5").length > 0, "the server's child");
+    const twoChild = hostPidsWith("300.5")[0]!;
     pids.push(twoChild);
     expect(one).toBeGreaterThan(0);
     expect(two).toBeGreaterThan(0);

@@ -3,31 +3,13 @@
 // remembers each group until none of its members is left, and kills them all on stop.
 import { readdirSync, readFileSync } from "node:fs";
 
-/**
- * The environment a workspace child sees: nothing of the agent's own (which may hold the
- * agent's token or host secrets) beyond PATH and LANG; HOME is the workspace itself.
- */
-export function scrubbedEnv(
-  workspace: string,
-  extra: Record<string, string> = {},
-): NodeJS.ProcessEnv {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: workspace,
-    LANG: process.env.LANG ?? "C.UTF-8",
-    ...extra,
-  };
-  // Next's types make NODE_ENV required; a workspace child gets it only when asked for.
-  return env as NodeJS.ProcessEnv;
-}
-
 /** Process state letter from /proc/<pid>/stat, or undefined when there is no such process. */
-function procStat(pid: number): { state: string; pgrp: number } | undefined {
+function procStat(pid: number): { state: string; ppid: number; pgrp: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name may hold spaces and parentheses: fields start after the last ")".
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0] ?? "", pgrp: Number(fields[2]) };
+    return { state: fields[0] ?? "", ppid: Number(fields[1]), pgrp: Number(fields[2]) };
   } catch {
     return undefined;
   }
@@ -80,10 +62,39 @@ export function groupAlive(pgid: number): boolean {
   return groupMembers(pgid).length > 0;
 }
 
+/**
+ * Every live descendant of `pid`. A sandboxed command runs in its own session and PID
+ * namespace below its launcher, so its processes are found by parentage, not by group;
+ * orphans inside the sandbox are adopted by the sandbox's init, still a descendant.
+ */
+export function descendants(pid: number): number[] {
+  if (!hasProc) return [];
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = procStat(Number(name));
+    if (!stat || stat.state === "Z" || stat.state === "X") continue;
+    const list = children.get(stat.ppid) ?? [];
+    list.push(Number(name));
+    children.set(stat.ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class GroupRegistry {
   private readonly groups = new Set<number>();
+  /** Groups whose leader is a sandbox launcher rather than the command itself. */
+  private readonly sandboxed = new Set<number>();
   private readonly pruner: NodeJS.Timeout;
 
   constructor() {
@@ -92,8 +103,9 @@ export class GroupRegistry {
     this.pruner.unref();
   }
 
-  add(pgid: number): void {
+  add(pgid: number, options: { sandboxed?: boolean } = {}): void {
     this.groups.add(pgid);
+    if (options.sandboxed) this.sandboxed.add(pgid);
   }
 
   has(pgid: number): boolean {
@@ -105,18 +117,39 @@ export class GroupRegistry {
   }
 
   prune(): void {
-    for (const pgid of this.groups) if (!groupAlive(pgid)) this.groups.delete(pgid);
+    for (const pgid of this.groups) if (!groupAlive(pgid)) this.forget(pgid);
   }
 
-  /** Sends a signal to the whole group; false when the group is gone. */
+  private forget(pgid: number): void {
+    this.groups.delete(pgid);
+    this.sandboxed.delete(pgid);
+  }
+
+  /**
+   * Sends a signal to the whole group; false when the group is gone. For a sandboxed command
+   * anything but SIGKILL goes to the processes inside the sandbox, not to the launcher: the
+   * launcher would die of it and take the sandbox down with SIGKILL, so a command could
+   * never catch SIGTERM or SIGINT. SIGKILL goes to the launcher, which ends the whole sandbox.
+   */
   signal(pgid: number, signal: NodeJS.Signals): boolean {
     if (!this.groups.has(pgid)) return false;
     try {
+      if (this.sandboxed.has(pgid) && signal !== "SIGKILL") {
+        process.kill(-pgid, 0);
+        for (const pid of descendants(pgid)) {
+          try {
+            process.kill(pid, signal);
+          } catch {
+            // Gone meanwhile.
+          }
+        }
+        return true;
+      }
       process.kill(-pgid, signal);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ESRCH") {
-        this.groups.delete(pgid);
+        this.forget(pgid);
         return false;
       }
       throw err;
@@ -133,7 +166,7 @@ export class GroupRegistry {
       const killDeadline = Date.now() + 2_000;
       while (groupAlive(pgid) && Date.now() < killDeadline) await sleep(25);
     }
-    this.groups.delete(pgid);
+    this.forget(pgid);
   }
 
   async terminateAll(graceMs = 2_000): Promise<void> {
@@ -150,6 +183,7 @@ export class GroupRegistry {
       }
     }
     this.groups.clear();
+    this.sandboxed.clear();
   }
 
   dispose(): void {

@@ -4,8 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { AgentError } from "./http";
+import type { WorkspaceSandbox } from "../sandbox/sandbox";
 import type { WorkspaceRoot } from "./paths";
-import { groupAlive, scrubbedEnv, type GroupRegistry } from "./process-groups";
+import { groupAlive, type GroupRegistry } from "./process-groups";
 import {
   DEFAULT_TIMEOUT_MS,
   type executeBody,
@@ -14,7 +15,6 @@ import {
 } from "./schemas";
 
 export const OUTPUT_CAP_BYTES = 1024 * 1024;
-export const MAX_RUNNING = 32;
 export const MAX_FINISHED_KEPT = 32;
 /** After the leader exits, how long a foreground call waits for the pipes to drain. */
 const DRAIN_MS = 200;
@@ -97,27 +97,45 @@ export class ProcessManager {
   constructor(
     private readonly root: WorkspaceRoot,
     private readonly groups: GroupRegistry,
+    private readonly sandbox: WorkspaceSandbox,
+    private readonly maxRunning: number,
   ) {}
 
   async execute(body: z.output<typeof executeBody>) {
     const running = [...this.records.values()].filter((r) => r.status === "running").length;
-    if (running >= MAX_RUNNING) {
+    if (running >= this.maxRunning) {
       throw new AgentError(
-        409,
-        "process.limit_reached",
-        `${MAX_RUNNING} processes are already running; wait for one or signal it.`,
+        429,
+        "workspace.quota_exceeded",
+        `This workspace already runs ${running} processes, the limit (WORKSPACE_MAX_PROCESSES=${this.maxRunning}); wait for one to end or signal it.`,
       );
     }
     const cwd = body.cwd ? (await this.root.resolveDirectory(body.cwd, "cwd")).abs : this.root.root;
     const shell = body.shell === true;
-    const file = shell ? "/bin/sh" : body.command;
-    const argv = shell ? ["-c", body.command] : (body.args ?? []);
-    const child = spawn(file, argv, {
-      cwd,
-      env: scrubbedEnv(this.root.root, body.env),
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // Every command runs in the OS sandbox; in plan mode read-only but for the plan file.
+    const prepared = await this.sandbox
+      .prepare({
+        mode: body.mode ?? "normal",
+        command: shell ? "/bin/sh" : body.command,
+        args: shell ? ["-c", body.command] : (body.args ?? []),
+        cwd,
+        ...(body.env && { env: body.env }),
+        ...(body.plan_file !== undefined && { planFile: body.plan_file }),
+      })
+      .catch((err: NodeJS.ErrnoException) => {
+        throw err.code === "ENOENT" ? spawnFailed(body.command, err) : err;
+      });
+    let child: ChildProcess;
+    try {
+      child = spawn(prepared.file, prepared.args, {
+        cwd,
+        env: prepared.env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe", ...prepared.extraFds],
+      });
+    } finally {
+      prepared.dispose();
+    }
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);
       child.once("error", reject);
@@ -126,7 +144,8 @@ export class ProcessManager {
     });
     const pid = child.pid;
     if (pid === undefined) throw new AgentError(500, "process.spawn_failed", "No process id.");
-    this.groups.add(pid);
+    // The leader is the sandbox launcher: signals go to what runs inside it (see signal()).
+    this.groups.add(pid, { sandboxed: prepared.sandboxed });
 
     const record = this.track(child, pid, body, shell);
     const timeoutMs = body.background ? body.timeout_ms : (body.timeout_ms ?? DEFAULT_TIMEOUT_MS);

@@ -60,6 +60,14 @@ export const executeBody = z
       .optional(),
     timeout_ms: z.number().int().min(1).max(MAX_TIMEOUT_MS).optional(),
     background: z.boolean().optional(),
+    /** "plan": the workspace read-only (but plan_file) and no network at all. */
+    mode: z.enum(["normal", "plan"]).optional(),
+    /** Plan mode only: the one workspace file the command may write. */
+    plan_file: relPath.optional(),
+  })
+  .refine((b) => b.plan_file === undefined || b.mode === "plan", {
+    message: "plan_file is only for mode: plan",
+    path: ["plan_file"],
   })
   .refine((b) => !(b.shell === true && b.args !== undefined), {
     message: "args and shell: true are exclusive; put the whole command line in command",

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { WorkspaceSandbox } from "../sandbox/sandbox";
 import type { GroupRegistry } from "./process-groups";
 
 export const STDERR_CAP_BYTES = 64 * 1024;
@@ -13,8 +14,10 @@ export interface GroupStdioOptions {
   command: string;
   args: string[];
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
   groups: GroupRegistry;
+  /** The server runs in the workspace's sandbox, like every workspace command. */
+  sandbox: WorkspaceSandbox;
 }
 
 export class GroupStdioTransport implements Transport {
@@ -41,17 +44,27 @@ export class GroupStdioTransport implements Transport {
 
   async start(): Promise<void> {
     if (this.child) throw new Error("GroupStdioTransport already started");
-    const child = spawn(this.options.command, this.options.args, {
+    const prepared = await this.options.sandbox.prepare({
+      mode: "normal",
+      command: this.options.command,
+      args: this.options.args,
       cwd: this.options.cwd,
       env: this.options.env,
+    });
+    const child = spawn(prepared.file, prepared.args, {
+      cwd: this.options.cwd,
+      env: prepared.env,
       detached: true,
       shell: false,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    prepared.dispose();
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", () => {
-        if (child.pid !== undefined) this.options.groups.add(child.pid);
+        if (child.pid !== undefined) {
+          this.options.groups.add(child.pid, { sandboxed: prepared.sandboxed });
+        }
         resolve();
       });
       child.once("error", reject);

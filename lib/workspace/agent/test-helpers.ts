@@ -1,9 +1,10 @@
 // Shared by the agent's tests: temp workspaces, an in-process agent, a small HTTP client and
 // an independent "is this process gone" check.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { readSandboxSettings, type SandboxSettings } from "../sandbox/settings";
 import { startAgent, type RunningAgent, type StartAgentOptions } from "./agent";
 
 export const TEST_TOKEN = "test-workspace-token-0123456789";
@@ -61,12 +62,51 @@ export async function startTestAgent(
   dir: string,
   options: Partial<StartAgentOptions> = {},
 ): Promise<TestAgent> {
-  const agent = await startAgent({ dir, listen: "127.0.0.1:0", token: TEST_TOKEN, ...options });
+  const agent = await startAgent({
+    dir,
+    listen: "127.0.0.1:0",
+    token: TEST_TOKEN,
+    sandbox: testSandboxSettings(),
+    ...options,
+  });
   return {
     agent,
     dir,
     api: (method, route, body, token) => request(agent.url, method, route, body, token),
   };
+}
+
+/**
+ * The sandbox as the tests need it: the app's node_modules readable (the published MCP test
+ * servers run from there), and loopback reachable through the egress proxy for the tests'
+ * own HTTP servers. Isolation itself is tested through the provisioner, without these.
+ */
+export function testSandboxSettings(overrides: Partial<SandboxSettings> = {}): SandboxSettings {
+  return {
+    ...readSandboxSettings({
+      WORKSPACE_EGRESS_ALLOWLIST: "127.0.0.1",
+      WORKSPACE_READONLY_PATHS: path.join(process.cwd(), "node_modules"),
+    }),
+    ...overrides,
+  };
+}
+
+/**
+ * Host pids of live processes whose command line contains `marker`. Commands run in their own
+ * PID namespace, so the pids they print are not the host's: tests find them by a marker.
+ */
+export function hostPidsWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+      if (cmdline.some((arg) => arg === marker) && !isGone(Number(name))) pids.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }
 
 /**
