@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { workspaces, type WorkspaceStatus } from "../schema";
+import { chats, users, workspaces, type WorkspaceStatus } from "../schema";
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -78,4 +78,53 @@ export async function transitionWorkspace(
     .where(and(eq(workspaces.id, id), inArray(workspaces.status, [...from])))
     .returning();
   return row;
+}
+
+/** Every workspace with its owner, newest first: the admin's view. */
+export async function listAllWorkspaces(db: Executor, limit = 500) {
+  return db
+    .select({
+      workspace: workspaces,
+      ownerEmail: users.email,
+      ownerName: users.name,
+    })
+    .from(workspaces)
+    .innerJoin(users, eq(users.id, workspaces.ownerId))
+    .orderBy(desc(workspaces.createdAt), desc(workspaces.id))
+    .limit(limit);
+}
+
+/** Workspaces of `ownerId` whose agent may be running. */
+export async function listActiveWorkspacesOf(
+  db: Executor,
+  ownerId: string,
+): Promise<WorkspaceRow[]> {
+  return db
+    .select()
+    .from(workspaces)
+    .where(
+      and(
+        eq(workspaces.ownerId, ownerId),
+        inArray(workspaces.status, ["running", "starting", "error"]),
+      ),
+    );
+}
+
+/**
+ * Counts the owner's workspaces under a transaction-scoped advisory lock on the owner, so two
+ * concurrent creates cannot both pass the quota check (on any instance).
+ */
+export async function countOwnWorkspacesLocked(db: Executor, ownerId: string): Promise<number> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`workspace-quota:${ownerId}`}))`);
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(workspaces)
+    .where(eq(workspaces.ownerId, ownerId));
+  return row?.n ?? 0;
+}
+
+/** Deletes the row and detaches every chat that used it, in one transaction. */
+export async function deleteWorkspaceRow(db: Executor, id: string): Promise<void> {
+  await db.update(chats).set({ workspaceId: null }).where(eq(chats.workspaceId, id));
+  await db.delete(workspaces).where(eq(workspaces.id, id));
 }

@@ -20,6 +20,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Database, Executor, Transaction } from "@/db/client";
 import {
+  countOwnWorkspacesLocked,
+  deleteWorkspaceRow,
   findWorkspace,
   insertWorkspace,
   transitionWorkspace,
@@ -44,7 +46,8 @@ const LOG_TAIL_CHARS = 600;
 export class WorkspaceProvisionError extends Error {
   override name = "WorkspaceProvisionError";
   constructor(
-    readonly code: "workspace.unknown_template" | "workspace.start_failed",
+    readonly code:
+      "workspace.unknown_template" | "workspace.start_failed" | "workspace.quota_exceeded",
     message: string,
   ) {
     super(message);
@@ -78,6 +81,18 @@ function logsRoot(): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const tokenAad = (id: string) => secretAad("workspaces", "agent_token_enc", id);
+
+export const DEFAULT_WORKSPACES_PER_USER = 10;
+
+/** WORKSPACE_QUOTA_PER_USER: how many workspaces one user may have (running or not). */
+export function workspacesPerUser(): number {
+  const raw = process.env.WORKSPACE_QUOTA_PER_USER?.trim();
+  const n = raw ? Number(raw) : DEFAULT_WORKSPACES_PER_USER;
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error("WORKSPACE_QUOTA_PER_USER must be a non-negative integer");
+  }
+  return n;
+}
 
 /** Workspace uids live in [UID_BASE, UID_BASE + UID_SPAN): unused by Debian's own ranges. */
 const UID_BASE = 200_000;
@@ -162,6 +177,14 @@ export async function createWorkspace(
   try {
     await ensureOwnership(id, dir);
     return await db.transaction(async (tx) => {
+      const quota = workspacesPerUser();
+      const owned = await countOwnWorkspacesLocked(tx, input.ownerId);
+      if (owned >= quota) {
+        throw new WorkspaceProvisionError(
+          "workspace.quota_exceeded",
+          `You already have ${owned} workspaces, the limit per user (WORKSPACE_QUOTA_PER_USER=${quota}). Delete or reuse one.`,
+        );
+      }
       const row = await insertWorkspace(tx, {
         id,
         ownerId: input.ownerId,
@@ -607,4 +630,22 @@ export async function refreshWorkspace(db: Executor, row: WorkspaceRow): Promise
     }
   }
   return row;
+}
+
+/**
+ * Stops the workspace and everything it runs, then deletes its row (detaching its chats) and
+ * its directory. `alongside` runs in the deleting transaction (the audit row).
+ */
+export async function deleteWorkspace(
+  db: Database,
+  row: WorkspaceRow,
+  alongside?: (tx: Transaction) => Promise<void>,
+): Promise<void> {
+  await stopWorkspace(db, row);
+  await db.transaction(async (tx) => {
+    await deleteWorkspaceRow(tx, row.id);
+    await alongside?.(tx);
+  });
+  await fs.rm(row.dir, { recursive: true, force: true });
+  await fs.rm(path.join(logsRoot(), `${row.id}.log`), { force: true });
 }

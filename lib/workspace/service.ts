@@ -3,13 +3,22 @@ import "server-only";
 // create/start/stop with their audit rows, and the agent of a chat's workspace.
 import type { Database, Executor } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { findOwnWorkspace, listOwnWorkspaces, type WorkspaceRow } from "@/db/queries/workspaces";
+import {
+  findOwnWorkspace,
+  listActiveWorkspacesOf,
+  listAllWorkspaces,
+  listOwnWorkspaces,
+  type WorkspaceRow,
+} from "@/db/queries/workspaces";
 import { ApiError, Errors } from "@/lib/api/errors";
 import type { Workspace, WorkspaceMcpListing } from "@/lib/client/workspace-types";
+
+export type AdminWorkspace = Workspace & { owner_email: string; owner_name: string };
 import { AgentRequestError, type AgentClient } from "./agent-client";
 import {
   agentClientOf,
   createWorkspace,
+  deleteWorkspace,
   refreshWorkspace,
   startWorkspace,
   stopWorkspace,
@@ -71,6 +80,9 @@ export async function createAndStartWorkspace(
         { field: "template", detail: "is not a known template" },
       ]);
     }
+    if (err instanceof WorkspaceProvisionError && err.code === "workspace.quota_exceeded") {
+      throw new ApiError(429, err.code, err.message);
+    }
     throw err;
   }
   return startAudited(db, actorId, row, via);
@@ -110,7 +122,7 @@ export async function stopOwnWorkspace(
   db: Database,
   actorId: string,
   row: WorkspaceRow,
-  via: "api" | "chat" = "api",
+  via: "api" | "chat" | "admin" = "api",
 ): Promise<WorkspaceRow> {
   const stopped = await stopWorkspace(db, row);
   await recordAudit(db, {
@@ -121,6 +133,53 @@ export async function stopOwnWorkspace(
     detail: { via, was: row.status },
   });
   return stopped;
+}
+
+export async function deleteOwnWorkspace(
+  db: Database,
+  actorId: string,
+  row: WorkspaceRow,
+): Promise<void> {
+  await deleteWorkspace(db, row, (tx) =>
+    recordAudit(tx, {
+      actorId,
+      action: "workspace.delete",
+      targetType: "workspace",
+      targetId: row.id,
+      detail: { template: row.template },
+    }),
+  );
+}
+
+/** Every workspace with its owner, as the admin sees them. */
+export async function listAllWorkspacesJson(db: Executor): Promise<AdminWorkspace[]> {
+  const rows = await listAllWorkspaces(db);
+  return Promise.all(
+    rows.map(async ({ workspace, ownerEmail, ownerName }) => ({
+      ...workspaceJson(await refreshWorkspace(db, workspace)),
+      owner_email: ownerEmail,
+      owner_name: ownerName,
+    })),
+  );
+}
+
+/**
+ * Stops every workspace of a user (disabled by an admin): their agents and every process
+ * they started, at once. Audited per workspace with the admin as the actor.
+ */
+export async function stopWorkspacesOf(db: Database, actorId: string, ownerId: string) {
+  const rows = await listActiveWorkspacesOf(db, ownerId);
+  for (const row of rows) {
+    await stopWorkspace(db, row);
+    await recordAudit(db, {
+      actorId,
+      action: "workspace.stop",
+      targetType: "workspace",
+      targetId: row.id,
+      detail: { via: "owner_disabled", was: row.status },
+    });
+  }
+  return rows.length;
 }
 
 export function notRunning(row: WorkspaceRow): ApiError {

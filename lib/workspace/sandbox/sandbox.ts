@@ -13,11 +13,11 @@ import { constants, closeSync, fstatSync, openSync, readlinkSync } from "node:fs
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { AgentError } from "@/lib/workspace/agent/http";
 import type { WorkspaceRoot } from "@/lib/workspace/agent/paths";
 import { bwrapArgs, commandExists, PROXY_PORT, sandboxEnv } from "./bwrap-args";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy";
+import { chainEnv, run } from "./exec";
 import { SANDBOX_UNAVAILABLE, type SandboxSettings } from "./settings";
 
 export type SandboxMode = "normal" | "plan";
@@ -53,12 +53,27 @@ export interface PreparedCommand {
   dispose(): void;
 }
 
-const FORWARDER = fileURLToPath(new URL("./netns-forwarder.mjs", import.meta.url));
+// Resolved from the app root (the agent runs there): no import.meta.url, which bundlers rewrite.
+const forwarderPath = () =>
+  path.join(
+    process.env.TOOLGATE_APP_ROOT ?? process.cwd(),
+    "lib",
+    "workspace",
+    "sandbox",
+    "netns-forwarder.mjs",
+  );
 const HOLDER_READY_MS = 10_000;
 /** Resource limits of every command (prlimit): open files, core dumps, file size. */
 const BASE_LIMITS = ["--nofile=4096:4096", "--core=0:0", "--fsize=4294967296:4294967296"];
 /** Processes per workspace uid, only when the workspace has a uid of its own. */
 const NPROC_LIMIT = "--nproc=1024:1024";
+
+const planFileThroughSymlink = () =>
+  new AgentError(
+    400,
+    "workspace.path_outside",
+    "The plan file's path goes through a symbolic link; refused.",
+  );
 
 export function sandboxUnavailable(reason: string): AgentError {
   return new AgentError(
@@ -67,34 +82,6 @@ export function sandboxUnavailable(reason: string): AgentError {
     `Workspace commands are disabled: the sandbox they must run in is unavailable (${reason}).`,
   );
 }
-
-function run(file: string, args: string[], extra: { timeoutMs?: number } = {}) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    let output = "";
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], env: chainEnv() });
-    } catch (err) {
-      resolve({ code: null, output: (err as Error).message });
-      return;
-    }
-    const timer = setTimeout(() => child.kill("SIGKILL"), extra.timeoutMs ?? 10_000);
-    child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
-    child.once("error", (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ code: null, output: err.code === "ENOENT" ? `${file} not found` : err.message });
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: output.trim().slice(0, 500) });
-    });
-  });
-}
-
-/** The launcher chain (prlimit, nsenter, bwrap) gets a fixed PATH and nothing else. */
-const CHAIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-const chainEnv = () => ({ PATH: CHAIN_PATH }) as unknown as NodeJS.ProcessEnv;
 
 /** Runs `true` in a plan-mode sandbox over `dir`: does bubblewrap work here at all? */
 export async function probeBwrap(bwrap: string, dir: string): Promise<SandboxStatus> {
@@ -194,7 +181,7 @@ export class WorkspaceSandbox {
         "-c",
         'ip link set lo up && exec "$0" "$@"',
         process.execPath,
-        FORWARDER,
+        forwarderPath(),
         socket,
         String(PROXY_PORT),
       ],
@@ -231,6 +218,9 @@ export class WorkspaceSandbox {
   private async openPlanFile(rel: string): Promise<{ abs: string; fd: number }> {
     const target = await this.root.resolveForWrite(rel, { createDirs: true, field: "plan_file" });
     const lexical = path.resolve(this.root.root, rel);
+    // Refused before anything is created: a directory on the way that is a symlink (even one
+    // staying inside) would let the "plan file" land elsewhere in the workspace.
+    if (target.abs !== lexical) throw planFileThroughSymlink();
     const fd = openSync(
       target.abs,
       constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
@@ -238,13 +228,8 @@ export class WorkspaceSandbox {
     );
     try {
       const real = readlinkSync(`/proc/self/fd/${fd}`);
-      if (real !== lexical || !fstatSync(fd).isFile()) {
-        throw new AgentError(
-          400,
-          "workspace.path_outside",
-          "The plan file's path goes through a symbolic link; refused.",
-        );
-      }
+      // Checked again on the open descriptor: a swap between the check and the open fails here.
+      if (real !== lexical || !fstatSync(fd).isFile()) throw planFileThroughSymlink();
       return { abs: lexical, fd };
     } catch (err) {
       closeSync(fd);

@@ -2,6 +2,7 @@ import { Errors } from "@/lib/api/errors";
 import { idParams, json, route } from "@/lib/api/route";
 import { changeUser, findUserById, userJson } from "@/lib/auth/users";
 import { updateUserBody } from "@/lib/schemas/users";
+import { stopWorkspacesOf } from "@/lib/workspace/service";
 
 export const GET = route({
   access: "admin",
@@ -18,6 +19,10 @@ export const PATCH = route({
   params: idParams,
   body: updateUserBody,
   async handler({ db, caller, params, body }) {
-    return json(userJson(await changeUser(db, caller, params.id, body)));
+    const user = await changeUser(db, caller, params.id, body);
+    // A disabled member's workspaces stop at once, with every process they run: whatever the
+    // member left running must not outlive their access.
+    if (user.disabled) await stopWorkspacesOf(db, caller.id, user.id);
+    return json(userJson(user));
   },
 });
