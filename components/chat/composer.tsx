@@ -144,8 +144,9 @@ export function Composer({
         id={planHintId}
         className={planMode ? "px-2 text-xs text-amber-700 dark:text-amber-400" : "sr-only"}
       >
-        Plan mode: the model only plans. It gets only the tools approved for planning and changes
-        nothing.
+        Plan mode: the model gets only the tools approved for planning, and the workspace&apos;s{" "}
+        <code>.mcp.json</code> tools are off. Workspace commands run only in an OS sandbox, with the
+        workspace read-only except the plan file and no network at all.
       </p>
     </form>
   );

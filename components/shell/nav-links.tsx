@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
+  BoxIcon,
   BrainCircuitIcon,
   MessageSquareIcon,
   ServerIcon,
@@ -17,6 +18,7 @@ const LINKS = [
   { href: "/admin/users", label: "Users", icon: UsersIcon, admin: true },
   { href: "/admin/mcp-servers", label: "MCP servers", icon: ServerIcon, admin: true },
   { href: "/admin/providers", label: "Model providers", icon: BrainCircuitIcon, admin: true },
+  { href: "/admin/workspaces", label: "Workspaces", icon: BoxIcon, admin: true },
   { href: "/admin/settings", label: "App settings", icon: SlidersHorizontalIcon, admin: true },
   { href: "/settings", label: "Settings", icon: SettingsIcon, admin: false },
 ];

@@ -39,30 +39,8 @@ import {
   workspaceQueryKeys,
   workspacesQuery,
 } from "@/lib/client/workspace-queries";
-import type { Workspace, WorkspaceStatus } from "@/lib/client/workspace-types";
-import { cn } from "@/lib/utils";
-
-const STATUS_TEXT: Record<WorkspaceStatus, string> = {
-  running: "Running",
-  starting: "Starting",
-  stopped: "Stopped",
-  error: "Error",
-};
-
-function StatusDot({ status }: { status: WorkspaceStatus | undefined }) {
-  return (
-    <span
-      aria-hidden="true"
-      className={cn(
-        "size-2 rounded-full",
-        status === "running" && "bg-emerald-500",
-        status === "starting" && "animate-pulse bg-amber-500",
-        status === "error" && "bg-destructive",
-        (status === "stopped" || status === undefined) && "bg-muted-foreground/40",
-      )}
-    />
-  );
-}
+import type { Workspace } from "@/lib/client/workspace-types";
+import { STATUS_TEXT, StatusDot } from "./workspace-status";
 
 /** The `.mcp.json` servers of a running workspace, with their state and a refresh action. */
 function McpServers({ workspace }: { workspace: Workspace }) {

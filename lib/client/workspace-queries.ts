@@ -2,13 +2,20 @@ import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { apiFetch } from "./api";
 import { chatPath, chatQueryKeys, type ChatsPage } from "./chat-queries";
 import type { Chat, ChatWithMessages } from "./types";
-import type { Workspace, WorkspaceMcpListing, WorkspaceTemplate } from "./workspace-types";
+import type {
+  AdminWorkspaces,
+  Workspace,
+  WorkspaceMcpListing,
+  WorkspaceTemplate,
+} from "./workspace-types";
 
 export const workspaceQueryKeys = {
   all: ["workspaces"] as const,
   list: ["workspaces", "list"] as const,
   detail: (id: string) => ["workspaces", "detail", id] as const,
   mcp: (id: string) => ["workspaces", "mcp", id] as const,
+  /** Every user's workspaces and the sandbox status (admin); under `all` so it refreshes too. */
+  admin: ["workspaces", "admin"] as const,
   templates: ["templates"] as const,
 };
 
@@ -44,9 +51,16 @@ export const workspaceMcpQuery = (id: string) => ({
   queryFn: ({ signal }: { signal: AbortSignal }) => fetchWorkspaceMcp(id, false, signal),
 });
 
+export const adminWorkspacesQuery = () => ({
+  queryKey: workspaceQueryKeys.admin,
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<AdminWorkspaces>("/api/admin/workspaces", { signal }),
+});
+
 function storeWorkspace(qc: QueryClient, ws: Workspace) {
   qc.setQueryData(workspaceQueryKeys.detail(ws.id), ws);
   void qc.invalidateQueries({ queryKey: workspaceQueryKeys.list });
+  void qc.invalidateQueries({ queryKey: workspaceQueryKeys.admin });
   void qc.invalidateQueries({ queryKey: workspaceQueryKeys.mcp(ws.id) });
 }
 
@@ -63,6 +77,17 @@ export const workspaceActionMutation = (qc: QueryClient) => ({
   // A failed start still changed the workspace (status "error").
   onError: (_err: unknown, { id }: { id: string }) =>
     void qc.invalidateQueries({ queryKey: workspaceQueryKeys.detail(id) }),
+});
+
+/** An admin stops anyone's workspace (its files stay); the owner can start it again. */
+export const adminStopWorkspaceMutation = (qc: QueryClient) => ({
+  mutationFn: (id: string) =>
+    apiFetch<Workspace>(`/api/admin/workspaces/${encodeURIComponent(id)}/stop`, {
+      method: "POST",
+    }),
+  onSuccess: (ws: Workspace) => storeWorkspace(qc, ws),
+  // Stopped or deleted meanwhile (404), or half-way: show what is there now.
+  onError: () => void qc.invalidateQueries({ queryKey: workspaceQueryKeys.admin }),
 });
 
 /** Points the chat at a workspace (or none); later turns use its files, commands and MCP. */

@@ -1,4 +1,5 @@
-// Response shapes of the workspace routes (GET/POST /api/workspaces…, GET /api/templates).
+// Response shapes of the workspace routes (GET/POST /api/workspaces…, GET /api/templates,
+// GET /api/admin/workspaces).
 
 export type WorkspaceStatus = "stopped" | "starting" | "running" | "error";
 
@@ -12,6 +13,27 @@ export interface Workspace {
   error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A row of GET /api/admin/workspaces: every user's workspace, with its owner. */
+export interface AdminWorkspace extends Workspace {
+  owner_email: string;
+  owner_name: string;
+}
+
+/** Whether workspace commands can run in the OS sandbox (bubblewrap) on this server. */
+export interface WorkspaceSandboxStatus {
+  available: boolean;
+  /** Why it is unavailable, in words an admin can act on. */
+  reason?: string;
+  /** TOOLGATE_UNSAFE_NO_SANDBOX is set: normal-turn commands may run unconfined. */
+  unsafe: boolean;
+}
+
+export interface AdminWorkspaces {
+  sandbox: WorkspaceSandboxStatus;
+  /** Newest first. */
+  workspaces: AdminWorkspace[];
 }
 
 export interface WorkspaceTemplate {
