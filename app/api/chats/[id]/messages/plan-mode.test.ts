@@ -443,6 +443,36 @@ describe("with a workspace", () => {
     workspaceIds.push(workspaceId);
   }, 90_000);
 
+  it("runs execute in the OS sandbox: only the plan file is writable, nothing is reachable", async () => {
+    const chat = await newChat([approved.id], workspaceId);
+    const k = key("sandboxed");
+    const plan = planFilePath(chat.id);
+    const attack = [
+      "echo hijacked > src/index.js",
+      "cat ../../secrets.keys",
+      `echo "- step" >> ${plan}`,
+      `node -e "require('net').connect(5432,'127.0.0.1').on('error',e=>{console.log('NET '+e.code)})"`,
+    ]
+      .map((c) => `{ ${c}; } 2>&1`)
+      .join("; ");
+    fake.script(k, [
+      { toolCalls: [{ name: "execute", arguments: { command: attack } }] },
+      { text: "Done planning." },
+    ]);
+    const res = await sendJson(chat.id, { content: `${k} look around`, plan_mode: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [exec] = partsOf(res).filter((p) => p.type === "tool" && p.name === "execute");
+    const output = (exec!.output as { output: string }).output;
+    expect(output).toContain("Read-only file system");
+    expect(output).toContain("No such file or directory");
+    expect(output).toMatch(/NET (ENETUNREACH|ECONNREFUSED)/);
+    const row = (await findWorkspace(t.db, workspaceId))!;
+    await expect(fs.readFile(join(row.dir, "src/index.js"), "utf8")).resolves.not.toContain(
+      "hijacked",
+    );
+    await expect(fs.readFile(join(row.dir, plan), "utf8")).resolves.toBe("- step\n");
+  });
+
   it("writes the plan file, proposes it and ends the turn with the plan stored", async () => {
     const chat = await newChat([approved.id], workspaceId);
     const k = key("propose");
