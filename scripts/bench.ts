@@ -27,6 +27,10 @@ const { openSecret, sealSecret } = await import("@/lib/crypto/secrets");
 const { startMcpTestServer } = await import("@/e2e/fixtures/mcp-test-server");
 const { startFakeOpenAI } = await import("@/e2e/fixtures/fake-openai");
 const { freePort } = await import("@/e2e/fixtures/server-everything");
+const { WorkspaceRoot } = await import("@/lib/workspace/agent/paths");
+const { WorkspaceSandbox } = await import("@/lib/workspace/sandbox/sandbox");
+const { readSandboxSettings } = await import("@/lib/workspace/sandbox/settings");
+const { spawn } = await import("node:child_process");
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -247,6 +251,52 @@ try {
     "with one dead server: later turns (negative cache)",
     fmt(deadMs),
     `${(deadMs / turnMs).toFixed(2)}x`,
+  );
+
+  console.log("\nWorkspace sandbox: start cost of one command (`true`, median of 50 runs, ms)");
+  const wsDir = fs.mkdtempSync(path.join(os.tmpdir(), "toolgate-bench-ws-"));
+  const sandbox = new WorkspaceSandbox(await WorkspaceRoot.open(wsDir), readSandboxSettings());
+  const status = await sandbox.start();
+  if (!status.available) throw new Error(`the sandbox is unavailable: ${status.reason}`);
+  const runOnce = (file: string, args: string[], env: NodeJS.ProcessEnv, fds: number[] = []) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(file, args, { env, stdio: ["ignore", "ignore", "ignore", ...fds] });
+      child.once("error", reject);
+      child.once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`${file} exited ${code}`)),
+      );
+    });
+  const unconfined = await medianMs(50, () =>
+    runOnce("/bin/true", [], { PATH: "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv),
+  );
+  const sandboxed = async (mode: "normal" | "plan") => {
+    const prepared = await sandbox.prepare({
+      mode,
+      command: "/bin/true",
+      args: [],
+      cwd: wsDir,
+      ...(mode === "plan" && { planFile: "plan.md" }),
+    });
+    try {
+      await runOnce(prepared.file, prepared.args, prepared.env, prepared.extraFds);
+    } finally {
+      prepared.dispose();
+    }
+  };
+  const normal = await medianMs(50, () => sandboxed("normal"));
+  const plan = await medianMs(50, () => sandboxed("plan"));
+  await sandbox.close();
+  fs.rmSync(wsDir, { recursive: true, force: true });
+  line("unsandboxed spawn (baseline)", fmt(unconfined), "1x");
+  line(
+    "normal mode (prlimit + nsenter + bwrap)",
+    fmt(normal),
+    `${(normal / unconfined).toFixed(1)}x, +${(normal - unconfined).toFixed(1)} ms (goal: < 50 ms added)`,
+  );
+  line(
+    "plan mode (bwrap, own empty network)",
+    fmt(plan),
+    `${(plan / unconfined).toFixed(1)}x, +${(plan - unconfined).toFixed(1)} ms (goal: < 50 ms added)`,
   );
 } finally {
   await getMcpPool().close();
