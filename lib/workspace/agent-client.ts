@@ -235,7 +235,10 @@ export class AgentClient {
     return this.request<AgentReadResult>("POST", "/api/v0/files/read", body, { signal });
   }
 
-  writeFile(body: { path: string; content: string; create_dirs?: boolean }, signal?: AbortSignal) {
+  writeFile(
+    body: { path: string; content: string; create_dirs?: boolean; no_symlinks?: boolean },
+    signal?: AbortSignal,
+  ) {
     return this.request<AgentWriteResult>("POST", "/api/v0/files/write", body, { signal });
   }
 

@@ -202,7 +202,13 @@ const writeFile = defineBuiltin({
         checkPlanContent(input.content);
       }
       return client.writeFile(
-        { path: target, content: input.content, create_dirs: true },
+        {
+          path: target,
+          content: input.content,
+          create_dirs: true,
+          // The plan file exactly: never through a directory symlink planted earlier.
+          ...(ctx.planMode && { no_symlinks: true }),
+        },
         ctx.signal,
       );
     });
@@ -254,7 +260,10 @@ const editFiles = defineBuiltin({
         if (Buffer.byteLength(text, "utf8") === current.size - 1) text += "\n";
         const next = applyEdits(text, file.edits, target);
         checkPlanContent(next);
-        const written = await client.writeFile({ path: target, content: next }, ctx.signal);
+        const written = await client.writeFile(
+          { path: target, content: next, no_symlinks: true },
+          ctx.signal,
+        );
         return { files: [{ path: written.path, bytes_written: written.bytes_written }] };
       }
       const results: Array<Record<string, unknown>> = [];

@@ -118,6 +118,28 @@ describe("path confinement", () => {
     expect(await fs.readFile(path.join(t.dir, "inside.txt"), "utf8")).toBe("inside\n");
   });
 
+  it("with no_symlinks, refuses a directory symlink on the way, even one staying inside", async () => {
+    await fs.mkdir(path.join(t.dir, "real-plans"), { recursive: true });
+    await fs.mkdir(path.join(t.dir, ".plan-root"), { recursive: true });
+    await fs.symlink("../real-plans", path.join(t.dir, ".plan-root", "plans"));
+    const res = await t.api("POST", "/api/v0/files/write", {
+      path: ".plan-root/plans/p.md",
+      content: "plan",
+      create_dirs: true,
+      no_symlinks: true,
+    });
+    expect(res).toMatchObject({ status: 400, body: { code: "workspace.path_outside" } });
+    expect(await fs.readdir(path.join(t.dir, "real-plans"))).toEqual([]);
+    // Positive control: a real directory, created on the way, is fine.
+    const ok = await t.api("POST", "/api/v0/files/write", {
+      path: ".plan-root/real/p.md",
+      content: "plan",
+      create_dirs: true,
+      no_symlinks: true,
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it("reads through a symlink that stays inside", async () => {
     const res = await t.api("POST", "/api/v0/files/read", { path: "link-in.txt" });
     expect(res).toMatchObject({ status: 200, body: { content: "inside" } });

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { AgentError } from "./http";
-import { isDirectory, READ_FLAGS, WRITE_FLAGS, type WorkspaceRoot } from "./paths";
+import { isDirectory, pathOutside, READ_FLAGS, WRITE_FLAGS, type WorkspaceRoot } from "./paths";
 import type { editBody, listBody, readBody, writeBody } from "./schemas";
 
 export const READ_CAP_BYTES = 256 * 1024;
@@ -92,7 +92,12 @@ export async function readWorkspaceFile(root: WorkspaceRoot, body: z.output<type
 }
 
 export async function writeWorkspaceFile(root: WorkspaceRoot, body: z.output<typeof writeBody>) {
+  if (body.no_symlinks) await root.refuseSymlinkedParents(body.path);
   const target = await root.resolveForWrite(body.path, { createDirs: body.create_dirs ?? false });
+  // Checked again after the directories were created: the target must be the lexical path.
+  if (body.no_symlinks && target.abs !== root.lexical(body.path)) {
+    throw pathOutside("path", "goes through a symbolic link; refused");
+  }
   const data = Buffer.from(body.content, "utf8");
   const handle = await fs.open(target.abs, WRITE_FLAGS, 0o644);
   try {

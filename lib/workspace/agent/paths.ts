@@ -56,6 +56,28 @@ export class WorkspaceRoot {
     return abs;
   }
 
+  /**
+   * Refuses a path when any existing directory on it is a symlink, even one staying inside:
+   * a plan-mode write to the plan file must land exactly there, not wherever a link planted in
+   * an earlier turn points.
+   */
+  async refuseSymlinkedParents(rel: string, field = "path"): Promise<void> {
+    const lexical = this.lexical(rel, field);
+    let current = this.root;
+    for (const part of path.relative(this.root, path.dirname(lexical)).split(path.sep)) {
+      if (part === "" || part === ".") continue;
+      current = path.join(current, part);
+      let stat: Stats;
+      try {
+        stat = await fs.lstat(current);
+      } catch (err) {
+        if (errnoCode(err) === "ENOENT") return;
+        throw err;
+      }
+      if (stat.isSymbolicLink()) throw pathOutside(field, "goes through a symbolic link; refused");
+    }
+  }
+
   /** An existing path, symlinks followed, as long as the target stays inside. */
   async resolveExisting(rel: string, field = "path"): Promise<ResolvedPath & { stat: Stats }> {
     const lexical = this.lexical(rel, field);

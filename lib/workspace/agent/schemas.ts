@@ -16,6 +16,8 @@ export const writeBody = z.strictObject({
   path: relPath,
   content: z.string(),
   create_dirs: z.boolean().optional(),
+  /** Refuse when any directory on the path is a symlink (plan-mode writes to the plan file). */
+  no_symlinks: z.boolean().optional(),
 });
 
 export const editBody = z.strictObject({
