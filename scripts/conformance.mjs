@@ -43,10 +43,17 @@ const only = args.filter((a) => !a.startsWith("--"));
 function listScenarios() {
   const res = spawnSync(bin("conformance"), ["list", "--client"], { encoding: "utf8" });
   if (res.status !== 0) throw new Error(`conformance list failed:\n${res.stderr}`);
-  return [...res.stdout.matchAll(/^\s*-\s+(\S+)$/gm)]
+  // Lines read "- <scenario>", newer suites append the spec revisions: "- <scenario> [a,b]".
+  return [...res.stdout.matchAll(/^\s*-\s+(\S+)(?:\s+\[[^\]]*\])?\s*$/gm)]
     .map((m) => m[1])
     .filter((s) => s === "initialize" || s === "tools_call" || s.startsWith("auth/"));
 }
+
+/**
+ * The fewest scenarios a full run must find: a suite whose listing this script cannot read
+ * (as happened when the listing format changed) must fail the gate, never pass it with zero.
+ */
+const MIN_SCENARIOS = 20;
 
 function findFile(dir, name) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -106,6 +113,12 @@ if (unknown.length > 0) {
   console.error(`Unknown scenario(s): ${unknown.join(", ")}\nAvailable: ${all.join(", ")}`);
   process.exit(2);
 }
+if (only.length === 0 && all.length < MIN_SCENARIOS) {
+  console.error(
+    `The suite listed ${all.length} client scenarios this script recognises; at least ${MIN_SCENARIOS} are expected. Refusing to report a pass.`,
+  );
+  process.exit(1);
+}
 const stale = Object.keys(EXPECTED_FAILURES).filter((s) => !all.includes(s));
 if (stale.length > 0 && only.length === 0) {
   console.error(`EXPECTED_FAILURES names scenarios the suite no longer has: ${stale.join(", ")}`);
@@ -159,5 +172,9 @@ if (nowPassing.length > 0) {
   console.log(
     `\nListed as expected failures but passing (update EXPECTED_FAILURES and the README): ${nowPassing.map((r) => r.scenario).join(", ")}`,
   );
+}
+if (results.length === 0 || results.length !== scenarios.length) {
+  console.log(`\nRan ${results.length} of ${scenarios.length} scenarios: not a pass.`);
+  process.exit(1);
 }
 process.exit(unexpected.length > 0 || nowPassing.length > 0 ? 1 : 0);
