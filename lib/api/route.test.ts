@@ -1,3 +1,5 @@
+import net from "node:net";
+import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { GET as health } from "@/app/api/health/route";
@@ -7,7 +9,7 @@ import { openPostgres } from "@/db/client";
 import { setDbHandleForTests } from "@/lib/server/database";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
-import { call } from "@/lib/testing/http";
+import { call, sessionCookie } from "@/lib/testing/http";
 import { json, route } from "./route";
 
 const t = withTestDatabase();
@@ -62,6 +64,63 @@ describe("route()", () => {
     spy.mockRestore();
   });
 
+  it("lets bearer requests through whatever their Origin, and still checks cookie writes", async () => {
+    const { user, token } = await seedUser(t.db, { email: "bearer-origin@example.com" });
+    const headers = { origin: "https://elsewhere.example", "sec-fetch-site": "cross-site" };
+    const bearer = await call(echo, { token, body: { n: 1 }, headers });
+    expect(bearer.status).toBe(200);
+    const cookie = await sessionCookie(user.id);
+    const cookied = await call(echo, { cookie, body: { n: 1 }, headers });
+    expect(cookied.status).toBe(403);
+    expect(cookied.body.code).toBe("csrf.rejected");
+    // An anonymous write from another site is refused too (no page may run setup for you).
+    const open = route({ access: "public", handler: async () => json({}) });
+    expect((await call(open, { method: "POST", headers })).status).toBe(403);
+  });
+
+  it("refuses NUL characters in any body or query string, naming the field", async () => {
+    const { token } = await seedUser(t.db);
+    const named = route({
+      access: "user",
+      body: z.strictObject({ title: z.string(), tags: z.array(z.string()).optional() }),
+      query: z.strictObject({ q: z.string().optional() }),
+      handler: async () => json({}),
+    });
+    const inTitle = await call(named, { token, body: { title: "a\u0000b" } });
+    expect(inTitle.status).toBe(400);
+    expect(inTitle.body.code).toBe("validation.invalid");
+    expect(inTitle.body.validations).toEqual([
+      { field: "title", detail: expect.stringContaining("NUL") },
+    ]);
+    const inArray = await call(named, { token, body: { title: "ok", tags: ["x", "\u0000"] } });
+    expect(inArray.body.validations[0].field).toBe("tags[1]");
+    const inQuery = await call(named, { token, body: { title: "ok" }, path: "/api/x?q=%00" });
+    expect(inQuery.status).toBe(400);
+    expect(inQuery.body.validations[0].field).toBe("query.q");
+  });
+
+  it("logs a failed statement with its SQLSTATE, never its parameter values", async () => {
+    const { token } = await seedUser(t.db);
+    const failing = route({
+      access: "user",
+      handler: async ({ db }) => {
+        await db.execute(sql`select ${"argon2id-secret-value"}::uuid`);
+        return json({});
+      },
+    });
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await call(failing, { token });
+      expect(res.status).toBe(500);
+      const logged = spy.mock.calls.map((args) => args.map((a) => String(a)).join(" ")).join("\n");
+      expect(logged).toContain("select $1::uuid");
+      expect(logged).toContain("22P02");
+      expect(logged).not.toContain("argon2id-secret-value");
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("answers unknown API paths with a problem document", async () => {
     const res = await call(unknownRoute, { path: "/api/nope" });
     expect(res.status).toBe(404);
@@ -95,4 +154,44 @@ describe("GET /api/health", () => {
     }
     expect((await call(health)).status).toBe(200);
   });
+
+  // A server that is up but refuses us: each connection gets a FATAL ErrorResponse with the
+  // given SQLSTATE before authentication, as Postgres does when it is full or shutting down.
+  async function refusingPostgres(sqlState: string): Promise<net.Server> {
+    const server = net.createServer((socket) => {
+      socket.once("data", () => {
+        const fields = Buffer.from(
+          `SFATAL\0VFATAL\0C${sqlState}\0Mrefused for the test\0\0`,
+          "latin1",
+        );
+        const header = Buffer.alloc(5);
+        header.write("E", 0, "latin1");
+        header.writeInt32BE(fields.length + 4, 1);
+        socket.end(Buffer.concat([header, fields]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return server;
+  }
+
+  it.each(["53300", "57P03", "28000"])(
+    "answers 503 database.unavailable when the server refuses connections (%s)",
+    async (sqlState) => {
+      const server = await refusingPostgres(sqlState);
+      const { port } = server.address() as net.AddressInfo;
+      const refusing = openPostgres(`postgres://nobody@127.0.0.1:${port}/none`, { max: 1 });
+      setDbHandleForTests(refusing);
+      const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+      try {
+        const api = await call(usersMe, { token: "tg_anything-long-enough-to-look-like-one" });
+        expect(api.status).toBe(503);
+        expect(api.body.code).toBe("database.unavailable");
+      } finally {
+        spy.mockRestore();
+        setDbHandleForTests(t.handle);
+        await refusing.close();
+        server.close();
+      }
+    },
+  );
 });

@@ -1,12 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { isDatabaseUnavailable } from "@/db/queries/errors";
+import { isDatabaseUnavailable, loggableError } from "@/db/queries/errors";
 import { authenticate, type Caller } from "@/lib/auth/caller";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/server/database";
 import { ApiError, Errors, problemResponse } from "./errors";
-import { validationError } from "./validation";
+import { nulCharacterError, validationError } from "./validation";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,10 +49,12 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /**
  * Same-origin check for state-changing requests. Fetch metadata first (every current browser
  * sends it), then Origin. A cookie-authenticated write with neither is refused: it cannot be
- * told apart from a forged one.
+ * told apart from a forged one. Bearer-authenticated requests are exempt (the contract says
+ * so): a token is no ambient credential a forged page could borrow. Anonymous writes (setup,
+ * sign-in for a token) still refuse a cross-site browser, so no page can run setup for you.
  */
-function assertSameOrigin(req: Request, cookieAuthenticated: boolean): void {
-  if (!UNSAFE_METHODS.has(req.method)) return;
+function assertSameOrigin(req: Request, via: Caller["via"] | undefined): void {
+  if (!UNSAFE_METHODS.has(req.method) || via === "token") return;
   const site = req.headers.get("sec-fetch-site");
   if (site === "cross-site" || site === "same-site") throw Errors.csrf();
   if (site === "same-origin" || site === "none") return;
@@ -62,7 +64,7 @@ function assertSameOrigin(req: Request, cookieAuthenticated: boolean): void {
     if (!allowed.has(origin)) throw Errors.csrf();
     return;
   }
-  if (cookieAuthenticated) throw Errors.csrf();
+  if (via === "session") throw Errors.csrf();
 }
 
 async function readJsonBody(req: Request): Promise<unknown> {
@@ -98,6 +100,9 @@ async function readJsonBody(req: Request): Promise<unknown> {
 }
 
 function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix?: string): z.output<S> {
+  // Before the schema, so the answer names the field whatever the field's own rules are.
+  const nul = nulCharacterError(input, prefix);
+  if (nul) throw nul;
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error, prefix);
   return result.data;
@@ -118,7 +123,7 @@ const databaseUnavailable = () =>
 
 function logUnexpected(req: Request, err: unknown): void {
   const url = new URL(req.url);
-  console.error(`[api] ${req.method} ${url.pathname} failed:`, err);
+  console.error(`[api] ${req.method} ${url.pathname} failed:`, loggableError(err));
 }
 
 /**
@@ -148,7 +153,7 @@ export function route<
           throw Errors.authRequired();
         }
       }
-      assertSameOrigin(req, caller?.via === "session");
+      assertSameOrigin(req, caller?.via);
       if (spec.access === "admin" && caller?.role !== "admin") throw Errors.forbidden();
 
       const params = spec.params ? parseParams(spec.params, await ctx?.params) : undefined;

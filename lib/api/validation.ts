@@ -42,3 +42,40 @@ export function validationError(error: z.ZodError, prefix?: string): ApiError {
   const message = first ? `${first.field} ${first.detail}.` : "The request is invalid.";
   return new ApiError(400, "validation.invalid", message.replace(/\.\.$/, "."), invalid);
 }
+
+/**
+ * The first string (or object key) holding a NUL character, as a field path. Postgres text
+ * cannot store U+0000, and no field of this API has a use for it, so one check here covers
+ * every route instead of a refine on each schema.
+ */
+function findNul(value: unknown, path: PropertyKey[]): PropertyKey[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes("\u0000")) return [...path, key];
+      const found = findNul(inner, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** A `validation.invalid` naming the field that holds a NUL character, or null. */
+export function nulCharacterError(input: unknown, prefix?: string): ApiError | null {
+  const path = findNul(input, []);
+  if (!path) return null;
+  // The key itself may be the culprit: show it escaped rather than with a raw NUL.
+  const field = fieldName(
+    path.map((p) => (typeof p === "string" ? p.replaceAll("\u0000", "\\u0000") : p)),
+    prefix,
+  );
+  const detail = "must not contain NUL characters (U+0000)";
+  return new ApiError(400, "validation.invalid", `${field} ${detail}.`, [{ field, detail }]);
+}

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Executor } from "@/db/client";
 import { followTurn } from "./stream-bus";
+import { loggableError } from "@/db/queries/errors";
 
 /**
  * A turn's chunks as the AI SDK UI message stream (SSE). The response only reads from the
@@ -36,7 +37,7 @@ export function turnStreamResponse(
         }
         if (!signal.aborted) send("[DONE]");
       } catch (err) {
-        if (!signal.aborted) console.error(`[stream ${turnId}] failed:`, err);
+        if (!signal.aborted) console.error(`[stream ${turnId}] failed:`, loggableError(err));
       } finally {
         try {
           controller.close();

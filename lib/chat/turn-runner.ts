@@ -33,6 +33,7 @@ import { PolicyDenied } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
 import { ChunkWriter } from "./stream-bus";
 import { assembleMcpTools, type Notice } from "./tool-assembly";
+import { loggableError } from "@/db/queries/errors";
 
 const HEARTBEAT_MS = 5_000;
 const MAX_STEPS = 25;
@@ -138,7 +139,7 @@ async function runTurn(
       ({ cancelRequested }) => {
         if (cancelRequested) controller.abort();
       },
-      (err: unknown) => console.error(`[turn ${turnId}] heartbeat failed:`, err),
+      (err: unknown) => console.error(`[turn ${turnId}] heartbeat failed:`, loggableError(err)),
     );
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -208,7 +209,7 @@ async function runTurn(
         if (InvalidToolInputError.isInstance(err))
           return `The model sent invalid input for ${err.toolName}.`;
         if (err instanceof PolicyDenied) return err.message;
-        console.error(`[turn ${turnId}] model loop error:`, err);
+        console.error(`[turn ${turnId}] model loop error:`, loggableError(err));
         return describeModelError(err);
       },
     });
@@ -248,7 +249,7 @@ async function runTurn(
     } else {
       outcome = "error";
       errorText = describeModelError(err);
-      console.error(`[turn ${turnId}] failed:`, err);
+      console.error(`[turn ${turnId}] failed:`, loggableError(err));
       emit({ type: "error", errorText });
     }
   } finally {
@@ -263,7 +264,7 @@ async function runTurn(
     try {
       await writer.flush();
     } catch (err) {
-      console.error(`[turn ${turnId}] could not store stream chunks:`, err);
+      console.error(`[turn ${turnId}] could not store stream chunks:`, loggableError(err));
     }
     await updateMessage(db, assistantMessageId, {
       parts: builder.parts,

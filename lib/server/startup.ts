@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 import { seedModelProvidersFromEnv } from "@/lib/model-providers/seed";
 import { getEgressAllowlist } from "@/lib/net/egress";
 import { getDbHandle } from "./database";
+import { loggableError } from "@/db/queries/errors";
 
 const STALE_SWEEP_MS = 60_000;
 const STALE_AFTER_SECONDS = 30;
@@ -14,7 +15,7 @@ async function sweepStaleTurns(db: Database): Promise<void> {
     const n = await interruptStaleTurns(db, STALE_AFTER_SECONDS);
     if (n > 0) console.warn(`[toolgate] marked ${n} interrupted turn(s)`);
   } catch (err) {
-    console.error("[toolgate] stale turn sweep failed:", err);
+    console.error("[toolgate] stale turn sweep failed:", loggableError(err));
   }
 }
 

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { loggableError } from "@/db/queries/errors";
 import { getDb } from "@/lib/server/database";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +20,7 @@ export async function GET(): Promise<Response> {
     await withTimeout(getDb().then((db) => db.execute(sql`select 1`)));
     return Response.json({ status: "ok", database: "ok" }, { headers });
   } catch (err) {
-    console.error("[health] database check failed:", err);
+    console.error("[health] database check failed:", loggableError(err));
     return Response.json({ status: "error", database: "unreachable" }, { status: 503, headers });
   }
 }

@@ -20,6 +20,7 @@ import { cancelRunningTurn } from "../service";
 import { startTurn } from "../turn-runner";
 import { refusalsAsResults, ToolRefusal } from "./refusal";
 import { defineBuiltin, type BuiltinContext, type BuiltinTool } from "./types";
+import { loggableError } from "@/db/queries/errors";
 
 /** Sub-agents of one chat running at the same time. */
 export const MAX_RUNNING_AGENTS = 4;
@@ -87,7 +88,7 @@ async function runChildTurn(ctx: BuiltinContext, child: ChatRow, task: string): 
       planMode: ctx.planMode,
       model,
     });
-    turn.done.catch((err: unknown) => console.error(`[agent ${child.id}] turn failed:`, err));
+    turn.done.catch((err: unknown) => console.error(`[agent ${child.id}] turn failed:`, loggableError(err)));
   } catch (err) {
     if (err instanceof ApiError && err.code === "chat.busy") {
       throw new ToolRefusal(
