@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PATCH as patch } from "@/app/api/model-providers/[id]/route";
 import { POST as create } from "@/app/api/model-providers/route";
 import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import { insertModelProvider } from "@/db/queries/model-providers";
 import { ApiError } from "@/lib/api/errors";
+import { findEgressError } from "@/lib/net/egress";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
 import { call } from "@/lib/testing/http";
@@ -16,12 +18,18 @@ let fake: FakeOpenAI;
 let admin: Awaited<ReturnType<typeof seedUser>>;
 const KEY = "sk-registry-test-7d2c";
 
+const previousAllowlist = process.env.EGRESS_ALLOWLIST;
+
 beforeAll(async () => {
+  // The fake model listens on loopback, which the egress guard refuses unless allowed.
+  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
   fake = await startFakeOpenAI();
   admin = await seedUser(t.db, { role: "admin" });
 });
 
 afterAll(async () => {
+  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
+  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
   await fake.close();
 });
 
@@ -207,6 +215,34 @@ describe("resolveModel", () => {
     } finally {
       delete process.env.ANTHROPIC_API_KEY;
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("egress", () => {
+  it("dials the provider through the egress guard: a loopback base URL is refused when dialled", async () => {
+    // A row the write-time check never saw (seeded, or stored before the check existed).
+    const row = await insertModelProvider(t.db, {
+      id: "6f1d3c2a-9b8e-4d7f-8a6b-5c4d3e2f1a0b",
+      kind: "openai-compatible",
+      displayName: "Loopback",
+      baseUrl: fake.url,
+      apiKeyEnc: null,
+      models: ["fake-model"],
+      defaultModel: "fake-model",
+    });
+    fake.reset();
+    process.env.EGRESS_ALLOWLIST = "";
+    try {
+      const resolved = await resolveModel(t.db, `${row.id}:fake-model`);
+      const err = await generateText({ model: resolved.model, prompt: "hi", maxRetries: 0 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(findEgressError(err)?.code).toBe("egress.destination_not_allowed");
+      expect(fake.requests()).toHaveLength(0);
+    } finally {
+      process.env.EGRESS_ALLOWLIST = "127.0.0.1";
     }
   });
 });

@@ -10,6 +10,7 @@ import {
   type ModelProviderRow,
 } from "@/db/queries/model-providers";
 import { ApiError } from "@/lib/api/errors";
+import { getDefaultGuardedFetch } from "@/lib/net/egress";
 import { openProviderApiKey } from "@/lib/model-providers/secrets";
 import {
   effectiveDefaultModel,
@@ -50,7 +51,14 @@ function buildFactory(row: ModelProviderRow): ModelFactory {
   if (row.kind === "anthropic") {
     // An empty string, not undefined: the SDK would otherwise fall back to ANTHROPIC_API_KEY
     // from the environment, a key the admin did not give this provider.
-    const provider = createAnthropic({ baseURL: row.baseUrl, apiKey: apiKey ?? "" });
+    const provider = createAnthropic({
+      baseURL: row.baseUrl,
+      apiKey: apiKey ?? "",
+      // The server dials the admin-given base URL: the same egress guard as MCP and OAuth
+      // (resolved address checked at connect time, every redirect hop too), and the key header
+      // is a credential that must not follow a redirect to another origin.
+      fetch: getDefaultGuardedFetch({ credentialHeaders: ["x-api-key"] }),
+    });
     return (name) => provider.languageModel(name);
   }
   const provider = createOpenAICompatible({
@@ -60,6 +68,7 @@ function buildFactory(row: ModelProviderRow): ModelFactory {
     // No key (e.g. a local Ollama): no Authorization header at all.
     apiKey,
     includeUsage: true,
+    fetch: getDefaultGuardedFetch(),
   });
   return (name) => provider.chatModel(name);
 }

@@ -13,6 +13,7 @@ import {
 import { ApiError, Errors } from "@/lib/api/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { forgetProviderClient } from "@/lib/llm/registry";
+import { assertDestinationAllowed } from "@/lib/mcp-config/validation";
 import {
   DEFAULT_BASE_URLS,
   type CreateModelProvider,
@@ -96,6 +97,9 @@ export async function createProvider(
   actor: Caller,
   input: CreateModelProvider,
 ): Promise<ModelProviderRow> {
+  // Literal private, loopback and metadata addresses are refused as they are for MCP URLs; a
+  // name is judged again by the guarded fetch when the model is called.
+  assertDestinationAllowed("base_url", input.base_url);
   return db.transaction((tx) => insertProvider(tx, actor.id, input, "api"));
 }
 
@@ -105,6 +109,7 @@ export async function updateProvider(
   id: string,
   input: UpdateModelProvider,
 ): Promise<ModelProviderRow> {
+  assertDestinationAllowed("base_url", input.base_url);
   return db.transaction(async (tx) => {
     const current = await findModelProvider(tx, id, { forUpdate: true });
     if (!current) throw notFound();

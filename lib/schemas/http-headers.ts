@@ -39,8 +39,15 @@ export const headerNameSchema = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-// CR, LF and NUL would let a value smuggle a second header or end the header block.
+// CR, LF and NUL would let a value smuggle a second header or end the header block. Beyond
+// that, RFC 9110 §5.5 field values are bytes: fetch refuses any character above U+00FF (an
+// emoji, most non-Latin scripts) when the request is sent, so such a value must be refused
+// when it is written, not discovered at the first tool call.
 export const headerValueSchema = z
   .string()
   .max(8192, "must be at most 8192 characters")
-  .refine((v) => !/[\r\n\0]/.test(v), "must not contain CR, LF or NUL");
+  .refine((v) => !/[\r\n\0]/.test(v), "must not contain CR, LF or NUL")
+  .refine(
+    (v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(v),
+    "must contain only Latin-1 characters (no emoji, no control characters): HTTP header values are bytes",
+  );

@@ -47,15 +47,33 @@ export const slugSchema = z
     "must be 1-32 lowercase letters, digits or dashes, starting and ending with a letter or digit",
   );
 
-const iconUrl = z.union([
-  z.literal(""),
-  // A path on this server (e.g. a bundled icon) or an http(s) URL.
-  z
-    .string()
-    .regex(/^\/[^/\\]/, "must be an http(s) URL or a path starting with /")
-    .max(2048),
-  httpUrl("icon"),
-]);
+// Icons are loaded by the members' browsers, never by the server: an https URL (no mixed
+// content, no plain-http tracking of who opened the chat), a data: image, or a path on this
+// server (e.g. a bundled icon). http: would let an icon point the browser at the intranet.
+const ICON_DATA_URL = /^data:image\/(png|jpeg|gif|webp|svg\+xml|x-icon|vnd\.microsoft\.icon)[;,]/i;
+const iconUrl = z
+  .string()
+  .trim()
+  .max(65_536, "must be at most 65536 characters")
+  .superRefine((value, ctx) => {
+    if (value === "" || ICON_DATA_URL.test(value)) return;
+    // Parsed, not pattern-matched: "/\\host" and "/<tab>/host" are other origins to a browser.
+    const parse = (base?: string) => {
+      try {
+        return new URL(value, base);
+      } catch {
+        return null;
+      }
+    };
+    if (value.startsWith("/") && parse("https://app.invalid")?.host === "app.invalid") return;
+    const url = parse();
+    if (!url || url.protocol !== "https:" || url.username || url.password) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be an https URL, a data:image URL or a path starting with /",
+      });
+    }
+  });
 
 const customHeadersCreate = z
   .record(headerNameSchema, headerValueSchema)

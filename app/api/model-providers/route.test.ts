@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditEvents, modelProviders } from "@/db/schema";
 import { call } from "@/lib/testing/http";
@@ -16,7 +16,15 @@ let member: Awaited<ReturnType<typeof seedUser>>;
 const SECRET = "SENTINEL-provider-key-5e7a";
 const MISSING_ID = "00000000-0000-4000-8000-000000000001";
 
+const previousAllowlist = process.env.EGRESS_ALLOWLIST;
+afterAll(() => {
+  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
+  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
+});
+
 beforeAll(async () => {
+  // The local model server these tests configure is on loopback: the operator allows it.
+  process.env.EGRESS_ALLOWLIST = "localhost";
   admin = await seedUser(t.db, { role: "admin" });
   member = await seedUser(t.db, { role: "member" });
 });
@@ -42,7 +50,7 @@ const deleteAs = (token: string, id: string) =>
 const count = async () => (await t.db.select().from(modelProviders)).length;
 
 describe("model providers API", () => {
-  it("creates a local OpenAI-compatible provider (no egress guard) with the first model as default", async () => {
+  it("creates a local OpenAI-compatible provider (allowed by EGRESS_ALLOWLIST) with the first model as default", async () => {
     const p = await createProvider();
     expect(p).toMatchObject({
       kind: "openai-compatible",
@@ -119,6 +127,13 @@ describe("model providers API", () => {
       [base({ base_url: "https://u:p@llm.example.com/v1" }), "validation.invalid", "base_url"],
       [base({ api_key: 12 }), "validation.invalid", "api_key"],
       [base({ api_key: "a\r\nX-Injected: 1" }), "validation.invalid", "api_key"],
+      // Header values are bytes: fetch would refuse this key at the first model call.
+      [base({ api_key: "sk-🔑" }), "validation.invalid", "api_key"],
+      [base({ api_key: "sk-ключ" }), "validation.invalid", "api_key"],
+      // The server dials base_url: literal private and metadata addresses are refused at once.
+      [base({ base_url: "http://10.0.0.1/v1" }), "egress.destination_not_allowed", "base_url"],
+      [base({ base_url: "http://169.254.169.254/" }), "egress.destination_not_allowed", "base_url"],
+      [base({ base_url: "http://[::1]:11434/v1" }), "egress.destination_not_allowed", "base_url"],
       [base({ secret_sauce: 1 }), "validation.unknown_field", "secret_sauce"],
     ];
     const before = await count();
@@ -241,6 +256,10 @@ describe("model providers API", () => {
       base_url: "https://elsewhere.example.com/v1",
     });
     expect(moved.body.has_api_key).toBe(false);
+    const metadata = await patchAs(admin.token, p.id, { base_url: "http://169.254.169.254/v1" });
+    expect(metadata.status).toBe(400);
+    expect(metadata.body.code).toBe("egress.destination_not_allowed");
+    expect(metadata.body.validations[0].field).toBe("base_url");
     const movedWithKey = await patchAs(admin.token, p.id, {
       base_url: "https://third.example.com/v1",
       api_key: "k-5",

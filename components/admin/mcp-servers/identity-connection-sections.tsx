@@ -80,7 +80,7 @@ export function IdentitySection({ values, update, errors, original }: SectionPro
         <FormField
           className="sm:col-span-2"
           label="Icon URL"
-          description="Optional. An http(s) URL or a path on this server, such as /icons/github.svg."
+          description="Optional. An https URL, a data:image URL or a path on this server, such as /icons/github.svg."
           error={errorFor(errors, "icon_url")}
         >
           {(control) => (

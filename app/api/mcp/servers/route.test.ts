@@ -180,6 +180,24 @@ describe("MCP server configs API", () => {
       [{ url: "http://169.254.169.254/latest" }, "egress.destination_not_allowed", "url"],
       [{ url: "http://[::1]/mcp" }, "egress.destination_not_allowed", "url"],
       [{ secret_sauce: 1 }, "validation.unknown_field", "secret_sauce"],
+      // Icons are loaded by browsers: https or data: images only, and paths that stay here.
+      [{ icon_url: "http://10.0.0.1/icon.png" }, "validation.invalid", "icon_url"],
+      [{ icon_url: "http://169.254.169.254/x" }, "validation.invalid", "icon_url"],
+      [{ icon_url: "javascript:alert(1)" }, "validation.invalid", "icon_url"],
+      [{ icon_url: "data:text/html,<script>1</script>" }, "validation.invalid", "icon_url"],
+      [{ icon_url: "/\\evil.example/icon.png" }, "validation.invalid", "icon_url"],
+      [{ icon_url: "/\t/evil.example/icon.png" }, "validation.invalid", "icon_url"],
+      // Header values are bytes on the wire: refused when written, naming the header.
+      [
+        { auth_type: "custom_headers", custom_headers: { "X-Team": "🚀" } },
+        "validation.invalid",
+        "custom_headers.X-Team",
+      ],
+      [
+        { auth_type: "api_key", api_key_header: "X-Key", api_key_value: "ключ" },
+        "validation.invalid",
+        "api_key_value",
+      ],
     ];
     const before = (await t.db.select().from(mcpServerConfigs)).length;
     for (const [over, code, field] of cases) {
@@ -203,6 +221,23 @@ describe("MCP server configs API", () => {
     });
     expect(huge.status).toBe(413);
     expect((await t.db.select().from(mcpServerConfigs)).length).toBe(before);
+  });
+
+  it("takes https, data:image and same-site path icons, and Latin-1 header values", async () => {
+    for (const icon_url of [
+      "https://cdn.example.com/i.png",
+      "data:image/png;base64,iVBORw0K",
+      "/icons/a.svg",
+    ]) {
+      const s = await createServer({ display_name: `Icon ${icon_url.slice(0, 12)}`, icon_url });
+      expect(s.icon_url).toBe(icon_url);
+    }
+    const latin = await createServer({
+      display_name: "Latin-1 header",
+      auth_type: "custom_headers",
+      custom_headers: { "X-Team": "Équipe Zürich\tø" },
+    });
+    expect(latin.custom_header_names).toEqual(["X-Team"]);
   });
 
   it("allows a literal private address that EGRESS_ALLOWLIST names", async () => {
