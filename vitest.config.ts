@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses
+    // outside Next's bundler; inlined, Vite resolves it.
+    server: { deps: { inline: ["next-auth"] } },
     setupFiles: ["./lib/testing/setup.ts"],
     include: ["**/*.test.ts", "**/*.test.tsx"],
     exclude: ["node_modules/**", ".next/**", "e2e/**/*.spec.ts", ".data/**"],

@@ -65,6 +65,34 @@ export const apiTokens = pgTable(
   ],
 );
 
+/**
+ * One row per signed-in browser. The session cookie (a JWT) carries the row's id; a cookie
+ * whose row is gone is refused on the next request. Deleting rows is how sign-out, a password
+ * change, a disable or a role change end sessions at once, on every instance.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Failed password sign-ins per key (an email hash, alone or with the client address), counted
+ * in place by one upsert so parallel attempts on any number of instances see every failure.
+ */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** A user's link to the OIDC identity provider, with the provider's tokens sealed. */
 export const oidcAccounts = pgTable(
   "oidc_accounts",

@@ -1,5 +1,4 @@
 import "server-only";
-import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { auditEvents, type AuditOutcome } from "../schema";
 
@@ -25,27 +24,4 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
     outcome: entry.outcome ?? "success",
     detail: entry.detail ?? {},
   });
-}
-
-/** Failed password sign-ins for one email (by hash) within the last `minutes`. */
-export async function countRecentLoginFailures(
-  db: Executor,
-  emailHash: string,
-  minutes: number,
-): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.action, "auth.login"),
-        eq(auditEvents.outcome, "failure"),
-        gt(
-          auditEvents.createdAt,
-          sql`now() - ${sql.raw(`interval '${Math.floor(minutes)} minutes'`)}`,
-        ),
-        sql`${auditEvents.detail}->>'email_hash' = ${emailHash}`,
-      ),
-    );
-  return row?.n ?? 0;
 }

@@ -1,11 +1,15 @@
 import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { NextRequest } from "next/server";
 import { findOidcAccount } from "@/db/queries/oidc-accounts";
+import { deleteSession, insertSession } from "@/db/queries/sessions";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/server/database";
+import { clientAddress } from "./client-address";
 import { verifyCredentials } from "./credentials";
 import { linkOidcSignIn } from "./oidc-link";
+import { safeRedirectUrl } from "./redirect";
 import { getAuthSecret } from "./secret";
 
 export const OIDC_PROVIDER_ID = "oidc";
@@ -24,11 +28,14 @@ function providers(): NextAuthConfig["providers"] {
     Credentials({
       id: "credentials",
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const email = typeof raw?.email === "string" ? raw.email : "";
         const password = typeof raw?.password === "string" ? raw.password : "";
         if (!email || !password || email.length > 254 || password.length > 256) return null;
-        const result = await verifyCredentials(await getDb(), email, password, "web");
+        const result = await verifyCredentials(await getDb(), email, password, {
+          via: "web",
+          source: clientAddress(request.headers),
+        });
         if (!result.ok) {
           if (result.reason === "disabled") throw new DisabledAccount();
           if (result.reason === "rate_limited") throw new RateLimited();
@@ -55,13 +62,17 @@ function providers(): NextAuthConfig["providers"] {
   return list;
 }
 
+export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+
 function config(): NextAuthConfig {
   const env = getEnv();
   return {
     secret: getAuthSecret(),
+    // Auth.js refuses to run without trusting the request's host; it never sees one, though:
+    // authRouteHandlers below hands it every request on APP_URL's origin.
     trustHost: true,
     basePath: "/api/auth",
-    session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     logger: {
       // A wrong password is an expected outcome (audited in lib/auth/credentials.ts), not a
@@ -75,7 +86,20 @@ function config(): NextAuthConfig {
       },
     },
     providers: providers(),
+    events: {
+      // Sign-out ends the session on the server, not just in this browser: a copy of the
+      // cookie is refused from now on.
+      async signOut(message) {
+        const sid = "token" in message ? message.token?.sid : undefined;
+        if (typeof sid === "string") await deleteSession(await getDb(), sid);
+      },
+    },
     callbacks: {
+      // Every redirect Auth.js makes (after sign-in, after sign-out, from the callback-url
+      // cookie) goes through the one check the login page uses too.
+      redirect({ url }) {
+        return safeRedirectUrl(url, env.appUrl);
+      },
       async signIn({ account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
         if (!profile?.sub) return "/login?error=oidc_profile";
@@ -103,6 +127,11 @@ function config(): NextAuthConfig {
           token.uid = user.id;
           token.login = "password";
         }
+        // A sign-in (account is only set then) starts a server-side session; the cookie carries
+        // its id, and lib/auth/caller.ts honours the cookie only while the row exists.
+        if (account && typeof token.uid === "string") {
+          token.sid = await insertSession(await getDb(), token.uid, SESSION_MAX_AGE_SECONDS);
+        }
         // The session carries only who signed in: role and status are read from the database
         // on every request (lib/auth/caller.ts), never trusted from the cookie.
         delete token.picture;
@@ -116,4 +145,20 @@ function config(): NextAuthConfig {
   };
 }
 
-export const { handlers, signIn, signOut, auth } = NextAuth(() => config());
+const nextAuth = NextAuth(() => config());
+
+/**
+ * The request as Auth.js should see it: on APP_URL's origin. Auth.js builds the OIDC
+ * redirect_uri, its redirects and its cookies' security from the request URL, and behind
+ * `next start` or a proxy that URL is whatever host the server was reached as (often
+ * localhost), not the public origin the identity provider knows.
+ */
+export function onAppOrigin(req: Request): NextRequest {
+  const url = new URL(req.url);
+  return new NextRequest(new URL(`${url.pathname}${url.search}`, getEnv().appUrl), req);
+}
+
+export const authRouteHandlers = {
+  GET: (req: Request) => nextAuth.handlers.GET(onAppOrigin(req)),
+  POST: (req: Request) => nextAuth.handlers.POST(onAppOrigin(req)),
+};

@@ -2,7 +2,8 @@ import "server-only";
 import { getToken } from "next-auth/jwt";
 import type { Executor } from "@/db/client";
 import { findUserByTokenHash, touchApiToken } from "@/db/queries/api-tokens";
-import { findUserById, type UserRow } from "@/db/queries/users";
+import { findSessionUser } from "@/db/queries/sessions";
+import type { UserRow } from "@/db/queries/users";
 import type { LoginType, UserRole } from "@/db/schema";
 import { Errors } from "@/lib/api/errors";
 import { hashApiToken } from "./api-token";
@@ -16,9 +17,11 @@ export interface Caller {
   loginType: LoginType;
   /** How this request proved who it is: cookie-authenticated writes need a same-origin check. */
   via: "session" | "token";
+  /** The session's id when `via` is "session" (a password change keeps this one alive). */
+  sessionId?: string;
 }
 
-function toCaller(user: UserRow, via: Caller["via"]): Caller {
+export function toCaller(user: UserRow, via: Caller["via"], sessionId?: string): Caller {
   return {
     id: user.id,
     email: user.email,
@@ -26,6 +29,7 @@ function toCaller(user: UserRow, via: Caller["via"]): Caller {
     role: user.role,
     loginType: user.loginType,
     via,
+    ...(sessionId ? { sessionId } : {}),
   };
 }
 
@@ -44,8 +48,16 @@ async function fromBearer(db: Executor, header: string): Promise<Caller> {
   return toCaller(found.user, "token");
 }
 
-/** The user id in a valid session cookie, or null. Signature and expiry are checked here. */
-export async function sessionUserId(cookieHeader: string | null): Promise<string | null> {
+export interface SessionClaims {
+  userId: string;
+  sessionId: string;
+}
+
+/**
+ * The user and session ids in a validly signed, unexpired session cookie, or null. Whether the
+ * session is still live is a database question: see sessionUser.
+ */
+export async function sessionClaims(cookieHeader: string | null): Promise<SessionClaims | null> {
   if (!cookieHeader) return null;
   const secret = getAuthSecret();
   for (const [cookieName, secureCookie] of [
@@ -61,11 +73,30 @@ export async function sessionUserId(cookieHeader: string | null): Promise<string
       cookieName,
       salt: cookieName,
     }).catch(() => null);
-    const uid = token?.uid ?? token?.sub;
-    if (typeof uid === "string") return uid;
+    const uid = token?.uid;
+    const sid = token?.sid;
+    // A cookie without a session id predates server-side sessions: it cannot be revoked, so
+    // it is not honoured.
+    if (typeof uid === "string" && typeof sid === "string") return { userId: uid, sessionId: sid };
   }
   return null;
 }
+
+/**
+ * The user behind a session cookie, read with the session row in one query, so a revoked
+ * session (sign-out, password change, disable, role change) fails on its very next request.
+ */
+export async function sessionUser(
+  db: Executor,
+  cookieHeader: string | null,
+): Promise<{ user: UserRow; sessionId: string } | null> {
+  const claims = await sessionClaims(cookieHeader);
+  if (!claims || !UUID.test(claims.sessionId) || !UUID.test(claims.userId)) return null;
+  const user = await findSessionUser(db, claims.sessionId, claims.userId);
+  return user ? { user, sessionId: claims.sessionId } : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Who is calling: an API token (Authorization: Bearer) or a session cookie. The user row is
@@ -75,10 +106,8 @@ export async function sessionUserId(cookieHeader: string | null): Promise<string
 export async function authenticate(db: Executor, req: Request): Promise<Caller | null> {
   const authorization = req.headers.get("authorization");
   if (authorization) return fromBearer(db, authorization);
-  const uid = await sessionUserId(req.headers.get("cookie"));
-  if (!uid) return null;
-  const user = await findUserById(db, uid);
-  if (!user) return null;
-  if (user.disabled) throw Errors.accountDisabled();
-  return toCaller(user, "session");
+  const found = await sessionUser(db, req.headers.get("cookie"));
+  if (!found) return null;
+  if (found.user.disabled) throw Errors.accountDisabled();
+  return toCaller(found.user, "session", found.sessionId);
 }

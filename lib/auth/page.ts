@@ -2,11 +2,9 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { findUserById } from "@/db/queries/users";
 import { getDb } from "@/lib/server/database";
 import { isSetupDone } from "./users";
-import { sessionUserId } from "./caller";
-import type { Caller } from "./caller";
+import { sessionUser, toCaller, type Caller } from "./caller";
 
 /**
  * The signed-in user for a page render, read fresh from the database (role and disabled
@@ -18,18 +16,9 @@ export const getPageCaller = cache(async (): Promise<Caller | null> => {
     .getAll()
     .map((c) => `${c.name}=${c.value}`)
     .join("; ");
-  const uid = await sessionUserId(header || null);
-  if (!uid) return null;
-  const user = await findUserById(await getDb(), uid);
-  if (!user || user.disabled) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    loginType: user.loginType,
-    via: "session",
-  };
+  const found = await sessionUser(await getDb(), header || null);
+  if (!found || found.user.disabled) return null;
+  return toCaller(found.user, "session", found.sessionId);
 });
 
 /** For pages behind sign-in: sends visitors to setup (fresh install) or to the login page. */

@@ -14,10 +14,18 @@ import {
   type UserRow,
 } from "@/db/queries/users";
 import { insertApiToken } from "@/db/queries/api-tokens";
+import { deleteUserSessions } from "@/db/queries/sessions";
 import { ApiError, Errors } from "@/lib/api/errors";
-import type { CreateUserInput, SetupInput, UpdateUserInput } from "@/lib/schemas/users";
+import type {
+  ChangePasswordInput,
+  CreateUserInput,
+  ResetPasswordInput,
+  SetupInput,
+  UpdateUserInput,
+} from "@/lib/schemas/users";
 import { generateApiToken } from "./api-token";
 import type { Caller } from "./caller";
+import { verifyCredentials } from "./credentials";
 import { hashPassword } from "./password";
 
 export interface UserJson {
@@ -137,14 +145,86 @@ export async function changeUser(db: Database, actor: Caller, id: string, input:
     const changed = Object.keys(patch).filter(
       (k) => patch[k as keyof typeof patch] !== current[k as keyof typeof patch],
     );
+    // A new role or a disable ends the user's sessions at once: the next request of every
+    // browser signs in again and sees what the new role allows (API tokens follow the row).
+    const endsSessions = changed.includes("role") || patch.disabled === true;
+    const sessionsEnded = endsSessions ? await deleteUserSessions(tx, id) : 0;
     await recordAudit(tx, {
       actorId: actor.id,
       action: "user.update",
       targetType: "user",
       targetId: id,
-      detail: { changed, ...(patch.role ? { role: patch.role } : {}) },
+      detail: {
+        changed,
+        ...(patch.role ? { role: patch.role } : {}),
+        sessions_ended: sessionsEnded,
+      },
     });
     return updated!;
+  });
+}
+
+const wrongCurrentPassword = () =>
+  new ApiError(400, "validation.invalid", "current_password is incorrect.", [
+    { field: "current_password", detail: "is incorrect" },
+  ]);
+
+/**
+ * A user changes their own password, proving the current one (throttled like a sign-in, so a
+ * borrowed session cannot guess it). Every other session of the user ends; the one making the
+ * change stays signed in. API tokens are separate credentials and are kept.
+ */
+export async function changeOwnPassword(
+  db: Database,
+  caller: Caller,
+  input: ChangePasswordInput,
+  source: string,
+): Promise<void> {
+  const check = await verifyCredentials(db, caller.email, input.current_password, {
+    via: "password_change",
+    source,
+  });
+  if (!check.ok) {
+    if (check.reason === "rate_limited") throw Errors.rateLimited();
+    throw wrongCurrentPassword();
+  }
+  const passwordHash = await hashPassword(input.new_password);
+  await db.transaction(async (tx) => {
+    await updateUser(tx, caller.id, { passwordHash });
+    const ended = await deleteUserSessions(tx, caller.id, caller.sessionId);
+    await recordAudit(tx, {
+      actorId: caller.id,
+      action: "user.password_change",
+      targetType: "user",
+      targetId: caller.id,
+      detail: { sessions_ended: ended },
+    });
+  });
+}
+
+/**
+ * An admin sets a new password for a user (who forgot theirs, or whose account is suspect).
+ * Every session of that user ends. An OIDC account gets a password too: it can then also
+ * sign in with email and password.
+ */
+export async function resetPassword(
+  db: Database,
+  actor: Caller,
+  id: string,
+  input: ResetPasswordInput,
+): Promise<void> {
+  const passwordHash = await hashPassword(input.password);
+  await db.transaction(async (tx) => {
+    const updated = await updateUser(tx, id, { passwordHash });
+    if (!updated) throw Errors.notFound("user", "user");
+    const ended = await deleteUserSessions(tx, id);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.password_reset",
+      targetType: "user",
+      targetId: id,
+      detail: { sessions_ended: ended },
+    });
   });
 }
 

@@ -47,6 +47,15 @@ export const updateUserBody = z
   });
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 
+export const changePasswordBody = z.strictObject({
+  current_password: z.string().min(1, "is required").max(256, "must be at most 256 characters"),
+  new_password: passwordSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordBody>;
+
+export const resetPasswordBody = z.strictObject({ password: passwordSchema });
+export type ResetPasswordInput = z.infer<typeof resetPasswordBody>;
+
 export const tokenNameSchema = z
   .string()
   .trim()

@@ -1,5 +1,7 @@
 import { encode } from "next-auth/jwt";
+import { insertSession } from "@/db/queries/sessions";
 import { getAuthSecret, SESSION_COOKIE } from "@/lib/auth/secret";
+import { getDb } from "@/lib/server/database";
 
 export const ORIGIN = "http://toolgate.test";
 
@@ -54,10 +56,11 @@ export async function call<T = any>(
   };
 }
 
-/** A session cookie as next-auth would set it after sign-in. */
+/** A session cookie as next-auth would set it after sign-in, with its server-side session. */
 export async function sessionCookie(userId: string): Promise<string> {
+  const sid = await insertSession(await getDb(), userId, 3600);
   const value = await encode({
-    token: { uid: userId, sub: userId },
+    token: { uid: userId, sub: userId, sid },
     secret: getAuthSecret(),
     salt: SESSION_COOKIE,
   });

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { LoginForm } from "@/components/auth/login-form";
 import { getPageCaller } from "@/lib/auth/page";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 import { isSetupDone } from "@/lib/auth/users";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/server/database";
@@ -32,7 +33,8 @@ export default async function LoginPage({
   if (await getPageCaller()) redirect("/");
   const { error, callbackUrl } = await searchParams;
   const env = getEnv();
-  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  // Parsed against APP_URL, as the browser will: `/\host` or `/%09/host` stay here.
+  const next = safeRedirectPath(callbackUrl, env.appUrl);
   return (
     <LoginForm
       oidcName={env.oidcEnabled ? env.OIDC_NAME : null}

@@ -147,4 +147,47 @@ describe("/api/tokens", () => {
     expect(other.status).toBe(201);
     expect(target.user.email).toBe("target@example.com");
   });
+
+  it("counts parallel guesses atomically: at most 10 passwords are checked", async () => {
+    await seedUser(t.db, { email: "parallel@example.com", password: "right-password" });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call(createToken, {
+          body: { email: "parallel@example.com", password: `wrong-${i}` },
+          headers: { "x-forwarded-for": "198.51.100.1" },
+        }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
+  it("throttles per email and source: a guesser elsewhere does not lock the owner out", async () => {
+    await seedUser(t.db, { email: "victim@example.com", password: "victims-password" });
+    const from = (ip: string, password: string) =>
+      call(createToken, {
+        body: { email: "victim@example.com", password },
+        headers: { "x-forwarded-for": `203.0.113.50, ${ip}` },
+      });
+    for (let i = 0; i < 10; i++) expect((await from("192.0.2.66", `guess-${i}`)).status).toBe(401);
+    expect((await from("192.0.2.66", "victims-password")).status).toBe(429);
+    // The owner, from their own address, signs in; a success gives its source a clean slate.
+    expect((await from("192.0.2.10", "victims-password")).status).toBe(201);
+    for (let i = 0; i < 9; i++) expect((await from("192.0.2.10", `typo-${i}`)).status).toBe(401);
+    expect((await from("192.0.2.10", "victims-password")).status).toBe(201);
+  });
+
+  it("caps one email across all sources, so rotating addresses does not buy more guesses", async () => {
+    const results: number[] = [];
+    for (let i = 0; i < 110; i++) {
+      const res = await call(createToken, {
+        body: { email: "rotated@example.com", password: `guess-${i}` },
+        headers: { "x-forwarded-for": `10.1.${Math.floor(i / 5)}.${i % 5}` },
+      });
+      results.push(res.status);
+    }
+    expect(results.filter((s) => s === 401)).toHaveLength(100);
+    expect(results.slice(100).every((s) => s === 429)).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { Errors } from "@/lib/api/errors";
 import { json, route } from "@/lib/api/route";
+import { clientAddress } from "@/lib/auth/client-address";
 import { verifyCredentials } from "@/lib/auth/credentials";
 import { apiTokenJson, createApiToken, listTokens } from "@/lib/auth/tokens";
 import { createTokenBody } from "@/lib/schemas/users";
@@ -14,10 +15,13 @@ export const GET = route({
 export const POST = route({
   access: "optional",
   body: createTokenBody,
-  async handler({ db, caller, body }) {
+  async handler({ req, db, caller, body }) {
     let userId: string;
     if (body.email !== undefined && body.password !== undefined) {
-      const result = await verifyCredentials(db, body.email, body.password, "api");
+      const result = await verifyCredentials(db, body.email, body.password, {
+        via: "api",
+        source: clientAddress(req.headers),
+      });
       if (!result.ok) {
         if (result.reason === "rate_limited") throw Errors.rateLimited();
         throw result.reason === "disabled" ? Errors.accountDisabled() : Errors.invalidCredentials();

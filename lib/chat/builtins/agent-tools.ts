@@ -88,7 +88,9 @@ async function runChildTurn(ctx: BuiltinContext, child: ChatRow, task: string): 
       planMode: ctx.planMode,
       model,
     });
-    turn.done.catch((err: unknown) => console.error(`[agent ${child.id}] turn failed:`, loggableError(err)));
+    turn.done.catch((err: unknown) =>
+      console.error(`[agent ${child.id}] turn failed:`, loggableError(err)),
+    );
   } catch (err) {
     if (err instanceof ApiError && err.code === "chat.busy") {
       throw new ToolRefusal(

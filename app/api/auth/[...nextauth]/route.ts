@@ -1,3 +1,3 @@
-import { handlers } from "@/lib/auth/auth";
+import { authRouteHandlers } from "@/lib/auth/auth";
 
-export const { GET, POST } = handlers;
+export const { GET, POST } = authRouteHandlers;
