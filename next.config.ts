@@ -14,7 +14,14 @@ const nextConfig: NextConfig = {
   // Keep the dev badge away from the sidebar's user menu in the bottom-left corner.
   devIndicators: { position: "bottom-right" },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      {
+        // Everything but the MCP OAuth callback page, whose own `no-referrer` (the URL carries
+        // the authorization code) and CSP must not be overridden by these.
+        source: "/:path((?!api/mcp/servers/[^/]+/oauth2/callback).*)",
+        headers: securityHeaders,
+      },
+    ];
   },
 };
 

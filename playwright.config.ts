@@ -85,7 +85,8 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `npx next start -p ${APP_PORT}`,
+      // `npm start`'s own script, so the e2e run exercises how operators start it.
+      command: "node scripts/start.mjs",
       url: `${APP_URL}/api/health`,
       reuseExistingServer: false,
       stdout: "pipe",
@@ -94,6 +95,7 @@ export default defineConfig({
         DATA_DIR: process.env.E2E_DATA_DIR,
         APP_URL,
         PORT: String(APP_PORT),
+        HOSTNAME: "127.0.0.1",
         DATABASE_URL: "",
         OIDC_ISSUER: IDP_URL,
         OIDC_CLIENT_ID,

@@ -70,11 +70,16 @@ test.describe("role and status changes", () => {
     await row.getByRole("combobox", { name: `Role of ${MEMBER.email}` }).click();
     await adminPage.getByRole("option", { name: "admin" }).click();
     await expect(adminPage.getByText(`${MEMBER.name} is now admin`)).toBeVisible();
+    // A role change ends the user's sessions at once; signed in again, the new role applies.
+    expect((await memberPage.request.get("/api/users/me")).status()).toBe(401);
+    await signIn(memberPage, MEMBER.email, MEMBER.password);
     expect((await memberPage.request.get("/api/users")).status()).toBe(200);
 
     await row.getByRole("combobox", { name: `Role of ${MEMBER.email}` }).click();
     await adminPage.getByRole("option", { name: "member" }).click();
     await expect(adminPage.getByText(`${MEMBER.name} is now member`)).toBeVisible();
+    expect((await memberPage.request.get("/api/users")).status()).toBe(401);
+    await signIn(memberPage, MEMBER.email, MEMBER.password);
     expect((await memberPage.request.get("/api/users")).status()).toBe(403);
 
     await row.getByRole("button", { name: `Disable ${MEMBER.email}` }).click();

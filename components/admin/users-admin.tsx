@@ -40,6 +40,7 @@ import { errorMessage } from "@/lib/client/api";
 import { updateUserMutation, usersQuery } from "@/lib/client/queries";
 import type { User, UserRole } from "@/lib/client/types";
 import { CreateUserDialog } from "./create-user-dialog";
+import { ResetPasswordDialog } from "./reset-password-dialog";
 
 export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const users = useQuery(usersQuery());
@@ -47,7 +48,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
     <div className="mx-auto flex max-w-5xl flex-col gap-6">
       <PageHeader
         title="Users"
-        description="Create accounts, change roles and disable access. Changes apply on the user's next request."
+        description="Create accounts, change roles, reset passwords and disable access. A role change, a disable or a reset signs the user out at once."
         actions={
           <CreateUserDialog>
             <Button>
@@ -137,7 +138,12 @@ function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
         )}
       </TableCell>
       <TableCell>{formatDateTime(user.created_at)}</TableCell>
-      <TableCell className="text-right">
+      <TableCell className="space-x-1 text-right">
+        <ResetPasswordDialog user={user}>
+          <Button variant="ghost" size="sm" aria-label={`Reset password of ${user.email}`}>
+            Reset password
+          </Button>
+        </ResetPasswordDialog>
         {user.disabled ? (
           <Button
             variant="outline"
@@ -166,8 +172,8 @@ function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
               <AlertDialogHeader>
                 <AlertDialogTitle>Disable {user.name}?</AlertDialogTitle>
                 <AlertDialogDescription>
-                  {user.email} loses access on their next request, including their API tokens. You
-                  can enable the account again later.
+                  {user.email} is signed out at once and their API tokens stop working. You can
+                  enable the account again later; they then sign in again.
                 </AlertDialogDescription>
               </AlertDialogHeader>
               <AlertDialogFooter>

@@ -1,5 +1,10 @@
 import type { QueryClient } from "@tanstack/react-query";
-import type { CreateUserInput, UpdateUserInput } from "@/lib/schemas/users";
+import type {
+  ChangePasswordInput,
+  CreateUserInput,
+  ResetPasswordInput,
+  UpdateUserInput,
+} from "@/lib/schemas/users";
 import { apiFetch } from "./api";
 import type { ApiToken, CreatedApiToken, Me, User } from "./types";
 
@@ -34,6 +39,16 @@ export const updateUserMutation = (qc: QueryClient) => ({
   mutationFn: ({ id, ...patch }: UpdateUserInput & { id: string }) =>
     apiFetch<User>(`/api/users/${id}`, { method: "PATCH", body: patch }),
   onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
+});
+
+export const changePasswordMutation = () => ({
+  mutationFn: (input: ChangePasswordInput) =>
+    apiFetch<void>("/api/users/me/password", { body: input }),
+});
+
+export const resetPasswordMutation = () => ({
+  mutationFn: ({ id, ...input }: ResetPasswordInput & { id: string }) =>
+    apiFetch<void>(`/api/users/${id}/password`, { body: input }),
 });
 
 export const createTokenMutation = (qc: QueryClient) => ({

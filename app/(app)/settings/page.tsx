@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ConnectionsCard } from "@/components/connections/connections-card";
 import { ApiTokensCard } from "@/components/settings/api-tokens-card";
+import { PasswordCard } from "@/components/settings/password-card";
 import { ProfileCard } from "@/components/settings/profile-card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageCaller } from "@/lib/auth/page";
@@ -21,6 +22,8 @@ export default async function SettingsPage() {
         role={caller.role}
         loginType={caller.loginType}
       />
+      {/* OIDC accounts have no password to change (an admin can set one). */}
+      {caller.loginType === "password" ? <PasswordCard /> : null}
       <ConnectionsCard />
       <ApiTokensCard />
     </div>
