@@ -101,8 +101,9 @@ export default defineConfig({
         OIDC_CLIENT_ID,
         OIDC_CLIENT_SECRET,
         OIDC_NAME: "Test IdP",
-        // The e2e MCP test server listens on loopback, which the egress guard refuses otherwise.
-        EGRESS_ALLOWLIST: "127.0.0.1",
+        // The e2e MCP test server and fake model listen on loopback, which the egress guard
+        // refuses otherwise; the providers spec configures a local model at localhost.
+        EGRESS_ALLOWLIST: "127.0.0.1,localhost",
       },
     },
   ],

@@ -41,7 +41,7 @@ describe("GET /api/models", () => {
     const first = await createProvider({
       kind: "openai-compatible",
       display_name: "Ollama",
-      base_url: "http://localhost:11434/v1",
+      base_url: "https://ollama.example.com/v1",
       models: ["llama3.1:8b", "qwen2.5:7b-instruct"],
       default_model: "qwen2.5:7b-instruct",
     });
