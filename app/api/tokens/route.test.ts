@@ -148,6 +148,16 @@ describe("/api/tokens", () => {
     expect(target.user.email).toBe("target@example.com");
   });
 
+  it("refuses a NUL character in the token name, naming the field, and stores nothing", async () => {
+    const { token } = await seedUser(t.db);
+    const before = (await t.db.select().from(apiTokens)).length;
+    const res = await call(createToken, { token, body: { name: "laptop\u0000" } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("validation.invalid");
+    expect(res.body.validations[0].field).toBe("name");
+    expect((await t.db.select().from(apiTokens)).length).toBe(before);
+  });
+
   it("counts parallel guesses atomically: at most 10 passwords are checked", async () => {
     await seedUser(t.db, { email: "parallel@example.com", password: "right-password" });
     const results = await Promise.all(
