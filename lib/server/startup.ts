@@ -4,6 +4,8 @@ import { interruptStaleTurns } from "@/db/queries/chats";
 import { getEnv } from "@/lib/env";
 import { seedModelProvidersFromEnv } from "@/lib/model-providers/seed";
 import { getEgressAllowlist } from "@/lib/net/egress";
+import { workspaceSandboxStatus } from "@/lib/workspace/sandbox-status";
+import { readSandboxSettings } from "@/lib/workspace/sandbox/settings";
 import { getDbHandle } from "./database";
 import { loggableError } from "@/db/queries/errors";
 
@@ -24,12 +26,23 @@ export async function startServer(): Promise<void> {
     const env = getEnv();
     // Fail at start, not on the first outbound request, when the allowlist has a typo.
     getEgressAllowlist();
+    readSandboxSettings();
     const handle = await getDbHandle();
     console.log(
       `[toolgate] database ready (${handle.kind === "postgres" ? "Postgres" : `PGlite in ${env.dataDir}`})`,
     );
     await seedModelProvidersFromEnv(handle.db);
     await sweepStaleTurns(handle.db);
+    void workspaceSandboxStatus().then((sandbox) => {
+      if (!sandbox.available) {
+        console.warn(
+          `[toolgate] WARNING: workspace commands are disabled, the OS sandbox is unavailable: ${sandbox.reason}` +
+            (sandbox.unsafe
+              ? " (TOOLGATE_UNSAFE_NO_SANDBOX=1: normal-mode commands run UNCONFINED)"
+              : ""),
+        );
+      }
+    });
     // Turns whose instance died are repaired while the app runs too, not only at start.
     setInterval(() => void sweepStaleTurns(handle.db), STALE_SWEEP_MS).unref();
   } catch (err) {
