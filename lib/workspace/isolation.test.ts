@@ -270,4 +270,17 @@ describe("without a working sandbox", () => {
     expect(listing.servers[0]?.error).toContain("sandbox");
     expect(existsSync(path.join(row.dir, "ran.txt"))).toBe(false);
   });
+
+  it("with the development override, runs normal commands unconfined but never plan mode", async () => {
+    const { row, client } = await workspace({
+      TOOLGATE_BWRAP: "/nonexistent/bwrap",
+      TOOLGATE_UNSAFE_NO_SANDBOX: "1",
+    });
+    const normal = await sh(client, "echo ran > ran.txt && echo ok");
+    expect(normal.out).toBe("ok\n");
+    expect(existsSync(path.join(row.dir, "ran.txt"))).toBe(true);
+    await expect(
+      client.execute({ command: "true", shell: true, mode: "plan" }),
+    ).rejects.toMatchObject({ status: 503, code: "tool.sandbox_unavailable" });
+  });
 });
