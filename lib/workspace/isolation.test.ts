@@ -14,13 +14,8 @@ import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
 import { hostPidsWith, waitFor } from "./agent/test-helpers";
 import { AgentRequestError, type AgentClient } from "./agent-client";
-import {
-  agentClientOf,
-  createWorkspace,
-  startWorkspace,
-  stopWorkspace,
-  workspaceUid,
-} from "./provisioner";
+import { agentClientOf, createWorkspace, startWorkspace, stopWorkspace } from "./provisioner";
+import { workspaceUid } from "./host";
 import { stopWorkspacesOf } from "./service";
 
 const t = withTestDatabase();

@@ -14,8 +14,8 @@ import {
   refreshWorkspace,
   startWorkspace,
   stopWorkspace,
-  workspacesRoot,
 } from "./provisioner";
+import { workspacesRoot } from "./host";
 
 const t = withTestDatabase();
 const started: WorkspaceRow[] = [];

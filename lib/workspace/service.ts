@@ -22,8 +22,8 @@ import {
   refreshWorkspace,
   startWorkspace,
   stopWorkspace,
-  WorkspaceProvisionError,
 } from "./provisioner";
+import { WorkspaceProvisionError } from "./agent-launcher";
 
 export function workspaceJson(row: WorkspaceRow): Workspace {
   return {

@@ -261,38 +261,23 @@ export class WorkspaceSandbox {
       throw sandboxUnavailable(this.status.reason ?? "unknown reason");
     }
     const limits = this.dedicatedUid ? [...BASE_LIMITS, NPROC_LIMIT] : BASE_LIMITS;
-    if (spec.mode === "plan") {
-      const plan = spec.planFile ? await this.openPlanFile(spec.planFile) : undefined;
-      const args = bwrapArgs({
-        workspace: this.root.root,
-        mode: "plan",
-        ...(plan && { planFile: { abs: plan.abs, fd: 3 } }),
-        cwd: spec.cwd,
-        env,
-        command: spec.command,
-        args: spec.args,
-        readOnlyPaths: this.settings.readOnlyPaths,
-      });
-      return {
-        file: "prlimit",
-        args: [...limits, "--", this.settings.bwrap, ...args],
-        extraFds: plan ? [plan.fd] : [],
-        env: chainEnv(),
-        sandboxed: true,
-        dispose: () => {
-          if (plan) closeSync(plan.fd);
-        },
-      };
+    // Plan mode: a network namespace of its own (bwrap's). Normal mode: the workspace's shared
+    // one, entered with nsenter before bwrap starts.
+    let netns: string[] = [];
+    if (spec.mode === "normal") {
+      try {
+        netns = ["nsenter", ...this.nsenterArgs(await this.ensureHolder()), "--"];
+      } catch (err) {
+        throw sandboxUnavailable(`the workspace network is down: ${(err as Error).message}`);
+      }
     }
-    let holder: number;
-    try {
-      holder = await this.ensureHolder();
-    } catch (err) {
-      throw sandboxUnavailable(`the workspace network is down: ${(err as Error).message}`);
-    }
+    const plan =
+      spec.mode === "plan" && spec.planFile ? await this.openPlanFile(spec.planFile) : undefined;
     const args = bwrapArgs({
       workspace: this.root.root,
-      mode: "normal",
+      mode: spec.mode,
+      // The plan file's descriptor becomes fd 3 of the child (the first extra fd).
+      ...(plan && { planFile: { abs: plan.abs, fd: 3 } }),
       cwd: spec.cwd,
       env,
       command: spec.command,
@@ -301,19 +286,13 @@ export class WorkspaceSandbox {
     });
     return {
       file: "prlimit",
-      args: [
-        ...limits,
-        "--",
-        "nsenter",
-        ...this.nsenterArgs(holder),
-        "--",
-        this.settings.bwrap,
-        ...args,
-      ],
-      extraFds: [],
+      args: [...limits, "--", ...netns, this.settings.bwrap, ...args],
+      extraFds: plan ? [plan.fd] : [],
       env: chainEnv(),
       sandboxed: true,
-      dispose: () => undefined,
+      dispose: () => {
+        if (plan) closeSync(plan.fd);
+      },
     };
   }
 
