@@ -34,8 +34,8 @@ import { buildSystemPrompt } from "./prompts";
 import { ChunkWriter } from "./stream-bus";
 import { assembleMcpTools, type Notice } from "./tool-assembly";
 import { loggableError } from "@/db/queries/errors";
+import { HEARTBEAT_MS } from "./turn-liveness";
 
-const HEARTBEAT_MS = 5_000;
 const MAX_STEPS = 25;
 
 /**
@@ -136,8 +136,9 @@ async function runTurn(
   const writer = new ChunkWriter(db, turnId);
   const heartbeat = setInterval(() => {
     heartbeatTurn(db, turnId).then(
-      ({ cancelRequested }) => {
-        if (cancelRequested) controller.abort();
+      ({ cancelRequested, running }) => {
+        // Not running any more: another instance took this one for dead and ended the turn.
+        if (cancelRequested || !running) controller.abort();
       },
       (err: unknown) => console.error(`[turn ${turnId}] heartbeat failed:`, loggableError(err)),
     );

@@ -1,0 +1,102 @@
+/**
+ * Checks a tool call's arguments against the tool's own input schema before anything is sent
+ * to the server, so the model gets the problems back at once and a server never sees input
+ * its schema rules out. JSON Schema 2020-12 is MCP's default dialect.
+ */
+import { createHash } from "node:crypto";
+import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
+
+const MAX_CACHED = 500;
+const MAX_REPORTED_ERRORS = 10;
+
+// One instance for every tool. `addUsedSchema: false` keeps a schema's `$id` out of the
+// instance, so one server's schema can neither clash with nor `$ref` another's. No
+// `loadSchema`: a `$ref` to anything outside the schema itself fails to compile instead of
+// being fetched over the network.
+const ajv = new Ajv2020({
+  strict: false,
+  allErrors: true,
+  addUsedSchema: false,
+  validateFormats: false,
+  logger: false,
+});
+
+type Compiled = { ok: true; validate: ValidateFunction } | { ok: false };
+
+/** Compiled validators by the definition's hash, most recently used last. */
+const cache = new Map<string, Compiled>();
+
+function keyOf(schema: unknown): string | undefined {
+  try {
+    return createHash("sha256").update(JSON.stringify(schema)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+function compile(schema: Record<string, unknown>): Compiled {
+  // Servers written against draft-07 name it in `$schema`; this instance only knows 2020-12,
+  // whose keywords cover theirs, so the dialect marker is dropped rather than refused.
+  const { $schema: _dialect, ...body } = schema;
+  try {
+    return { ok: true, validate: ajv.compile(body) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function compiled(schema: Record<string, unknown>): Compiled {
+  const key = keyOf(schema);
+  if (key === undefined) return { ok: false };
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const made = compile(schema);
+  cache.set(key, made);
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+  return made;
+}
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath === "" ? "the arguments" : error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "additionalProperties" && typeof params.additionalProperty === "string") {
+    return `${where} must not have property "${params.additionalProperty}"`;
+  }
+  if (error.keyword === "enum" && Array.isArray(params.allowedValues)) {
+    return `${where} must be one of ${JSON.stringify(params.allowedValues)}`;
+  }
+  return `${where} ${error.message ?? "is invalid"}`;
+}
+
+export type ArgumentCheck = { ok: true } | { ok: false; problems: string[] };
+
+/**
+ * Validates `args` against the tool's input schema. A schema that does not compile (a remote
+ * `$ref`, a dialect this validator does not know, a malformed keyword) is not enforced: the
+ * server remains the judge of its own input, and refusing every call over a schema quirk
+ * would take a working tool away from the model.
+ */
+export function checkToolArguments(
+  inputSchema: Record<string, unknown>,
+  args: Record<string, unknown>,
+): ArgumentCheck {
+  const entry = compiled(inputSchema);
+  if (!entry.ok) return { ok: true };
+  if (entry.validate(args)) return { ok: true };
+  const problems = [...new Set((entry.validate.errors ?? []).map(describe))];
+  const shown = problems.slice(0, MAX_REPORTED_ERRORS);
+  if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
+  return { ok: false, problems: shown };
+}
+
+/** The error text for the model when its arguments do not fit the schema. */
+export function invalidArgumentsMessage(toolName: string, problems: readonly string[]): string {
+  return (
+    `Invalid arguments for tool ${toolName}; nothing was sent to the server. Fix these and ` +
+    `call it again:\n- ${problems.join("\n- ")}`
+  );
+}
