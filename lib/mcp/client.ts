@@ -12,7 +12,11 @@ import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
 import { capDescription } from "@/lib/mcp/tool-adapter";
-import { limitResponses, McpResponseLimitError, type ResponseLimits } from "@/lib/mcp/response-limits";
+import {
+  limitResponses,
+  McpResponseLimitError,
+  type ResponseLimits,
+} from "@/lib/mcp/response-limits";
 import { findEgressError, getDefaultGuardedFetch, type EgressErrorCode } from "@/lib/net/egress";
 
 export type McpTransportKind = "streamable_http" | "sse";

@@ -571,7 +571,8 @@ export class McpPool {
           // The cut body's request would otherwise wait for its timeout; dropping the
           // connection fails it now, with this reason.
           onLimit: (error) => {
-            if (dialled !== undefined) this.dropConnection(entry, dialled, this.classify(error, ep));
+            if (dialled !== undefined)
+              this.dropConnection(entry, dialled, this.classify(error, ep));
           },
         },
       });

@@ -144,6 +144,7 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
 
   it("a member with no token gets an auth_required notice on a chat turn", async () => {
     const assembled = await assembleMcpTools(t.db, {
+      audience: "member",
       identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
       selectedServerIds: [serverId],
       turn: { planMode: false, agent: "root" },
@@ -197,6 +198,7 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
     const pool = new McpPool();
     try {
       const assembled = await assembleMcpTools(t.db, {
+        audience: "member",
         identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
         selectedServerIds: [serverId],
         turn: { planMode: false, agent: "root" },
