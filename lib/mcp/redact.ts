@@ -89,7 +89,8 @@ const NO_OP: Redactor = { text: (value) => value, active: false };
 
 /** A redactor for these credential values (see credentialValues); identity values stay out. */
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const forms = [...new Set(secrets.flatMap(encodingsOf))];
+  const usable = secrets.filter((secret) => secret.length >= MIN_SECRET_CHARS);
+  const forms = [...new Set(usable.flatMap(encodingsOf))];
   if (forms.length === 0) return NO_OP;
   // Longest first, so a whole value wins over the token inside it.
   forms.sort((a, b) => b.length - a.length);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { checkToolArguments, invalidArgumentsMessage } from "./input-validation";
+
+const schema = {
+  type: "object",
+  properties: {
+    count: { type: "integer", minimum: 1 },
+    mode: { enum: ["a", "b"] },
+    tags: { type: "array", prefixItems: [{ type: "string" }], items: false },
+  },
+  required: ["count"],
+  additionalProperties: false,
+};
+
+describe("checkToolArguments", () => {
+  it.each<[string, Record<string, unknown>, string[] | null]>([
+    ["valid", { count: 2, mode: "a", tags: ["x"] }, null],
+    ["missing required", {}, ["the arguments must have required property 'count'"]],
+    ["wrong type", { count: "2" }, ["/count must be integer"]],
+    ["below minimum", { count: 0 }, ["/count must be >= 1"]],
+    ["not in enum", { count: 1, mode: "c" }, ['/mode must be one of ["a","b"]']],
+    ["unknown property", { count: 1, extra: true }, ['the arguments must not have property "extra"']],
+    // 2020-12 semantics: prefixItems with items false forbids a second element.
+    ["2020-12 tuple", { count: 1, tags: ["x", "y"] }, ["/tags must NOT have more than 1 items"]],
+  ])("%s", (_label, args, problems) => {
+    const checked = checkToolArguments(schema, args);
+    if (problems === null) expect(checked).toEqual({ ok: true });
+    else expect(checked).toEqual({ ok: false, problems });
+  });
+
+  it("does not enforce a schema it cannot compile, and never fetches a remote $ref", () => {
+    const remote = {
+      type: "object",
+      properties: { a: { $ref: "https://schemas.example.com/a.json" } },
+    };
+    expect(checkToolArguments(remote, { a: 1 })).toEqual({ ok: true });
+    expect(checkToolArguments({ type: "object", minimum: "x" }, {})).toEqual({ ok: true });
+  });
+
+  it("accepts draft-07 schemas by their shared keywords and ignores $id clashes", () => {
+    const draft7 = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "urn:example:same",
+      type: "object",
+      properties: { q: { type: "string" } },
+      required: ["q"],
+    };
+    expect(checkToolArguments(draft7, { q: "x" })).toEqual({ ok: true });
+    expect(checkToolArguments({ ...draft7, required: [] }, {})).toEqual({ ok: true });
+    expect(checkToolArguments(draft7, {})).toMatchObject({ ok: false });
+  });
+
+  it("words the error for the model", () => {
+    expect(invalidArgumentsMessage("srv__t", ["/a must be integer"])).toContain(
+      "nothing was sent to the server",
+    );
+  });
+});
