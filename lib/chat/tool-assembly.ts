@@ -215,7 +215,9 @@ export async function assembleMcpTools(
 
   for (const server of servers) {
     const policy = serverPolicyOf(server.row);
-    let offeredHere = 0;
+    // Tools the policy admits, in the server's order: past perServer they are cut whatever
+    // the turn's budget, so the reason names the cap that really applies.
+    let admittedHere = 0;
     let cutHere = 0;
     for (const tool of server.tools) {
       const exposed = names.get(`${server.row.id}\u0000${tool.name}`)!;
@@ -230,14 +232,14 @@ export async function assembleMcpTools(
       };
       rows.push(row);
       if (!decision.available) continue;
-      if (offeredHere >= limits.perServer || turnBudget <= 0) {
+      admittedHere += 1;
+      if (admittedHere > limits.perServer || turnBudget <= 0) {
         row.available = false;
-        row.reason = offeredHere >= limits.perServer ? OVER_SERVER_LIMIT : OVER_TURN_LIMIT;
-        if (offeredHere >= limits.perServer) cutHere += 1;
+        row.reason = admittedHere > limits.perServer ? OVER_SERVER_LIMIT : OVER_TURN_LIMIT;
+        if (admittedHere > limits.perServer) cutHere += 1;
         else cutForTurn += 1;
         continue;
       }
-      offeredHere += 1;
       turnBudget -= 1;
       offeredMcp.add(exposed);
       origins.set(exposed, { source: "mcp", serverId: server.row.id, toolName: tool.name });

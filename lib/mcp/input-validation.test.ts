@@ -19,7 +19,11 @@ describe("checkToolArguments", () => {
     ["wrong type", { count: "2" }, ["/count must be integer"]],
     ["below minimum", { count: 0 }, ["/count must be >= 1"]],
     ["not in enum", { count: 1, mode: "c" }, ['/mode must be one of ["a","b"]']],
-    ["unknown property", { count: 1, extra: true }, ['the arguments must not have property "extra"']],
+    [
+      "unknown property",
+      { count: 1, extra: true },
+      ['the arguments must not have property "extra"'],
+    ],
     // 2020-12 semantics: prefixItems with items false forbids a second element.
     ["2020-12 tuple", { count: 1, tags: ["x", "y"] }, ["/tags must NOT have more than 1 items"]],
   ])("%s", (_label, args, problems) => {

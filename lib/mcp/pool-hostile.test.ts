@@ -59,7 +59,12 @@ describe.each<McpTransportKind>(["streamable_http", "sse"])("over %s", (transpor
     };
     const identity = { "X-Toolgate-User-Id": "user-identity-1234" };
     const pool = newPool();
-    const ep = endpointOf(server, transport, { ...headers, ...identity }, credentialValues(headers));
+    const ep = endpointOf(
+      server,
+      transport,
+      { ...headers, ...identity },
+      credentialValues(headers),
+    );
 
     const echoed = await pool.callTool(ep, "echo_headers_encoded", {});
     const text = JSON.stringify(echoed);
@@ -72,7 +77,9 @@ describe.each<McpTransportKind>(["streamable_http", "sse"])("over %s", (transpor
       Buffer.from(HEADER_SECRET).toString("hex"),
       // A 12-byte-aligned slice of the secret's base64, as any offset inside the header block.
       ...[0, 1, 2].map((offset) =>
-        Buffer.from(`${"a".repeat(offset)}${API_KEY}`).toString("base64").slice(8, 24),
+        Buffer.from(`${"a".repeat(offset)}${API_KEY}`)
+          .toString("base64")
+          .slice(8, 24),
       ),
     ];
     for (const form of forms) expect(text, form).not.toContain(form);
@@ -103,9 +110,7 @@ describe("responses past the limits", () => {
     const ep = endpointOf(server, "streamable_http");
     const before = process.memoryUsage().rss;
     const started = Date.now();
-    const error = await failureOf(
-      pool.callTool(ep, "huge_response", { bytes: 512 * 1024 * 1024 }),
-    );
+    const error = await failureOf(pool.callTool(ep, "huge_response", { bytes: 512 * 1024 * 1024 }));
     expect(error.code).toBe("mcp.response_too_large");
     expect(error.message).toContain("larger than 1048576 bytes");
     // Cut while streaming: far from the call timeout, far from 512 MiB read or held.
