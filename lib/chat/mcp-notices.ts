@@ -24,16 +24,16 @@ export interface ServerFailure {
 }
 
 const MEMBER_TEXT: Record<string, string> = {
-  "mcp.unreachable": "could not be reached",
-  "mcp.timeout": "did not respond in time",
-  "mcp.not_mcp_server": "is not set up correctly",
-  "mcp.invalid_config": "is not set up correctly",
-  "mcp.protocol_error": "answered with an error",
-  "mcp.response_too_large": "sent a response that was too large",
-  "mcp.cancelled": "did not answer before the request was cancelled",
-  "mcp.auth_required": "refused the credentials",
-  "egress.destination_not_allowed": "may not be reached from this installation",
-  "egress.redirect_not_allowed": "redirected to a place it may not",
+  "mcp.unreachable": "the server could not be reached",
+  "mcp.timeout": "the server did not respond in time",
+  "mcp.not_mcp_server": "the server is not set up correctly",
+  "mcp.invalid_config": "the server is not set up correctly",
+  "mcp.protocol_error": "the server answered with an error",
+  "mcp.response_too_large": "the server sent a response that was too large",
+  "mcp.cancelled": "the request was cancelled",
+  "mcp.auth_required": "the server refused the credentials",
+  "egress.destination_not_allowed": "the server may not be reached from this installation",
+  "egress.redirect_not_allowed": "the server redirected to a place it may not",
 };
 
 /** One sentence about a server's failure, fit for the audience. */
@@ -43,8 +43,8 @@ export function serverFailureText(
   failure: ServerFailure,
 ): string {
   if (audience === "admin" || failure.forUser === true) return `${displayName}: ${failure.message}`;
-  const what = MEMBER_TEXT[failure.code] ?? "is unavailable right now";
-  return `${displayName} ${what}. An administrator can see the details.`;
+  const what = MEMBER_TEXT[failure.code] ?? "the server is unavailable right now";
+  return `${displayName}: ${what}. An administrator can see the details.`;
 }
 
 /** The notice for a server that takes no part in the turn. */

@@ -206,7 +206,7 @@ describe("notices about a failing server", () => {
     const [adminNotice] = noticesOf(forAdmin.body.message.parts);
     expect(memberNotice).toMatchObject({ code: "mcp.server_unavailable", server_id: down.id });
     expect(memberNotice!.detail).toBe(
-      "Billing could not be reached. An administrator can see the details.",
+      "Billing: the server could not be reached. An administrator can see the details.",
     );
     expect(memberNotice!.detail).not.toContain(String(port));
     expect(adminNotice!.detail).toContain(`127.0.0.1:${port}`);
@@ -354,7 +354,8 @@ describe("a force_on server whose credentials no longer decrypt", () => {
         type: "notice",
         code: "mcp.server_unavailable",
         server_id: broken.id,
-        detail: "Broken vault is unavailable right now. An administrator can see the details.",
+        detail:
+          "Broken vault: the server is unavailable right now. An administrator can see the details.",
       });
       expect(errors.mock.calls.map((c) => String(c[0])).join("\n")).toContain(
         `server ${broken.slug} skipped`,
