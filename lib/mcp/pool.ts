@@ -335,7 +335,8 @@ export class McpPool {
 
   /**
    * Calls a tool by its original name. Times out after callTimeoutMs (the SDK sends
-   * notifications/cancelled) and honours `opts.signal`. Throws McpToolCallError for transport
+   * notifications/cancelled) and honours `opts.signal`. Whatever `opts.timeoutMs` says, a
+   * response body still streaming past callTimeoutMs plus slack is cut (response-limits.ts). Throws McpToolCallError for transport
    * and protocol failures; `isError` results are returned as they are.
    */
   async callTool(

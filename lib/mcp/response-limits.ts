@@ -38,8 +38,9 @@ export interface ResponseLimits {
 }
 
 /**
- * Counts bytes since the last event boundary (a blank line) for an event stream, or from the
- * start for any other body, and errors the stream once `maxBytes` is passed.
+ * Counts bytes since the last event boundary (a blank line; lines end in CRLF, LF or CR, as
+ * the SSE format allows) for an event stream, or from the start for any other body, and
+ * errors the stream once `maxBytes` is passed.
  */
 function countingStream(
   eventStream: boolean,
@@ -47,21 +48,41 @@ function countingStream(
   fail: (error: McpResponseLimitError) => void,
 ): TransformStream<Uint8Array, Uint8Array> {
   let count = 0;
-  // The last two bytes seen, to find "\n\n" (CRLF pairs end in it too) across chunk edges.
-  let previous = 0;
+  // Line state across chunk edges: whether the current line is still empty, and whether the
+  // last byte was a CR (so a following LF ends no second line).
+  let lineEmpty = false;
+  let afterCr = false;
+  const endLine = () => {
+    if (lineEmpty) count = 0;
+    lineEmpty = true;
+  };
+  // Checked as bytes are counted, not per chunk: an event boundary later in the same chunk
+  // must not hide an event that was already too large.
+  const over = () => count > maxBytes;
   return new TransformStream({
     transform(chunk, controller) {
+      let tooLarge = false;
       if (!eventStream) {
         count += chunk.byteLength;
+        tooLarge = over();
       } else {
-        for (let i = 0; i < chunk.byteLength; i += 1) {
+        for (let i = 0; i < chunk.byteLength && !tooLarge; i += 1) {
           const byte = chunk[i]!;
-          if (byte === 0x0a && previous === 0x0a) count = 0;
-          else if (byte !== 0x0d) count += 1;
-          if (byte !== 0x0d) previous = byte;
+          if (byte === 0x0d) {
+            endLine();
+            afterCr = true;
+          } else if (byte === 0x0a) {
+            if (!afterCr) endLine();
+            afterCr = false;
+          } else {
+            afterCr = false;
+            lineEmpty = false;
+            count += 1;
+            tooLarge = over();
+          }
         }
       }
-      if (count > maxBytes) {
+      if (tooLarge) {
         const error = new McpResponseLimitError("too_large", maxBytes);
         fail(error);
         controller.error(error);
