@@ -11,6 +11,7 @@ import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
+import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
 import { capDescription } from "@/lib/mcp/tool-adapter";
 import {
   limitResponses,
@@ -667,11 +668,14 @@ export async function testMcpConnection(
   }
   try {
     const listed = await listAllTools(connection.client, { timeoutMs: connectTimeoutMs });
+    // Every header here authenticates (the test sends no identity headers): a listing that
+    // echoes one must not show it to the admin's screen either.
+    const redactor = createRedactor(credentialValues(options.headers ?? {}));
     return {
       ok: true,
       latencyMs: elapsed(),
       serverInfo: connection.serverInfo,
-      tools: listed.tools.map((tool) => ({
+      tools: (redactValue(listed.tools, redactor) as Tool[]).map((tool) => ({
         name: tool.name,
         // Capped like the model's copy: an admin screen has no use for megabytes of text.
         ...(tool.description !== undefined && { description: capDescription(tool.description) }),
