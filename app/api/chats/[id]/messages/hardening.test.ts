@@ -371,3 +371,33 @@ describe("a force_on server whose credentials no longer decrypt", () => {
     }
   });
 });
+
+describe("a call the policy refuses at execution", () => {
+  it("is an error result and one notice, not a thrown failure", async () => {
+    const { assembleMcpTools } = await import("@/lib/chat/tool-assembly");
+    const s = await server({ tool_allow_list: ["strict_args"] });
+    const notices: unknown[] = [];
+    const assembled = await assembleMcpTools(t.db, {
+      audience: "member",
+      identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
+      selectedServerIds: [s.id],
+      turn: { planMode: false, agent: "root" },
+      onNotice: (n) => notices.push(n),
+    });
+    // Disabled between the offer and the call.
+    await t.db
+      .update(mcpServerConfigs)
+      .set({ enabled: false, version: 99 })
+      .where(eq(mcpServerConfigs.id, s.id));
+    const before = mcp.toolCalls().length;
+    const output = await assembled.tools[`${s.slug}__strict_args`]!.execute!(
+      { count: 1, mode: "a" },
+      { toolCallId: "late-1", messages: [] },
+    );
+    const text = `The tool ${s.slug}__strict_args is not available: the server is disabled.`;
+    expect(output).toEqual({ is_error: true, code: "tool.denied", text });
+    expect(notices).toEqual([{ code: "tool.denied", detail: text, server_id: s.id }]);
+    expect(assembled.denied.has("late-1")).toBe(true);
+    expect(mcp.toolCalls().length).toBe(before);
+  });
+});
