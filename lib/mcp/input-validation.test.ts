@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkToolArguments, invalidArgumentsMessage } from "./input-validation";
+import { checkToolArguments, invalidArgumentsMessage, mayBacktrackBadly } from "./input-validation";
 
 const schema = {
   type: "object",
@@ -58,5 +58,36 @@ describe("checkToolArguments", () => {
     expect(invalidArgumentsMessage("srv__t", ["/a must be integer"])).toContain(
       "nothing was sent to the server",
     );
+  });
+});
+
+describe("patterns that could stall the process", () => {
+  it.each<[string, boolean]>([
+    ["^(a+)+$", true],
+    ["(a|aa)*b", true],
+    ["^(\\d{1,3}\\.)+\\d+$", true],
+    ["([a-z]*)*", true],
+    ["^[a-z0-9_-]+$", false],
+    ["^\\d{4}-\\d{2}-\\d{2}$", false],
+    ["^(foo|bar)$", false],
+    ["[(+*)]+", false],
+    ["\\(a+\\)+", false],
+  ])("%s → %s", (pattern, risky) => {
+    expect(mayBacktrackBadly(pattern)).toBe(risky);
+  });
+
+  it("leave such a schema to the server instead of running it on the model's input", () => {
+    const evil = {
+      type: "object",
+      properties: { s: { type: "string", pattern: "^(a+)+$" } },
+    };
+    const started = Date.now();
+    expect(checkToolArguments(evil, { s: `${"a".repeat(40)}!` })).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const safe = { type: "object", properties: { s: { type: "string", pattern: "^a+$" } } };
+    expect(checkToolArguments(safe, { s: "b" })).toEqual({
+      ok: false,
+      problems: ['/s must match pattern "^a+$"'],
+    });
   });
 });

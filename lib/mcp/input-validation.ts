@@ -34,7 +34,59 @@ function keyOf(schema: unknown): string | undefined {
   }
 }
 
+/**
+ * True for a regular expression that can backtrack exponentially: a quantified group that
+ * holds a quantifier or an alternation, as in `(a+)+` or `(a|a)*`. A heuristic (it also
+ * flags some safe patterns), erring on the side of not running the pattern here.
+ */
+export function mayBacktrackBadly(pattern: string): boolean {
+  const groups: { risky: boolean }[] = [{ risky: false }];
+  for (let i = 0; i < pattern.length; i += 1) {
+    const char = pattern[i]!;
+    if (char === "\\") {
+      i += 1;
+    } else if (char === "[") {
+      // A character class: skip to its end; nothing inside is a quantifier or a group.
+      for (i += 1; i < pattern.length && pattern[i] !== "]"; i += 1) {
+        if (pattern[i] === "\\") i += 1;
+      }
+    } else if (char === "(") {
+      groups.push({ risky: false });
+    } else if (char === ")") {
+      const inner = groups.length > 1 ? groups.pop()! : { risky: false };
+      const next = pattern[i + 1];
+      const quantified = next === "*" || next === "+" || next === "{";
+      if (quantified && inner.risky) return true;
+      if (quantified || inner.risky) groups.at(-1)!.risky = true;
+    } else if (char === "*" || char === "+" || char === "{" || char === "|") {
+      groups.at(-1)!.risky = true;
+    }
+  }
+  return false;
+}
+
+/** Every regular expression a schema would run: `pattern` values, `patternProperties` keys. */
+function patternsOf(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 64 || value === null || typeof value !== "object") return out;
+  if (Array.isArray(value)) {
+    for (const item of value) patternsOf(item, out, depth + 1);
+    return out;
+  }
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (key === "pattern" && typeof item === "string") out.push(item);
+    if (key === "patternProperties" && item !== null && typeof item === "object") {
+      out.push(...Object.keys(item));
+    }
+    patternsOf(item, out, depth + 1);
+  }
+  return out;
+}
+
 function compile(schema: Record<string, unknown>): Compiled {
+  // Ajv runs `pattern` with JavaScript's backtracking engine, on arguments the model wrote
+  // (and a prompt injection may steer): one catastrophic pattern would stall the process.
+  // Such schemas are left to the server to enforce.
+  if (patternsOf(schema).some(mayBacktrackBadly)) return { ok: false };
   // Servers written against draft-07 name it in `$schema`; this instance only knows 2020-12,
   // whose keywords cover theirs, so the dialect marker is dropped rather than refused.
   const { $schema: _dialect, ...body } = schema;
