@@ -215,8 +215,8 @@ async function runTurn(
         if (InvalidToolInputError.isInstance(err))
           return `The model sent invalid input for ${err.toolName}.`;
         // The SDK hands over the error result of an invalid call (an unknown tool, input that
-        // does not parse) as its text: the model's mistake, answered to the model already.
-        if (typeof err === "string") return "The tool call was refused.";
+        // does not parse) as the text it gave the model: the model's mistake, not a failure.
+        if (typeof err === "string") return err.length > 500 ? `${err.slice(0, 499)}…` : err;
         console.error(`[turn ${turnId}] model loop error:`, loggableError(err));
         return describeModelError(err);
       },

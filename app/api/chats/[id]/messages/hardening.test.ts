@@ -265,6 +265,25 @@ describe("a call to a tool that was not offered", () => {
   });
 });
 
+describe("a call whose input does not parse", () => {
+  it("is the model's mistake: an error part saying so, no error log", async () => {
+    const s = await server({ tool_allow_list: ["strict_args"] });
+    const chat = await newChat(member.token, [s.id]);
+    const errors = vi.spyOn(console, "error");
+    const k = key("garbled");
+    fake.script(k, [
+      { toolCalls: [{ name: `${s.slug}__strict_args`, arguments: '{"count": 1,' }] },
+      { text: "ok" },
+    ]);
+    const res = await sendJson(member.token, chat.id, k);
+    expect(res.status).toBe(200);
+    const part = res.body.message.parts.find((p) => p.type === "tool");
+    expect(part).toMatchObject({ state: "error", is_error: true });
+    expect(String(part!.output)).toContain(`Invalid input for tool ${s.slug}__strict_args`);
+    expect(errors).not.toHaveBeenCalled();
+  });
+});
+
 describe("tool caps", () => {
   const saved = { ...process.env };
   afterEach(() => {
