@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default("OIDC"),
+  // Providers refuse requests with too many tools (OpenAI: 128) and every tool costs prompt
+  // tokens: a server listing thousands must not sink every turn.
+  MCP_MAX_TOOLS_PER_SERVER: z.coerce.number().int().min(1).max(1000).default(100),
+  MCP_MAX_TOOLS_PER_TURN: z.coerce.number().int().min(1).max(1000).default(128),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

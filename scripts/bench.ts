@@ -120,6 +120,7 @@ try {
   };
   const assemble = (n: number, pool: InstanceType<typeof McpPool>) =>
     assembleMcpTools(db.handle.db, {
+      audience: "member",
       identity,
       selectedServerIds: ids.slice(0, n),
       turn: { planMode: false, agent: "root" },

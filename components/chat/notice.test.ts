@@ -31,5 +31,14 @@ describe("noticeText", () => {
       "A tool call was blocked: not offered",
     );
     expect(noticeText({ code: "turn.something", detail: "Heads up" }, servers)).toBe("Heads up");
+    expect(
+      noticeText(
+        { code: "mcp.too_many_tools", detail: "Docs: 5 tools were left out.", server_id: "s1" },
+        servers,
+      ),
+    ).toBe("Docs: 5 tools were left out.");
+    expect(noticeText({ code: "mcp.too_many_tools", detail: "At most 3 tools." }, servers)).toBe(
+      "At most 3 tools.",
+    );
   });
 });

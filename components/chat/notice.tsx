@@ -16,6 +16,8 @@ export function noticeText(notice: ChatNotice, servers: readonly McpServerConfig
   if (server && detail.startsWith(`${server.display_name}: `)) {
     detail = detail.slice(server.display_name.length + 2);
   }
+  // Tools left out by the tool caps: the server took part, so it was not "skipped".
+  if (notice.code === "mcp.too_many_tools") return server ? `${name}: ${detail}` : detail;
   if (notice.code === "tool.denied") {
     return detail ? `A tool call was blocked: ${detail}` : "A tool call was blocked.";
   }

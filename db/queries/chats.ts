@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { storable, storableText } from "../storable";
 import {
   chats,
   messages,
@@ -119,7 +120,11 @@ export async function insertMessage(
   db: Executor,
   row: typeof messages.$inferInsert,
 ): Promise<MessageRow> {
-  const [created] = await db.insert(messages).values(row).returning();
+  // Parts hold model text and tool results: see storable.ts.
+  const [created] = await db
+    .insert(messages)
+    .values({ ...row, ...(row.parts !== undefined && { parts: storable(row.parts) }) })
+    .returning();
   return created!;
 }
 
@@ -130,7 +135,11 @@ export async function updateMessage(
 ): Promise<void> {
   await db
     .update(messages)
-    .set({ ...patch, updatedAt: sql`now()` })
+    .set({
+      ...patch,
+      ...(patch.parts !== undefined && { parts: storable(patch.parts) }),
+      updatedAt: sql`now()`,
+    })
     .where(eq(messages.id, id));
 }
 
@@ -174,21 +183,24 @@ export async function finishTurn(
 ): Promise<void> {
   await db
     .update(turns)
-    .set({ status, error, endedAt: sql`now()` })
+    .set({ status, error: error === null ? null : storableText(error), endedAt: sql`now()` })
     .where(and(eq(turns.id, id), eq(turns.status, "running")));
 }
 
-/** Refreshes the heartbeat and reports whether a cancel was requested meanwhile. */
+/**
+ * Refreshes the heartbeat and reports whether a cancel was requested meanwhile, or whether
+ * the turn is no longer running (another instance took it for dead).
+ */
 export async function heartbeatTurn(
   db: Executor,
   id: string,
-): Promise<{ cancelRequested: boolean }> {
+): Promise<{ cancelRequested: boolean; running: boolean }> {
   const [row] = await db
     .update(turns)
     .set({ heartbeatAt: sql`now()` })
-    .where(eq(turns.id, id))
+    .where(and(eq(turns.id, id), eq(turns.status, "running")))
     .returning({ cancelRequested: turns.cancelRequested });
-  return { cancelRequested: row?.cancelRequested ?? false };
+  return { cancelRequested: row?.cancelRequested ?? false, running: row !== undefined };
 }
 
 export async function requestTurnCancel(db: Executor, id: string): Promise<void> {
@@ -196,12 +208,13 @@ export async function requestTurnCancel(db: Executor, id: string): Promise<void>
 }
 
 /**
- * Marks turns whose instance stopped beating as interrupted, with their message and chat.
- * Runs at start and whenever a reader finds a stale turn.
+ * Marks turns whose instance stopped beating as interrupted, with their message and chat;
+ * `"all"` marks every running turn (at the start of the only instance there can be).
+ * Runs at start, periodically, and whenever a reader finds a stale turn.
  */
 export async function interruptStaleTurns(
   db: Executor,
-  staleAfterSeconds: number,
+  staleAfterSeconds: number | "all",
 ): Promise<number> {
   const stale = await db
     .update(turns)
@@ -213,8 +226,10 @@ export async function interruptStaleTurns(
     .where(
       and(
         eq(turns.status, "running"),
-        // An integer we control, inlined: a bound parameter cannot type an interval literal.
-        sql`${turns.heartbeatAt} < now() - ${sql.raw(`interval '${Math.floor(staleAfterSeconds)} seconds'`)}`,
+        staleAfterSeconds === "all"
+          ? undefined
+          : // An integer we control, inlined: a bound parameter cannot type an interval literal.
+            sql`${turns.heartbeatAt} < now() - ${sql.raw(`interval '${Math.floor(staleAfterSeconds)} seconds'`)}`,
       ),
     )
     .returning({ chatId: turns.chatId, messageId: turns.assistantMessageId });
@@ -237,7 +252,7 @@ export async function appendChunks(
   if (chunks.length === 0) return;
   await db
     .insert(turnChunks)
-    .values(chunks.map((chunk, i) => ({ turnId, seq: firstSeq + i, chunk })));
+    .values(chunks.map((chunk, i) => ({ turnId, seq: firstSeq + i, chunk: storable(chunk) })));
 }
 
 export async function readChunks(

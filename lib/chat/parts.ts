@@ -93,7 +93,8 @@ export class PartsBuilder {
         if (!part) break;
         part.output = chunk.output;
         const isError = Boolean((chunk.output as { is_error?: unknown } | undefined)?.is_error);
-        part.state = isError ? "error" : "complete";
+        // A call the policy refused at execution returns an error result, marked as denied.
+        part.state = this.denied.has(id) ? "denied" : isError ? "error" : "complete";
         if (isError) part.is_error = true;
         break;
       }

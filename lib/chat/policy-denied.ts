@@ -1,4 +1,45 @@
-/** Thrown by a tool whose call the policy refused at execution time. */
-export class PolicyDenied extends Error {
-  override name = "PolicyDenied";
+// A call the policy refuses at execution time (security.md point 2) is not a failure of the
+// turn: the model gets an error result saying the tool is not available and why, the part is
+// marked "denied", and the user one `tool.denied` notice. Nothing is thrown, so nothing is
+// logged as a server error.
+import { REASON_TEXT } from "@/lib/policy/tool-policy";
+import type { ToolFailure } from "./builtins/refusal";
+import type { Notice } from "./mcp-notices";
+
+export const TOOL_DENIED = "tool.denied";
+
+export interface DeniedCallContext {
+  /** Call ids the policy refused; the parts builder marks their parts "denied". */
+  denied: Set<string>;
+  onNotice?: (notice: Notice) => void;
+}
+
+const EXTRA_REASONS: Record<string, string> = {
+  config_changed: "the server's configuration changed since the tools were offered",
+};
+
+/** A policy reason code as words; any other text is taken as already worded. */
+function worded(reason: string): string {
+  const text = (REASON_TEXT as Record<string, string>)[reason] ?? EXTRA_REASONS[reason];
+  if (text === undefined) return reason;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+export function deniedText(exposedName: string, reason: string): string {
+  return `The tool ${exposedName} is not available: ${worded(reason)}.`;
+}
+
+/** Records a refused call and returns the error result the model and the part get. */
+export function denyCall(
+  ctx: DeniedCallContext,
+  call: { toolCallId: string; exposedName: string; reason: string; serverId?: string },
+): ToolFailure {
+  ctx.denied.add(call.toolCallId);
+  const text = deniedText(call.exposedName, call.reason);
+  ctx.onNotice?.({
+    code: TOOL_DENIED,
+    detail: text,
+    ...(call.serverId !== undefined && { server_id: call.serverId }),
+  });
+  return { is_error: true, code: TOOL_DENIED, text };
 }

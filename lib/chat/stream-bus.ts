@@ -2,6 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import type { Executor } from "@/db/client";
 import { appendChunks, findTurn, interruptStaleTurns, readChunks } from "@/db/queries/chats";
+import { STALE_AFTER_SECONDS } from "./turn-liveness";
 
 /**
  * Turn stream chunks live in Postgres rows (turn_chunks), so any instance can replay and
@@ -83,7 +84,6 @@ export class ChunkWriter {
 }
 
 const POLL_MS = 250;
-const STALE_AFTER_SECONDS = 30;
 
 /**
  * Yields a turn's chunks from `fromSeq` on, live, until the turn ends. Works on any instance.

@@ -1,36 +1,25 @@
 import "server-only";
-import { dynamicTool, jsonSchema, tool as defineTool, type ToolSet } from "ai";
+import { tool as defineTool, type ToolSet } from "ai";
 import type { Executor } from "@/db/client";
-import { findMcpServer, listMcpServers, type McpServerRow } from "@/db/queries/mcp-servers";
+import { listMcpServers, setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers";
 import type { ChatToolRow } from "@/lib/client/types";
+import { SecretDecryptError } from "@/lib/crypto/envelope";
+import { KeyRingError } from "@/lib/crypto/keyring";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
-import {
-  getMcpPool,
-  McpToolCallError,
-  type McpEndpoint,
-  type McpPool,
-  type PooledTool,
-} from "@/lib/mcp/pool";
-import {
-  capDescription,
-  convertToolResult,
-  modelFacingSchema,
-  unwrapToolInput,
-} from "@/lib/mcp/tool-adapter";
+import { MAX_LISTED_TOOLS } from "@/lib/mcp/client";
+import { getMcpPool, type McpEndpoint, type McpPool, type PooledTool } from "@/lib/mcp/pool";
+import { credentialValues } from "@/lib/mcp/redact";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide, type ToolCandidate, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { builtinTools } from "./builtins/registry";
 import type { BuiltinContext } from "./builtins/types";
+import { serverNotice, type Notice, type NoticeAudience, type ServerFailure } from "./mcp-notices";
+import { mcpTool, type ModelOutputs } from "./mcp-tool";
 import type { ToolOrigin } from "./parts";
-import { PolicyDenied } from "./policy-denied";
+import { denyCall } from "./policy-denied";
+import { OVER_SERVER_LIMIT, OVER_TURN_LIMIT, TOO_MANY_TOOLS, toolLimits } from "./tool-limits";
 import { assembleWorkspaceMcpTools } from "./workspace-mcp";
-
-export interface Notice {
-  code: string;
-  detail: string;
-  server_id?: string;
-}
 
 export interface TurnIdentity {
   userId: string;
@@ -67,22 +56,56 @@ function identityHeaders(id: TurnIdentity, auth: Record<string, string>): Record
   return out;
 }
 
-function noticeFor(row: McpServerRow, code: string, message: string): Notice {
-  const unavailable =
-    code.startsWith("egress.") || code === "mcp.auth_required" ? code : "mcp.server_unavailable";
-  return { code: unavailable, detail: `${row.displayName}: ${message}`, server_id: row.id };
+type Credentials =
+  | { ok: true; headers: Record<string, string> }
+  | { ok: false; failure: ServerFailure; reason: "auth_required" | "server_unavailable" };
+
+/**
+ * The server's credentials for the user. Stored secrets that no longer decrypt (a key mix-up
+ * in SECRETS_KEYS) cost this server, never the turn: it is skipped, the admin learns why from
+ * the log and the server's status, the user from a notice.
+ */
+async function credentialsFor(
+  db: Executor,
+  row: McpServerRow,
+  userId: string,
+  inTurn: boolean,
+): Promise<Credentials> {
+  try {
+    const auth = await authHeadersFor(db, row, userId);
+    if (auth.ok) return auth;
+    return { ok: false, failure: { ...auth, forUser: true }, reason: "auth_required" };
+  } catch (err) {
+    const keyMixUp = err instanceof SecretDecryptError || err instanceof KeyRingError;
+    const message = keyMixUp
+      ? "its stored credentials cannot be decrypted with the configured SECRETS_KEYS; restore the key or enter the credentials again."
+      : "its stored credentials could not be read.";
+    if (inTurn) {
+      // The error names the key id or the failure, never a secret value.
+      console.error(`[mcp] server ${row.slug} skipped: ${message}`, err);
+      await setMcpServerStatus(db, row.id, { state: "error", detail: message }).catch(
+        (statusErr: unknown) => console.error(`[mcp] server ${row.slug}: status`, statusErr),
+      );
+    }
+    return {
+      ok: false,
+      failure: { code: "mcp.server_unavailable", message },
+      reason: "server_unavailable",
+    };
+  }
 }
 
 interface ServerTools {
   row: McpServerRow;
   endpoint: McpEndpoint;
   tools: PooledTool[];
+  truncated: boolean;
 }
 
 /**
  * Gathers the MCP tools of a turn: the chat's selected servers plus every force_on server,
- * each connected through the pool with the owner's credentials, filtered by the one policy.
- * A server that cannot be used costs one notice, never the turn.
+ * each connected through the pool with the owner's credentials, filtered by the one policy
+ * and capped (tool-limits.ts). A server that cannot be used costs one notice, never the turn.
  */
 export async function assembleMcpTools(
   db: Executor,
@@ -90,6 +113,8 @@ export async function assembleMcpTools(
     identity: TurnIdentity;
     selectedServerIds: readonly string[];
     turn: Omit<TurnPolicy, "selectedServerIds">;
+    /** Who reads the notices: the chat owner's role (members never see server addresses). */
+    audience: NoticeAudience;
     /** List every enabled server (for the tools explainer), not only the turn's. */
     includeUnselected?: boolean;
     signal?: AbortSignal;
@@ -112,141 +137,133 @@ export async function assembleMcpTools(
   const pool = opts.pool ?? getMcpPool();
   const notices: Notice[] = [];
   const rows: ChatToolRow[] = [];
+  const unavailable = (row: McpServerRow, failure: ServerFailure, reason: string) => {
+    notices.push(serverNotice(opts.audience, row, failure));
+    rows.push({
+      name: `${row.slug}__*`,
+      source: "mcp",
+      server_id: row.id,
+      available: false,
+      reason,
+    });
+  };
 
   const connected = await Promise.all(
     inTurn.map(async (row): Promise<ServerTools | null> => {
-      const auth = await authHeadersFor(db, row, opts.identity.userId);
+      const auth = await credentialsFor(db, row, opts.identity.userId, !opts.includeUnselected);
       if (!auth.ok) {
-        notices.push(noticeFor(row, auth.code, auth.message));
-        rows.push({
-          name: `${row.slug}__*`,
-          source: "mcp",
-          server_id: row.id,
-          available: false,
-          reason: "auth_required",
-        });
+        unavailable(row, auth.failure, auth.reason);
         return null;
       }
-      const headers = {
-        ...auth.headers,
-        ...(row.forwardIdentityHeaders ? identityHeaders(opts.identity, auth.headers) : {}),
-      };
       const endpoint: McpEndpoint = {
         serverId: row.id,
         version: row.version,
         url: row.url,
         transport: row.transport as McpEndpoint["transport"],
-        headers,
+        headers: {
+          ...auth.headers,
+          ...(row.forwardIdentityHeaders ? identityHeaders(opts.identity, auth.headers) : {}),
+        },
+        // Only what authenticates: the identity headers are not secrets.
+        secrets: credentialValues(auth.headers),
         userId: opts.identity.userId,
       };
       const listed = await pool.listTools(endpoint, { signal: opts.signal });
       if (!listed.ok) {
-        notices.push(noticeFor(row, listed.error.code, listed.error.message));
-        rows.push({
-          name: `${row.slug}__*`,
-          source: "mcp",
-          server_id: row.id,
-          available: false,
-          reason: "server_unavailable",
-        });
+        unavailable(row, listed.error, "server_unavailable");
         return null;
       }
-      return { row, endpoint, tools: listed.tools };
+      return { row, endpoint, tools: listed.tools, truncated: listed.truncated };
     }),
   );
   const servers = connected.filter((s): s is ServerTools => s !== null);
 
-  const entries = servers.flatMap((s) =>
-    s.tools.map((tool) => ({
-      key: `${s.row.id}\u0000${tool.name}`,
-      prefix: s.row.slug,
-      name: tool.name,
-    })),
+  const limits = toolLimits();
+  const builtinDecisions = builtinTools().map((builtin) => ({
+    builtin,
+    decision: decide({ source: "builtin", name: builtin.name }, turn),
+  }));
+  // Built-ins are never cut: the MCP tools share what the turn cap leaves.
+  let turnBudget = limits.perTurn - builtinDecisions.filter((b) => b.decision.available).length;
+  let cutForTurn = 0;
+
+  const names = assignExposedNames(
+    servers.flatMap((s) =>
+      s.tools.map((tool) => ({
+        key: `${s.row.id}\u0000${tool.name}`,
+        prefix: s.row.slug,
+        name: tool.name,
+      })),
+    ),
   );
-  const names = assignExposedNames(entries);
   const origins = new Map<string, ToolOrigin>();
   const tools: ToolSet = {};
   const denied = new Set<string>();
-  const modelOutputs = new Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>();
+  const modelOutputs: ModelOutputs = new Map();
+  const toolContext = {
+    db,
+    pool,
+    turn,
+    audience: opts.audience,
+    imageToolResults: opts.imageToolResults ?? false,
+    modelOutputs,
+    denied,
+    ...(opts.onNotice !== undefined && { onNotice: opts.onNotice }),
+  };
   // Names of offered admin tools: they win a clash with workspace tools.
   const offeredMcp = new Set<string>();
 
   for (const server of servers) {
     const policy = serverPolicyOf(server.row);
+    // Tools the policy admits, in the server's order: past perServer they are cut whatever
+    // the turn's budget, so the reason names the cap that really applies.
+    let admittedHere = 0;
+    let cutHere = 0;
     for (const tool of server.tools) {
       const exposed = names.get(`${server.row.id}\u0000${tool.name}`)!;
       const candidate: ToolCandidate = { source: "mcp", name: tool.name, server: policy };
       const decision = decide(candidate, turn);
-      rows.push({
+      const row: ChatToolRow = {
         name: exposed,
         source: "mcp",
         server_id: server.row.id,
         available: decision.available,
         reason: decision.reason,
-      });
+      };
+      rows.push(row);
       if (!decision.available) continue;
+      admittedHere += 1;
+      if (admittedHere > limits.perServer || turnBudget <= 0) {
+        row.available = false;
+        row.reason = admittedHere > limits.perServer ? OVER_SERVER_LIMIT : OVER_TURN_LIMIT;
+        if (admittedHere > limits.perServer) cutHere += 1;
+        else cutForTurn += 1;
+        continue;
+      }
+      turnBudget -= 1;
       offeredMcp.add(exposed);
       origins.set(exposed, { source: "mcp", serverId: server.row.id, toolName: tool.name });
-      const modelIntent = server.row.modelIntent;
-      tools[exposed] = dynamicTool({
-        // Streamed as `toolMetadata`, so the live UI knows the tool's server and origin.
-        metadata: { source: "mcp", server_id: server.row.id, tool_name: tool.name },
-        description: capDescription(tool.description ?? tool.title),
-        inputSchema: jsonSchema(modelFacingSchema(tool.inputSchema, modelIntent).schema as never),
-        execute: async (input, { toolCallId, abortSignal }) => {
-          // Asked again at execution (security.md point 2): the config may have changed
-          // since the tools were offered.
-          const current = await findMcpServer(db, server.row.id);
-          const again = current
-            ? decide({ source: "mcp", name: tool.name, server: serverPolicyOf(current) }, turn)
-            : { available: false, reason: "server_disabled" as const };
-          if (!again.available || current?.version !== server.row.version) {
-            denied.add(toolCallId);
-            const notice = {
-              code: "tool.denied",
-              detail: `${exposed} is no longer allowed (${again.available ? "config_changed" : again.reason}).`,
-              server_id: server.row.id,
-            };
-            opts.onNotice?.(notice);
-            throw new PolicyDenied(`The tool ${exposed} is not available: ${notice.detail}`);
-          }
-          const unwrapped = unwrapToolInput(input, modelIntent);
-          if (!unwrapped.ok) {
-            modelOutputs.set(toolCallId, { type: "error-text", value: unwrapped.error });
-            return { is_error: true, text: unwrapped.error };
-          }
-          try {
-            const result = await pool.callTool(server.endpoint, tool.name, unwrapped.args, {
-              signal: abortSignal,
-            });
-            const converted = convertToolResult(result, {
-              includeImages: opts.imageToolResults ?? false,
-            });
-            modelOutputs.set(toolCallId, converted.modelOutput);
-            return { is_error: converted.isError, ...converted.display };
-          } catch (err) {
-            if (err instanceof McpToolCallError) {
-              const text = `${server.row.displayName}: ${err.message}`;
-              // The server's own words help the model fix its arguments; they are tool output,
-              // which the system prompt tells the model not to obey.
-              const forModel = err.serverDetail
-                ? `${text}\nServer said: ${err.serverDetail}`
-                : text;
-              modelOutputs.set(toolCallId, { type: "error-text", value: forModel });
-              return { is_error: true, text, code: err.code };
-            }
-            throw err;
-          }
-        },
-        toModelOutput: ({ toolCallId, output }) =>
-          modelOutputs.get(toolCallId) ?? { type: "json", value: (output ?? null) as never },
+      tools[exposed] = mcpTool(toolContext, server, tool, exposed);
+    }
+    if (cutHere > 0 || server.truncated) {
+      const parts = [
+        ...(server.truncated
+          ? [`it lists more than ${MAX_LISTED_TOOLS} tools; only the first were read`]
+          : []),
+        ...(cutHere > 0
+          ? [`${cutHere} tools past the limit of ${limits.perServer} per server were left out`]
+          : []),
+      ];
+      notices.push({
+        code: TOO_MANY_TOOLS,
+        detail: `${server.row.displayName}: ${parts.join("; ")}.`,
+        server_id: server.row.id,
       });
     }
   }
   const endsTurn: string[] = [];
   // Built-ins first: their names win any clash (MCP names always carry a `<slug>__` prefix).
-  for (const builtin of builtinTools()) {
-    const decision = decide({ source: "builtin", name: builtin.name }, turn);
+  for (const { builtin, decision } of builtinDecisions) {
     rows.push({
       name: builtin.name,
       source: "builtin",
@@ -262,9 +279,13 @@ export async function assembleMcpTools(
       inputSchema: builtin.inputSchema,
       execute: async (input: unknown, { toolCallId, abortSignal }) => {
         // The same policy guards execution (security.md point 2).
-        if (!decide({ source: "builtin", name: builtin.name }, turn).available) {
-          denied.add(toolCallId);
-          throw new PolicyDenied(`The tool ${builtin.name} is not available in this turn.`);
+        const again = decide({ source: "builtin", name: builtin.name }, turn);
+        if (!again.available) {
+          return denyCall(toolContext, {
+            toolCallId,
+            exposedName: builtin.name,
+            reason: again.reason,
+          });
         }
         return builtin.execute(input, {
           ...context,
@@ -285,11 +306,20 @@ export async function assembleMcpTools(
     imageToolResults: opts.imageToolResults ?? false,
     denied,
     onNotice: opts.onNotice,
+    maxTools: Math.max(0, turnBudget),
+    overLimitReason: OVER_TURN_LIMIT,
   });
   Object.assign(tools, workspace.tools);
   rows.push(...workspace.rows);
   for (const [name, origin] of workspace.origins) origins.set(name, origin);
   notices.push(...workspace.notices);
+  cutForTurn += workspace.cut;
+  if (cutForTurn > 0) {
+    notices.push({
+      code: TOO_MANY_TOOLS,
+      detail: `At most ${limits.perTurn} tools can be offered in one turn: ${cutForTurn} MCP tools were left out. Select fewer servers, or ask an admin to narrow their tool lists.`,
+    });
+  }
   // One stable order whatever the sources: the prompt prefix stays cacheable between turns.
   const sorted: ToolSet = Object.fromEntries(
     Object.entries(tools).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),

@@ -21,6 +21,7 @@ import {
   updateMessage,
   type ChatRow,
 } from "@/db/queries/chats";
+import { findUserById } from "@/db/queries/users";
 import { isUniqueViolation } from "@/db/queries/errors";
 import { ApiError } from "@/lib/api/errors";
 import type { Part } from "@/lib/client/types";
@@ -29,14 +30,16 @@ import { isToolFailure } from "./builtins/refusal";
 import { toModelMessages } from "./history";
 import { PartsBuilder } from "./parts";
 import { planFilePath } from "./plan-file";
-import { PolicyDenied } from "./policy-denied";
+import type { Notice } from "./mcp-notices";
+import { deniedText, TOOL_DENIED } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
 import { ChunkWriter } from "./stream-bus";
-import { assembleMcpTools, type Notice } from "./tool-assembly";
+import { assembleMcpTools } from "./tool-assembly";
 import { loggableError } from "@/db/queries/errors";
+import { HEARTBEAT_MS } from "./turn-liveness";
 
-const HEARTBEAT_MS = 5_000;
 const MAX_STEPS = 25;
+const NOT_OFFERED = "it is not offered in this chat";
 
 /**
  * Stops the loop once a turn-ending tool (propose_plan, ask_user_question) succeeded. A failed
@@ -136,8 +139,9 @@ async function runTurn(
   const writer = new ChunkWriter(db, turnId);
   const heartbeat = setInterval(() => {
     heartbeatTurn(db, turnId).then(
-      ({ cancelRequested }) => {
-        if (cancelRequested) controller.abort();
+      ({ cancelRequested, running }) => {
+        // Not running any more: another instance took this one for dead and ended the turn.
+        if (cancelRequested || !running) controller.abort();
       },
       (err: unknown) => console.error(`[turn ${turnId}] heartbeat failed:`, loggableError(err)),
     );
@@ -168,7 +172,10 @@ async function runTurn(
       hasWorkspace: chat.workspaceId !== null,
       extraPlanInstructions: input.planMode ? await planModeInstructions(db) : "",
     });
+    // Notices speak to the chat's owner: only an admin sees server addresses and details.
+    const owner = await findUserById(db, input.ownerId);
     const assembled = await assembleMcpTools(db, {
+      audience: owner?.role === "admin" ? "admin" : "member",
       identity: {
         userId: input.ownerId,
         chatId: chat.id,
@@ -204,11 +211,12 @@ async function runTurn(
       sendStart: false,
       // Also names tool errors shown to the user; the model gets the SDK's own error text.
       onError: (err) => {
-        if (NoSuchToolError.isInstance(err))
-          return `The tool ${err.toolName} is not available in this chat.`;
+        if (NoSuchToolError.isInstance(err)) return deniedText(err.toolName, NOT_OFFERED);
         if (InvalidToolInputError.isInstance(err))
           return `The model sent invalid input for ${err.toolName}.`;
-        if (err instanceof PolicyDenied) return err.message;
+        // The SDK hands over the error result of an invalid call (an unknown tool, input that
+        // does not parse) as the text it gave the model: the model's mistake, not a failure.
+        if (typeof err === "string") return err.length > 500 ? `${err.slice(0, 499)}…` : err;
         console.error(`[turn ${turnId}] model loop error:`, loggableError(err));
         return describeModelError(err);
       },
@@ -219,11 +227,16 @@ async function runTurn(
       if (typeof c.toolCallId === "string" && typeof c.toolName === "string")
         callNames.set(c.toolCallId, c.toolName);
       if (c.type === "tool-output-error" || c.type === "tool-input-error") {
-        const name = callNames.get(String(c.toolCallId)) ?? String(c.toolName ?? "");
+        const id = String(c.toolCallId);
+        const name = callNames.get(id) ?? String(c.toolName ?? "");
         if (!(name in assembled.tools)) {
           // A call to a tool that was never offered: refused here, it never reaches a server.
-          assembled.denied.add(String(c.toolCallId));
-          notice({ code: "tool.denied", detail: `${name} is not available in this chat.` });
+          // The SDK reports it twice (invalid input, then its error result): one notice.
+          c.errorText = deniedText(name, NOT_OFFERED);
+          if (!assembled.denied.has(id)) {
+            assembled.denied.add(id);
+            notice({ code: TOOL_DENIED, detail: String(c.errorText) });
+          }
         }
       }
       if (

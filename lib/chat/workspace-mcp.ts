@@ -8,6 +8,7 @@ import { dynamicTool, jsonSchema, type ToolSet } from "ai";
 import type { Executor } from "@/db/client";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
 import type { ChatToolRow } from "@/lib/client/types";
+import { checkToolArguments, invalidArgumentsMessage } from "@/lib/mcp/input-validation";
 import {
   capDescription,
   convertToolResult,
@@ -19,8 +20,8 @@ import { decide, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { AgentRequestError, type AgentMcpListing } from "@/lib/workspace/agent-client";
 import { runningAgent } from "@/lib/workspace/service";
 import type { ToolOrigin } from "./parts";
-import { PolicyDenied } from "./policy-denied";
-import type { Notice } from "./tool-assembly";
+import type { Notice } from "./mcp-notices";
+import { denyCall } from "./policy-denied";
 
 /** A row standing for every tool of a workspace server (or of the whole workspace). */
 const ALL = "__*";
@@ -31,6 +32,8 @@ export interface WorkspaceMcpTools {
   rows: ChatToolRow[];
   origins: Map<string, ToolOrigin>;
   notices: Notice[];
+  /** Tools the policy admitted but the turn's tool cap left out. */
+  cut: number;
 }
 
 const cap = (text: string) =>
@@ -50,9 +53,19 @@ export async function assembleWorkspaceMcpTools(
     imageToolResults?: boolean;
     denied: Set<string>;
     onNotice?: (notice: Notice) => void;
+    /** How many tools the turn's cap still admits; the rest get `overLimitReason`. */
+    maxTools?: number;
+    overLimitReason?: string;
   },
 ): Promise<WorkspaceMcpTools> {
-  const out: WorkspaceMcpTools = { tools: {}, rows: [], origins: new Map(), notices: [] };
+  const out: WorkspaceMcpTools = {
+    tools: {},
+    rows: [],
+    origins: new Map(),
+    notices: [],
+    cut: 0,
+  };
+  let budget = opts.maxTools ?? Number.POSITIVE_INFINITY;
   if (!opts.workspaceId) return out;
   // The gate does not depend on the tool's name: decide once whether to ask the agent at all.
   const gate = decide({ source: "workspace_mcp", name: ALL }, opts.turn);
@@ -125,13 +138,16 @@ export async function assembleWorkspaceMcpTools(
       continue;
     }
     const decision = decide({ source: "workspace_mcp", name: tool.name }, opts.turn);
+    const overLimit = decision.available && budget <= 0;
     out.rows.push({
       name: exposed,
       source: "workspace_mcp",
-      available: decision.available,
-      reason: decision.reason,
+      available: decision.available && !overLimit,
+      reason: overLimit ? (opts.overLimitReason ?? "too_many_tools_in_turn") : decision.reason,
     });
-    if (!decision.available) continue;
+    if (overLimit) out.cut += 1;
+    if (!decision.available || overLimit) continue;
+    budget -= 1;
     out.origins.set(exposed, { source: "workspace_mcp", toolName: tool.tool_name });
     out.tools[exposed] = dynamicTool({
       metadata: {
@@ -147,18 +163,24 @@ export async function assembleWorkspaceMcpTools(
         // Asked again at execution (security.md point 2).
         const again = decide({ source: "workspace_mcp", name: tool.name }, opts.turn);
         if (!again.available) {
-          opts.denied.add(toolCallId);
-          const notice = {
-            code: "tool.denied",
-            detail: `${exposed} is not allowed (${again.reason}).`,
-          };
-          opts.onNotice?.(notice);
-          throw new PolicyDenied(`The tool ${exposed} is not available: ${notice.detail}`);
+          const refused = denyCall(opts, {
+            toolCallId,
+            exposedName: exposed,
+            reason: again.reason,
+          });
+          modelOutputs.set(toolCallId, { type: "error-text", value: refused.text });
+          return refused;
         }
         const unwrapped = unwrapToolInput(input, false);
         if (!unwrapped.ok) {
           modelOutputs.set(toolCallId, { type: "error-text", value: unwrapped.error });
           return { is_error: true, text: unwrapped.error };
+        }
+        const checked = checkToolArguments(tool.input_schema, unwrapped.args);
+        if (!checked.ok) {
+          const text = invalidArgumentsMessage(exposed, checked.problems);
+          modelOutputs.set(toolCallId, { type: "error-text", value: text });
+          return { is_error: true, text, code: "tool.invalid_input" };
         }
         const label = `Workspace MCP server ${tool.server}`;
         try {

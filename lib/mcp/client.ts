@@ -11,6 +11,13 @@ import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
+import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
+import { capDescription } from "@/lib/mcp/tool-adapter";
+import {
+  limitResponses,
+  McpResponseLimitError,
+  type ResponseLimits,
+} from "@/lib/mcp/response-limits";
 import { findEgressError, getDefaultGuardedFetch, type EgressErrorCode } from "@/lib/net/egress";
 
 export type McpTransportKind = "streamable_http" | "sse";
@@ -30,7 +37,8 @@ export type McpErrorCode =
   | "mcp.not_mcp_server"
   | "mcp.protocol_error"
   | "mcp.cancelled"
-  | "mcp.invalid_config";
+  | "mcp.invalid_config"
+  | "mcp.response_too_large";
 
 /** A stable code and a message fit for an admin: hosts only, never bodies, paths or header values. */
 export interface McpErrorInfo {
@@ -210,6 +218,18 @@ export function classifyMcpError(error: unknown, context: ClassifyContext = {}):
   if (egress !== undefined) return { code: egress.code, message: egress.message };
 
   const who = `The ${serverLabel(context.url)}`;
+  const limited = errorChain(error).find((item) => item instanceof McpResponseLimitError);
+  if (limited instanceof McpResponseLimitError) {
+    return limited.kind === "too_large"
+      ? {
+          code: "mcp.response_too_large",
+          message: `${who} sent a response larger than ${limited.limit} bytes; it was cut off.`,
+        }
+      : {
+          code: "mcp.timeout",
+          message: `${who} was still sending its response after ${limited.limit} ms; it was cut off.`,
+        };
+  }
   const status = httpStatusOf(error);
   if (status !== undefined) return classifyStatus(status, who, context);
 
@@ -324,6 +344,8 @@ export interface ConnectMcpOptions {
   connectTimeoutMs?: number;
   signal?: AbortSignal;
   clientInfo?: { name: string; version: string };
+  /** Byte and time bounds on every response body (defaults in response-limits.ts). */
+  responseLimits?: ResponseLimits;
 }
 
 export interface McpConnection {
@@ -416,8 +438,10 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<McpConnect
     );
   }
 
-  const baseFetch: FetchLike =
-    options.fetch ?? getDefaultGuardedFetch({ credentialHeaders: Object.keys(headers) });
+  const baseFetch: FetchLike = limitResponses(
+    options.fetch ?? getDefaultGuardedFetch({ credentialHeaders: Object.keys(headers) }),
+    options.responseLimits,
+  );
   // The SSE transport's EventSource reduces a failed fetch to a message string, losing the
   // EgressError or errno behind it; keeping the first failure here recovers it. Responses are
   // kept so a body the SDK leaves unread on failure can be released with its socket.
@@ -644,13 +668,17 @@ export async function testMcpConnection(
   }
   try {
     const listed = await listAllTools(connection.client, { timeoutMs: connectTimeoutMs });
+    // Every header here authenticates (the test sends no identity headers): a listing that
+    // echoes one must not show it to the admin's screen either.
+    const redactor = createRedactor(credentialValues(options.headers ?? {}));
     return {
       ok: true,
       latencyMs: elapsed(),
       serverInfo: connection.serverInfo,
-      tools: listed.tools.map((tool) => ({
+      tools: (redactValue(listed.tools, redactor) as Tool[]).map((tool) => ({
         name: tool.name,
-        ...(tool.description !== undefined && { description: tool.description }),
+        // Capped like the model's copy: an admin screen has no use for megabytes of text.
+        ...(tool.description !== undefined && { description: capDescription(tool.description) }),
         ...(tool.annotations !== undefined && { annotations: tool.annotations }),
         inputSchema: tool.inputSchema,
       })),

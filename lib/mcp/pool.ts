@@ -22,6 +22,9 @@ import {
   type McpConnection,
   type McpErrorCode,
 } from "@/lib/mcp/client";
+import { createRedactor, redactToolResult, redactValue, type Redactor } from "@/lib/mcp/redact";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
+import { capDescription } from "@/lib/mcp/tool-adapter";
 
 export interface McpEndpoint {
   serverId: string;
@@ -31,6 +34,11 @@ export interface McpEndpoint {
   transport: "streamable_http" | "sse";
   /** Auth headers plus identity headers, already resolved for this user/chat. */
   headers: Record<string, string>;
+  /**
+   * The credential values among the headers (see credentialValues; identity headers are not
+   * secrets). Redacted from everything this server returns: results, errors, tool lists.
+   */
+  secrets?: readonly string[];
   /** Cache partition: connections and tool lists are never shared across users. */
   userId: string;
 }
@@ -54,7 +62,8 @@ export interface PooledTool {
 export type McpFailure = { code: McpErrorCode; message: string };
 
 export type ListToolsResult =
-  | { ok: true; tools: PooledTool[]; cached: boolean }
+  /** `truncated`: the server listed more tools than the pool keeps (MAX_LISTED_TOOLS). */
+  | { ok: true; tools: PooledTool[]; truncated: boolean; cached: boolean }
   | { ok: false; error: McpFailure; cached: boolean };
 
 export interface McpPoolOptions {
@@ -69,6 +78,8 @@ export interface McpPoolOptions {
   maxEntries?: number;
   /** Defaults to connectMcp's guarded fetch (EGRESS_ALLOWLIST). */
   fetch?: typeof fetch;
+  /** Largest JSON response or SSE event accepted from a server; larger ones are cut. */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
@@ -108,10 +119,12 @@ interface Entry {
   readonly endpoint: McpEndpoint;
   connection: McpConnection | undefined;
   connecting: Promise<McpConnection> | undefined;
-  tools: { list: PooledTool[]; expiresAt: number } | undefined;
+  tools: { list: PooledTool[]; truncated: boolean; expiresAt: number } | undefined;
+  /** Removes the credentials this entry sends from whatever its server returns. */
+  readonly redactor: Redactor;
   /** Annotations from the last listing, kept across reconnects; they decide whether to retry. */
   knownHints: Map<string, NonNullable<PooledTool["annotations"]>>;
-  toolsLoad: Promise<PooledTool[]> | undefined;
+  toolsLoad: Promise<{ list: PooledTool[]; truncated: boolean }> | undefined;
   /** Bumped whenever the cached list becomes stale; a listing started earlier is not stored. */
   toolsGeneration: number;
   refreshQueued: boolean;
@@ -150,12 +163,15 @@ export function mcpEndpointKey(ep: McpEndpoint): string {
   return JSON.stringify([ep.userId, ep.serverId, ep.version, ep.transport, ep.url, headerHash]);
 }
 
-function toPooledTool(tool: Tool): PooledTool {
+function toPooledTool(listed: Tool, redactor: Redactor): PooledTool {
+  // A listing is server output like any result: it may echo what it was sent.
+  const tool = redactValue(listed, redactor) as Tool;
   const annotations = tool.annotations;
   return {
     name: tool.name,
-    ...(tool.title !== undefined && { title: tool.title }),
-    ...(tool.description !== undefined && { description: tool.description }),
+    ...(tool.title !== undefined && { title: capDescription(tool.title) }),
+    // Capped here, as the model will see it, so a megabyte description is not kept per user.
+    ...(tool.description !== undefined && { description: capDescription(tool.description) }),
     inputSchema: tool.inputSchema as Record<string, unknown>,
     ...(tool.outputSchema !== undefined && {
       outputSchema: tool.outputSchema as Record<string, unknown>,
@@ -263,6 +279,7 @@ export class McpPool {
   private readonly idleTtlMs: number;
   private readonly maxEntries: number;
   private readonly fetchFn: typeof fetch | undefined;
+  private readonly maxResponseBytes: number;
 
   /** Insertion order is recency order: a use moves the entry to the end. */
   private readonly entries = new Map<string, Entry>();
@@ -281,6 +298,7 @@ export class McpPool {
     this.idleTtlMs = options.idleTtlMs ?? DEFAULT_IDLE_TTL_MS;
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.fetchFn = options.fetch;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** Tools of one server for one user; never throws for server problems. */
@@ -295,13 +313,18 @@ export class McpPool {
     const cachedTools = entry.tools;
     if (entry.connection !== undefined && cachedTools && cachedTools.expiresAt > Date.now()) {
       entry.lastUsed = Date.now();
-      return { ok: true, tools: cachedTools.list, cached: true };
+      return {
+        ok: true,
+        tools: cachedTools.list,
+        truncated: cachedTools.truncated,
+        cached: true,
+      };
     }
 
     entry.leases += 1;
     try {
-      const tools = await raceSignal(this.loadTools(entry), signal);
-      return { ok: true, tools, cached: false };
+      const { list, truncated } = await raceSignal(this.loadTools(entry), signal);
+      return { ok: true, tools: list, truncated, cached: false };
     } catch (error) {
       if (signal?.aborted) return { ok: false, error: cancelledFailure(ep), cached: false };
       return { ok: false, error: this.classify(error, ep), cached: false };
@@ -312,7 +335,8 @@ export class McpPool {
 
   /**
    * Calls a tool by its original name. Times out after callTimeoutMs (the SDK sends
-   * notifications/cancelled) and honours `opts.signal`. Throws McpToolCallError for transport
+   * notifications/cancelled) and honours `opts.signal`. Whatever `opts.timeoutMs` says, a
+   * response body still streaming past callTimeoutMs plus slack is cut (response-limits.ts). Throws McpToolCallError for transport
    * and protocol failures; `isError` results are returned as they are.
    */
   async callTool(
@@ -341,7 +365,8 @@ export class McpPool {
           throw new McpToolCallError(this.classify(error, ep), { cause: error });
         }
         try {
-          return await this.invoke(entry, connection, toolName, args, timeoutMs, signal);
+          const result = await this.invoke(entry, connection, toolName, args, timeoutMs, signal);
+          return redactToolResult(result, entry.redactor);
         } catch (error) {
           if (error instanceof McpToolCallError) throw error;
           const failure = this.failureOf(connection, error, ep);
@@ -360,7 +385,7 @@ export class McpPool {
           }
           const serverDetail =
             error instanceof McpError && error.code !== ErrorCode.ConnectionClosed
-              ? error.message.slice(0, MAX_SERVER_DETAIL_CHARS)
+              ? entry.redactor.text(error.message).slice(0, MAX_SERVER_DETAIL_CHARS)
               : undefined;
           throw new McpToolCallError(failure, {
             cause: error,
@@ -427,6 +452,7 @@ export class McpPool {
       connection: undefined,
       connecting: undefined,
       tools: undefined,
+      redactor: createRedactor(ep.secrets ?? []),
       knownHints: new Map(),
       toolsLoad: undefined,
       toolsGeneration: 0,
@@ -531,20 +557,32 @@ export class McpPool {
 
   private async dial(entry: Entry): Promise<McpConnection> {
     const ep = entry.endpoint;
-    let connection: McpConnection;
+    let dialled: McpConnection | undefined;
     try {
-      connection = await connectMcp({
+      dialled = await connectMcp({
         url: ep.url,
         transport: ep.transport,
         headers: ep.headers,
         connectTimeoutMs: this.connectTimeoutMs,
         ...(this.fetchFn !== undefined && { fetch: this.fetchFn }),
+        responseLimits: {
+          maxBytes: this.maxResponseBytes,
+          // A request's response may not outlive the call timeout: an endless body is cut.
+          maxMs: this.callTimeoutMs + SDK_TIMEOUT_SLACK_MS,
+          // The cut body's request would otherwise wait for its timeout; dropping the
+          // connection fails it now, with this reason.
+          onLimit: (error) => {
+            if (dialled !== undefined)
+              this.dropConnection(entry, dialled, this.classify(error, ep));
+          },
+        },
       });
     } catch (error) {
       const failure = this.classify(error, ep);
       if (!entry.killed) this.remember(entry, failure);
       throw new McpConnectionError(failure, { cause: error });
     }
+    const connection = dialled;
     if (entry.killed) {
       this.closeConnection(connection);
       throw new McpConnectionError({
@@ -582,7 +620,7 @@ export class McpPool {
     return connection;
   }
 
-  private loadTools(entry: Entry): Promise<PooledTool[]> {
+  private loadTools(entry: Entry): Promise<{ list: PooledTool[]; truncated: boolean }> {
     if (entry.toolsLoad === undefined) {
       const load = this.fetchTools(entry).finally(() => {
         entry.toolsLoad = undefined;
@@ -597,16 +635,17 @@ export class McpPool {
     return entry.toolsLoad;
   }
 
-  private async fetchTools(entry: Entry): Promise<PooledTool[]> {
+  private async fetchTools(entry: Entry): Promise<{ list: PooledTool[]; truncated: boolean }> {
     const ep = entry.endpoint;
     for (let attempt = 0; ; attempt += 1) {
       const { connection, fresh } = await this.connection(entry);
       const generation = entry.toolsGeneration;
       try {
         const listed = await listAllTools(connection.client, { timeoutMs: this.connectTimeoutMs });
-        const list = listed.tools.map(toPooledTool);
+        const list = listed.tools.map((tool) => toPooledTool(tool, entry.redactor));
+        const { truncated } = listed;
         if (entry.toolsGeneration === generation && entry.connection === connection) {
-          entry.tools = { list, expiresAt: Date.now() + this.toolsTtlMs };
+          entry.tools = { list, truncated, expiresAt: Date.now() + this.toolsTtlMs };
         }
         entry.knownHints = new Map(
           list.flatMap((tool) =>
@@ -614,7 +653,7 @@ export class McpPool {
           ),
         );
         this.negative.delete(entry.key);
-        return list;
+        return { list, truncated };
       } catch (error) {
         const failure = this.failureOf(connection, error, ep);
         this.dropConnection(entry, connection, failure);

@@ -1,6 +1,6 @@
 import "server-only";
-import type { Database } from "@/db/client";
-import { interruptStaleTurns } from "@/db/queries/chats";
+import type { DbHandle } from "@/db/client";
+import { sweepDeadTurns, SWEEP_MS } from "@/lib/chat/turn-liveness";
 import { getEnv } from "@/lib/env";
 import { seedModelProvidersFromEnv } from "@/lib/model-providers/seed";
 import { getEgressAllowlist } from "@/lib/net/egress";
@@ -9,12 +9,9 @@ import { readSandboxSettings } from "@/lib/workspace/sandbox/settings";
 import { getDbHandle } from "./database";
 import { loggableError } from "@/db/queries/errors";
 
-const STALE_SWEEP_MS = 60_000;
-const STALE_AFTER_SECONDS = 30;
-
-async function sweepStaleTurns(db: Database): Promise<void> {
+async function sweepStaleTurns(handle: DbHandle, atStart = false): Promise<void> {
   try {
-    const n = await interruptStaleTurns(db, STALE_AFTER_SECONDS);
+    const n = await sweepDeadTurns(handle, { atStart });
     if (n > 0) console.warn(`[toolgate] marked ${n} interrupted turn(s)`);
   } catch (err) {
     console.error("[toolgate] stale turn sweep failed:", loggableError(err));
@@ -32,7 +29,7 @@ export async function startServer(): Promise<void> {
       `[toolgate] database ready (${handle.kind === "postgres" ? "Postgres" : `PGlite in ${env.dataDir}`})`,
     );
     await seedModelProvidersFromEnv(handle.db);
-    await sweepStaleTurns(handle.db);
+    await sweepStaleTurns(handle, true);
     void workspaceSandboxStatus().then((sandbox) => {
       if (!sandbox.available) {
         console.warn(
@@ -44,7 +41,7 @@ export async function startServer(): Promise<void> {
       }
     });
     // Turns whose instance died are repaired while the app runs too, not only at start.
-    setInterval(() => void sweepStaleTurns(handle.db), STALE_SWEEP_MS).unref();
+    setInterval(() => void sweepStaleTurns(handle), SWEEP_MS).unref();
   } catch (err) {
     console.error(`[toolgate] cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -10,6 +10,7 @@ export const GET = route({
   async handler({ db, caller, params, query }) {
     const chat = await getOwnChat(db, caller, params.id);
     const assembled = await assembleMcpTools(db, {
+      audience: caller.role,
       identity: {
         userId: caller.id,
         chatId: chat.id,

@@ -5,6 +5,7 @@ import { findMcpServer } from "@/db/queries/mcp-servers";
 import { startMcpTestServer, type RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import { startOidcProvider, type OidcProviderHandle } from "@/e2e/fixtures/oidc-provider";
 import { assembleMcpTools } from "@/lib/chat/tool-assembly";
+import { REDACTION_MARKER } from "@/lib/mcp/redact";
 import { sealSecret, secretAad } from "@/lib/crypto/secrets";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";
 import { freshMcpAccessToken } from "@/lib/mcp-config/token-refresh";
@@ -144,6 +145,7 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
 
   it("a member with no token gets an auth_required notice on a chat turn", async () => {
     const assembled = await assembleMcpTools(t.db, {
+      audience: "member",
       identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
       selectedServerIds: [serverId],
       turn: { planMode: false, agent: "root" },
@@ -197,6 +199,7 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
     const pool = new McpPool();
     try {
       const assembled = await assembleMcpTools(t.db, {
+        audience: "member",
         identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
         selectedServerIds: [serverId],
         turn: { planMode: false, agent: "root" },
@@ -209,6 +212,13 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
       expect(output).toMatchObject({ is_error: false });
       const [callRecord] = mcp.toolCalls();
       expect(callRecord?.headers.authorization).toBe(`Bearer ${await bearerFor()}`);
+      // A server echoing its request headers gets the user's access token redacted.
+      const who = await assembled.tools["protected__whoami"]!.execute!(
+        {},
+        { toolCallId: "t2", messages: [] },
+      );
+      expect(JSON.stringify(who)).not.toContain(await bearerFor());
+      expect(JSON.stringify(who)).toContain(REDACTION_MARKER);
     } finally {
       await pool.close();
     }
