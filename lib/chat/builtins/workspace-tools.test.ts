@@ -23,8 +23,11 @@ const t = withTestDatabase();
 let fake: FakeOpenAI;
 let member: Awaited<ReturnType<typeof seedUser>>;
 const workspaceIds: string[] = [];
+const previousAllowlist = process.env.EGRESS_ALLOWLIST;
 
 beforeAll(async () => {
+  // The fake model listens on loopback, which the egress guard admits only when listed.
+  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
   fake = await startFakeOpenAI();
   member = await seedUser(t.db);
   await t.db.insert(modelProviders).values({
@@ -42,6 +45,8 @@ afterAll(async () => {
     if (row) await stopWorkspace(t.db, row).catch(() => undefined);
   }
   await fake?.close();
+  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
+  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
 });
 
 interface ToolPart {
