@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { GET as health } from "@/app/api/health/route";
 import { GET as unknownRoute } from "@/app/api/[...path]/route";
+import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { GET as usersMe } from "@/app/api/users/me/route";
 import { openPostgres } from "@/db/client";
 import { setDbHandleForTests } from "@/lib/server/database";
@@ -147,6 +148,14 @@ describe("GET /api/health", () => {
       const api = await call(usersMe, { token: "tg_anything-long-enough-to-look-like-one" });
       expect(api.status).toBe(503);
       expect(api.body.code).toBe("database.unavailable");
+      // Auth.js's own routes too, instead of a redirect that reads as a wrong password.
+      const session = await call(authGet, { path: "/api/auth/session" });
+      expect(session).toMatchObject({ status: 503, body: { code: "database.unavailable" } });
+      const signIn = await call(authPost, {
+        path: "/api/auth/callback/credentials",
+        body: { email: "a@example.com", password: "whatever-it-is" },
+      });
+      expect(signIn).toMatchObject({ status: 503, body: { code: "database.unavailable" } });
     } finally {
       spy.mockRestore();
       setDbHandleForTests(t.handle);
