@@ -219,6 +219,7 @@ export function Conversation({
             messages={messages}
             servers={serverList}
             followUp={busy ? undefined : followUp}
+            busy={busy}
           />
           {busy ? (
             <StreamingIndicator
@@ -262,7 +263,6 @@ export function Conversation({
             onStop={() => void onStop()}
             busy={busy}
             stopping={cancel.isPending}
-            sending={cancel.isPending}
             planMode={planMode}
             planHintId={planHintId}
             autoFocus

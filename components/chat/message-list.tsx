@@ -2,6 +2,7 @@
 
 import { BrainIcon } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
+import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
 import { Markdown } from "./markdown";
 import type { ChatUIMessage, ChatUIPart } from "./message-convert";
@@ -75,30 +76,50 @@ const STATUS_NOTE: Partial<Record<string, { text: string; tone: string }>> = {
   error: { text: "This answer failed before it was complete.", tone: "text-destructive" },
 };
 
+/** What "Copy message" copies: the message's text parts as written (Markdown for answers). */
+export function messageText(message: ChatUIMessage): string {
+  return message.parts
+    .flatMap((p) => (p.type === "text" && p.text.trim() ? [p.text.trim()] : []))
+    .join("\n\n");
+}
+
 function MessageItem({
   message,
   planMode,
   servers,
   followUp,
+  inProgress,
 }: {
   message: ChatUIMessage;
   planMode: boolean;
   servers: readonly McpServerConfig[];
   followUp?: FollowUp;
+  /** The answer is still being written: nothing to copy yet. */
+  inProgress: boolean;
 }) {
+  const text = messageText(message);
   if (message.role === "user") {
-    const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
     return (
-      <div className="flex flex-col items-end gap-1" data-role="user">
+      <div className="group/message flex flex-col items-end gap-1" data-role="user">
         <h2 className="sr-only">You said:</h2>
         <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-4 py-2 break-words whitespace-pre-wrap">
           {text}
         </div>
-        {message.metadata?.plan_mode ? (
-          <Badge variant="outline" className="font-normal">
-            Plan mode
-          </Badge>
-        ) : null}
+        <div className="flex items-center gap-1">
+          {message.metadata?.plan_mode ? (
+            <Badge variant="outline" className="font-normal">
+              Plan mode
+            </Badge>
+          ) : null}
+          {text ? (
+            <CopyButton
+              text={text}
+              label="Copy message"
+              // Shown on hover and focus where there is a pointer; always on touch screens.
+              className="opacity-0 group-hover/message:opacity-100 focus-visible:opacity-100 pointer-coarse:opacity-100"
+            />
+          ) : null}
+        </div>
       </div>
     );
   }
@@ -116,6 +137,11 @@ function MessageItem({
         />
       ))}
       {note ? <p className={`text-xs ${note.tone}`}>{note.text}</p> : null}
+      {text && !inProgress ? (
+        <div className="-mt-2 flex">
+          <CopyButton text={text} label="Copy message" className="-ml-1.5" />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -150,11 +176,14 @@ export function MessageList({
   messages,
   servers,
   followUp,
+  busy = false,
 }: {
   messages: readonly ChatUIMessage[];
   servers: readonly McpServerConfig[];
   /** Absent while a turn runs: older plans and questions are never actionable. */
   followUp?: FollowUp;
+  /** A turn runs: the last answer is still being written. */
+  busy?: boolean;
 }) {
   const last = messages.at(-1);
   const modes = planModes(messages);
@@ -167,6 +196,7 @@ export function MessageList({
           planMode={modes[i] ?? false}
           servers={servers}
           followUp={m === last && m.role === "assistant" ? followUp : undefined}
+          inProgress={busy && m === last}
         />
       ))}
     </>
