@@ -20,7 +20,7 @@ import { mcpServersQuery } from "@/lib/client/mcp-queries";
 import { meQuery } from "@/lib/client/queries";
 import type { ChatWithMessages } from "@/lib/client/types";
 import { ChatHistorySheet } from "./chat-history";
-import { chatTitle } from "./chat-history-row";
+import { chatTitle } from "./chat-title";
 import { ChatToolsDialog } from "./chat-tools-dialog";
 import { createChatTransport, type TurnBody } from "./chat-transport";
 import { Composer } from "./composer";
