@@ -202,7 +202,12 @@ export function Conversation({
         <ParentChatLink chat={chat} />
         <SubAgentsMenu chatId={chat.id} busy={busy} />
         <WorkspaceDialog chatId={chat.id} workspaceId={chat.workspace_id} />
-        <ChatToolsDialog chatId={chat.id} planMode={planMode} selectionPending={selectionDirty} />
+        <ChatToolsDialog
+          chatId={chat.id}
+          planMode={planMode}
+          selectionPending={selectionDirty}
+          hasWorkspace={chat.workspace_id !== null}
+        />
       </header>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto">
         <section
