@@ -42,6 +42,7 @@ export function ComposerToolbar({
         isLoading={serversLoading}
         isAdmin={isAdmin}
         disabled={disabled}
+        planMode={planMode}
       />
       <ModelSelect models={models} value={model} onChange={onModelChange} disabled={disabled} />
       <PlanModeSwitch

@@ -63,6 +63,7 @@ export function Composer({
   toolbar,
   planMode,
   planHintId,
+  planNote,
   placeholder = "Ask anything…",
   autoFocus = false,
 }: {
@@ -79,6 +80,8 @@ export function Composer({
   toolbar?: ReactNode;
   planMode: boolean;
   planHintId: string;
+  /** In plan mode, which MCP servers the plan turn will use. */
+  planNote?: string;
   placeholder?: string;
   autoFocus?: boolean;
 }) {
@@ -185,6 +188,14 @@ export function Composer({
           ? "Your message will be sent when the answer finishes. Press Escape to keep it here instead."
           : ""}
       </p>
+      {planMode && planNote ? (
+        <p
+          aria-live="polite"
+          className="px-2 text-xs font-medium text-amber-800 dark:text-amber-300"
+        >
+          {planNote}
+        </p>
+      ) : null}
       <p
         id={planHintId}
         className={planMode ? "px-2 text-xs text-amber-700 dark:text-amber-400" : "sr-only"}

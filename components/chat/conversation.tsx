@@ -25,7 +25,7 @@ import { ChatToolsDialog } from "./chat-tools-dialog";
 import { createChatTransport, type TurnBody } from "./chat-transport";
 import { Composer } from "./composer";
 import { ComposerToolbar } from "./composer-toolbar";
-import { initialSelection, sameSelection } from "./mcp-selection";
+import { initialSelection, planServersSentence, sameSelection } from "./mcp-selection";
 import { toUIMessages, type ChatUIMessage } from "./message-convert";
 import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
 import { NoModelsState } from "./model-select";
@@ -270,6 +270,7 @@ export function Conversation({
             stopping={cancel.isPending}
             planMode={planMode}
             planHintId={planHintId}
+            planNote={servers.isSuccess ? planServersSentence(serverList, selection) : undefined}
             autoFocus
             toolbar={
               <ComposerToolbar

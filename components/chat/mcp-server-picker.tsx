@@ -1,6 +1,6 @@
 "use client";
 
-import { LockIcon, ServerIcon } from "lucide-react";
+import { ClipboardListIcon, LockIcon, PauseIcon, ServerIcon } from "lucide-react";
 import Link from "next/link";
 import { useId, type ReactNode } from "react";
 import { McpServerIcon } from "@/components/admin/mcp-servers/mcp-server-icon";
@@ -38,6 +38,7 @@ export function McpServerPicker({
   isLoading = false,
   isAdmin = false,
   disabled = false,
+  planMode = false,
 }: {
   servers: readonly McpServerConfig[];
   selection: readonly string[];
@@ -45,6 +46,8 @@ export function McpServerPicker({
   isLoading?: boolean;
   isAdmin?: boolean;
   disabled?: boolean;
+  /** Mark which servers a plan turn uses (allow_in_plan_mode) and which it pauses. */
+  planMode?: boolean;
 }) {
   const pickable = pickableServers(servers);
   const count = activeServerCount(servers, selection);
@@ -75,7 +78,9 @@ export function McpServerPicker({
         <DropdownMenuLabel className="flex flex-col gap-0.5">
           <span id={titleId}>MCP servers</span>
           <span className="text-xs font-normal text-muted-foreground">
-            The model may use the tools of the servers that are on.
+            {planMode
+              ? "Plan mode: only servers an admin approved for planning are used; the others are paused until you leave plan mode."
+              : "The model may use the tools of the servers that are on."}
           </span>
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
@@ -118,6 +123,9 @@ export function McpServerPicker({
                         <LockIcon aria-hidden="true" />
                         Always on
                       </Badge>
+                    ) : null}
+                    {planMode ? (
+                      <PlanBadge server={server} on={isServerOn(server, selection)} />
                     ) : null}
                     {badge ? (
                       <Badge
@@ -177,4 +185,27 @@ function connectItems(server: McpServerConfig, connector: McpConnector): ReactNo
         ]
       : []),
   ];
+}
+
+/** In plan mode: whether this server takes part in the plan turn. */
+function PlanBadge({ server, on }: { server: McpServerConfig; on: boolean }) {
+  if (server.allow_in_plan_mode) {
+    const some = server.plan_mode_tools !== null;
+    return (
+      <Badge
+        variant="outline"
+        className="border-emerald-600/40 font-normal text-emerald-700 dark:text-emerald-400"
+      >
+        <ClipboardListIcon aria-hidden="true" />
+        {on ? "Used for planning" : "Approved for planning"}
+        {some ? ` (${server.plan_mode_tools!.length} tools)` : ""}
+      </Badge>
+    );
+  }
+  return (
+    <Badge variant="outline" className="font-normal text-muted-foreground">
+      <PauseIcon aria-hidden="true" />
+      {on ? "Paused while planning" : "Not approved for planning"}
+    </Badge>
+  );
 }

@@ -14,7 +14,7 @@ import { ChatHistorySheet } from "./chat-history";
 import { Composer } from "./composer";
 import { ComposerToolbar } from "./composer-toolbar";
 import { preloadMarkdown } from "./markdown";
-import { initialSelection } from "./mcp-selection";
+import { initialSelection, planServersSentence } from "./mcp-selection";
 import { NoModelsState } from "./model-select";
 import { setPendingTurn } from "./pending-turn";
 
@@ -102,6 +102,7 @@ export function NewChatView() {
               sending={create.isPending || create.isSuccess}
               planMode={planMode}
               planHintId={planHintId}
+              planNote={servers.isSuccess ? planServersSentence(serverList, selection) : undefined}
               autoFocus
               toolbar={
                 <ComposerToolbar
