@@ -29,6 +29,7 @@ import { initialSelection, planServersSentence, sameSelection } from "./mcp-sele
 import { toUIMessages, type ChatUIMessage } from "./message-convert";
 import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
 import { NoModelsState } from "./model-select";
+import { serverIssues } from "./notice-repeats";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
 import { ParentChatLink, SubAgentsMenu } from "./sub-agents";
 import { useStickToBottom } from "./use-stick-to-bottom";
@@ -190,6 +191,7 @@ export function Conversation({
     );
   }
 
+  const issues = useMemo(() => serverIssues(messages), [messages]);
   const noModels = models.isSuccess && models.data.length === 0;
   const shownError = status === "error" && error ? sendErrorText(error) : null;
   const title = chatTitle(chat);
@@ -285,6 +287,7 @@ export function Conversation({
                 onPlanModeChange={setPlanMode}
                 planHintId={planHintId}
                 isAdmin={me.data?.role === "admin"}
+                serverIssues={issues}
               />
             }
           />

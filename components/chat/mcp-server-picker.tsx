@@ -1,6 +1,12 @@
 "use client";
 
-import { ClipboardListIcon, LockIcon, PauseIcon, ServerIcon } from "lucide-react";
+import {
+  ClipboardListIcon,
+  LockIcon,
+  PauseIcon,
+  ServerIcon,
+  TriangleAlertIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { useId, type ReactNode } from "react";
 import { McpServerIcon } from "@/components/admin/mcp-servers/mcp-server-icon";
@@ -26,6 +32,8 @@ import {
   pickableServers,
   toggleServer,
 } from "./mcp-selection";
+import type { ChatNotice } from "./message-convert";
+import { noticeText } from "./notice";
 
 /**
  * Picks the MCP servers of the next turn: enabled servers only; always-on ones are checked and
@@ -39,6 +47,7 @@ export function McpServerPicker({
   isAdmin = false,
   disabled = false,
   planMode = false,
+  issues,
 }: {
   servers: readonly McpServerConfig[];
   selection: readonly string[];
@@ -48,6 +57,8 @@ export function McpServerPicker({
   disabled?: boolean;
   /** Mark which servers a plan turn uses (allow_in_plan_mode) and which it pauses. */
   planMode?: boolean;
+  /** Servers the latest answer could not use, with why. */
+  issues?: ReadonlyMap<string, ChatNotice>;
 }) {
   const pickable = pickableServers(servers);
   const count = activeServerCount(servers, selection);
@@ -124,6 +135,17 @@ export function McpServerPicker({
                         Always on
                       </Badge>
                     ) : null}
+                    {issues?.has(server.id) && isServerOn(server, selection) ? (
+                      <Badge
+                        variant="outline"
+                        className="border-destructive/50 font-normal text-destructive"
+                      >
+                        <TriangleAlertIcon aria-hidden="true" />
+                        {issues.get(server.id)!.code === "mcp.auth_required"
+                          ? "Sign-in needed"
+                          : "Unavailable"}
+                      </Badge>
+                    ) : null}
                     {planMode ? (
                       <PlanBadge server={server} on={isServerOn(server, selection)} />
                     ) : null}
@@ -136,6 +158,11 @@ export function McpServerPicker({
                       </Badge>
                     ) : null}
                   </span>
+                  {issues?.has(server.id) && isServerOn(server, selection) ? (
+                    <span className="text-xs text-destructive">
+                      {issueText(issues.get(server.id)!, server, isAdmin)}
+                    </span>
+                  ) : null}
                   {server.description ? (
                     <span className="line-clamp-2 text-xs text-muted-foreground">
                       {server.description}
@@ -208,4 +235,18 @@ function PlanBadge({ server, on }: { server: McpServerConfig; on: boolean }) {
       {on ? "Paused while planning" : "Not approved for planning"}
     </Badge>
   );
+}
+
+/**
+ * Why the server was skipped in the latest answer. Admins get the server's own message (they can
+ * fix it); members get a plain sentence, since the cause is not theirs to act on.
+ */
+function issueText(notice: ChatNotice, server: McpServerConfig, isAdmin: boolean): string {
+  if (isAdmin)
+    return noticeText(notice, [server]).replace(
+      / was skipped: /,
+      " was skipped in the last answer: ",
+    );
+  if (notice.code === "mcp.auth_required") return "Connect your account to use it.";
+  return "It could not be used in the last answer. An admin can check it.";
 }

@@ -1,12 +1,14 @@
 "use client";
 
 import { BrainIcon } from "lucide-react";
+import { useMemo } from "react";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
 import { Markdown } from "./markdown";
 import type { ChatUIMessage, ChatUIPart } from "./message-convert";
 import { Notice } from "./notice";
+import { repeatedNotices } from "./notice-repeats";
 import { IMPLEMENT_PLAN_MESSAGE, PlanCard } from "./plan-card";
 import { QuestionForm } from "./question-form";
 import { ToolCall } from "./tool-call";
@@ -19,6 +21,7 @@ function AssistantPart({
   servers,
   followUp,
   planMode,
+  repeat,
 }: {
   part: ChatUIPart;
   servers: readonly McpServerConfig[];
@@ -26,6 +29,8 @@ function AssistantPart({
   followUp?: FollowUp;
   /** The plan mode the answer was given in. */
   planMode: boolean;
+  /** A notice an earlier answer already showed (the picker shows the server's state). */
+  repeat: boolean;
 }) {
   switch (part.type) {
     case "text":
@@ -33,7 +38,7 @@ function AssistantPart({
     case "dynamic-tool":
       return <ToolCall part={part} servers={servers} />;
     case "data-notice":
-      return <Notice notice={part.data} servers={servers} />;
+      return repeat ? null : <Notice notice={part.data} servers={servers} />;
     case "data-plan":
       return (
         <PlanCard
@@ -89,6 +94,7 @@ function MessageItem({
   servers,
   followUp,
   inProgress,
+  repeats,
 }: {
   message: ChatUIMessage;
   planMode: boolean;
@@ -96,6 +102,7 @@ function MessageItem({
   followUp?: FollowUp;
   /** The answer is still being written: nothing to copy yet. */
   inProgress: boolean;
+  repeats: ReadonlySet<string>;
 }) {
   const text = messageText(message);
   if (message.role === "user") {
@@ -134,6 +141,7 @@ function MessageItem({
           servers={servers}
           followUp={followUp}
           planMode={planMode}
+          repeat={repeats.has(`${message.id}:${i}`)}
         />
       ))}
       {note ? <p className={`text-xs ${note.tone}`}>{note.text}</p> : null}
@@ -187,6 +195,7 @@ export function MessageList({
 }) {
   const last = messages.at(-1);
   const modes = planModes(messages);
+  const repeats = useMemo(() => repeatedNotices(messages), [messages]);
   return (
     <>
       {messages.map((m, i) => (
@@ -197,6 +206,7 @@ export function MessageList({
           servers={servers}
           followUp={m === last && m.role === "assistant" ? followUp : undefined}
           inProgress={busy && m === last}
+          repeats={repeats}
         />
       ))}
     </>
