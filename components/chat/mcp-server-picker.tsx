@@ -62,6 +62,7 @@ export function McpServerPicker({
 }) {
   const pickable = pickableServers(servers);
   const count = activeServerCount(servers, selection);
+  const troubled = pickable.filter((s) => issues?.has(s.id) && isServerOn(s, selection)).length;
   const titleId = useId();
   // Here rather than in the menu's items: the popup outlives them.
   const connector = useMcpConnect();
@@ -82,6 +83,12 @@ export function McpServerPicker({
             <span aria-hidden="true">{count}</span>
             <span className="sr-only">({count} on)</span>
           </Badge>
+          {troubled > 0 ? (
+            <>
+              <TriangleAlertIcon aria-hidden="true" className="text-destructive" />
+              <span className="sr-only">({troubled} unavailable)</span>
+            </>
+          ) : null}
         </Button>
       </DropdownMenuTrigger>
       {/* Named by its title, not by the trigger (whose name includes the count). */}
