@@ -113,9 +113,10 @@ test("Enter while an answer is being written sends the message when it finishes"
   const stamp = `${Date.now()}`;
   const key = `queue-${stamp}`;
   const model = await createFakeModel(page.request, stamp);
-  const slow = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+  // About 12 s of streaming: room for the steps below on a busy machine.
+  const slow = Array.from({ length: 80 }, (_, i) => `word${i}`).join(" ");
   await scriptModel(key, [
-    { text: `${slow} first ${key}.`, chunkDelayMs: 100 },
+    { text: `${slow} first ${key}.`, chunkDelayMs: 150 },
     { text: `Second answer ${key}.` },
   ]);
 
