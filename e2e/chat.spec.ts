@@ -1,78 +1,15 @@
-import { createServer as createTcpServer } from "node:net";
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { apiPost, scriptModel } from "./support/api";
-import { signIn } from "./support/auth";
-import { ADMIN_STATE, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
+import { expect, test } from "@playwright/test";
+import { scriptModel } from "./support/api";
+import {
+  createFakeModel,
+  createMcpServer,
+  deadMcpUrl,
+  memberPage,
+  startChat,
+} from "./support/chat";
+import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
 
 test.use({ storageState: ADMIN_STATE });
-
-/** A provider pointing at the fake model, with a model name no other spec uses. */
-async function createFakeModel(request: APIRequestContext, stamp: string): Promise<string> {
-  const model = `fake-model-${stamp}`;
-  await apiPost(request, "/api/model-providers", {
-    kind: "openai-compatible",
-    display_name: `E2E fake ${stamp}`,
-    base_url: FAKE_MODEL_URL,
-    models: [model],
-    default_model: model,
-  });
-  return model;
-}
-
-/** A loopback URL where nothing listens: a port that was free a moment ago. */
-async function deadMcpUrl(): Promise<string> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/mcp`;
-}
-
-/** A fresh member, signed in in a context of their own. */
-async function memberPage(browser: Browser, admin: APIRequestContext, stamp: string) {
-  const member = {
-    name: "Chat Member",
-    email: `chat-member-${stamp}@example.com`,
-    password: "member-password",
-  };
-  await apiPost(admin, "/api/users", { ...member, role: "member" });
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await signIn(page, member.email, member.password);
-  return page;
-}
-
-async function createMcpServer(
-  request: APIRequestContext,
-  input: { name: string; slug: string; url: string; modelIntent?: boolean },
-): Promise<{ id: string; slug: string }> {
-  return apiPost(request, "/api/mcp/servers", {
-    display_name: input.name,
-    slug: input.slug,
-    description: "Tools for the chat end-to-end test.",
-    url: input.url,
-    transport: "streamable_http",
-    availability: "default_off",
-    enabled: true,
-    model_intent: input.modelIntent ?? false,
-  });
-}
-
-/** Opens a new chat with the test model and exactly the given server picked among default_off. */
-async function startChat(page: Page, model: string, serverName: string) {
-  await page.goto("/chat");
-  await expect(page.getByRole("heading", { name: "New chat", level: 1 })).toBeVisible();
-  await page.getByRole("combobox", { name: "Model" }).click();
-  await page.getByRole("option", { name: model, exact: true }).click();
-  await page.getByRole("button", { name: /MCP servers/ }).click();
-  const picker = page.getByRole("menu", { name: "MCP servers" });
-  const item = picker.getByRole("menuitemcheckbox", { name: new RegExp(serverName) });
-  await expect(item).toHaveAttribute("aria-checked", "false");
-  await item.click();
-  await expect(item).toHaveAttribute("aria-checked", "true");
-  await page.keyboard.press("Escape");
-  await expect(picker).toBeHidden();
-}
 
 test("a member picks a server, sees the streamed answer and the labelled tool call", async ({
   page: adminPage,
@@ -153,7 +90,10 @@ test("a selected server that is down shows a notice and the answer still arrives
     slug: `e2e-down-${stamp.slice(-8)}`,
     url: await deadMcpUrl(),
   });
-  await scriptModel(key, [{ text: `Answered without tools ${key}.` }]);
+  await scriptModel(key, [
+    { text: `Answered without tools ${key}.` },
+    { text: `Still without tools ${key}.` },
+  ]);
 
   await startChat(page, model, serverName);
   await page.getByRole("textbox", { name: "Message" }).fill(`Anything there? ${key}`);
@@ -167,4 +107,37 @@ test("a selected server that is down shows a notice and the answer still arrives
     conversation.getByRole("status").filter({ hasText: `${serverName} was skipped` }),
   ).toHaveCount(1);
   await expect(conversation.getByRole("alert")).toHaveCount(0);
+
+  // The next turn skips the server again: the notice is not repeated, the picker carries it.
+  await page.getByRole("textbox", { name: "Message" }).fill(`And now? ${key}`);
+  await page.getByRole("button", { name: "Send message" }).click();
+  await expect(conversation.getByText(`Still without tools ${key}.`)).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(
+    conversation.getByRole("status").filter({ hasText: `${serverName} was skipped` }),
+  ).toHaveCount(1);
+  await page.getByRole("button", { name: /MCP servers \(\d+ on\) \(1 unavailable\)/ }).click();
+  const item = page
+    .getByRole("menu", { name: "MCP servers" })
+    .getByRole("menuitemcheckbox", { name: new RegExp(serverName) });
+  await expect(item).toContainText("Unavailable");
+  // The admin sees the server's own reason.
+  await expect(item).toContainText(`${serverName} was skipped in the last answer:`);
+  await page.keyboard.press("Escape");
+
+  // Plan mode: the composer says the plan turn pauses this unapproved server.
+  await page.getByRole("switch", { name: "Plan mode" }).click();
+  await expect(
+    page.getByText(
+      new RegExp(`Paused while planning \\(not approved by an admin\\): .*${serverName}`),
+    ),
+  ).toBeVisible();
+  await page.getByRole("button", { name: /MCP servers/ }).click();
+  await expect(
+    page
+      .getByRole("menu", { name: "MCP servers" })
+      .getByRole("menuitemcheckbox", { name: new RegExp(serverName) }),
+  ).toContainText("Paused while planning");
+  await page.keyboard.press("Escape");
 });

@@ -28,8 +28,7 @@ import { errorMessage } from "@/lib/client/api";
 import { deleteChatMutation, updateChatMutation } from "@/lib/client/chat-queries";
 import type { Chat } from "@/lib/client/types";
 import { cn } from "@/lib/utils";
-
-export const chatTitle = (chat: Pick<Chat, "title">) => chat.title.trim() || "New chat";
+import { chatTitle } from "./chat-title";
 
 export function ChatHistoryRow({
   chat,

@@ -1,17 +1,19 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { HistoryIcon, MessagesSquareIcon, SquarePenIcon } from "lucide-react";
+import { HistoryIcon, MessagesSquareIcon, SearchIcon, SquarePenIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ButtonSpinner } from "@/components/ui/spinner";
 import { errorMessage } from "@/lib/client/api";
 import { chatsInfiniteQuery } from "@/lib/client/chat-queries";
 import { ChatHistoryRow } from "./chat-history-row";
+import { filterChats } from "./chat-search";
 
 /** The chat id in `/chat/<id>`, for highlighting the open chat. */
 export function activeChatId(pathname: string): string | undefined {
@@ -24,6 +26,10 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
   const chats = useInfiniteQuery(chatsInfiniteQuery());
   const activeId = activeChatId(usePathname());
   const list = chats.data?.pages.flatMap((p) => p.chats) ?? [];
+  const [query, setQuery] = useState("");
+  const searchId = useId();
+  const searching = query.trim() !== "";
+  const shown = filterChats(list, query);
 
   return (
     <nav aria-label="Chat history" className="flex min-h-0 flex-1 flex-col gap-3">
@@ -33,6 +39,32 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
           New chat
         </Link>
       </Button>
+      {list.length > 0 || searching ? (
+        <div role="search" className="relative">
+          <label htmlFor={searchId} className="sr-only">
+            Search chats
+          </label>
+          <SearchIcon
+            aria-hidden="true"
+            className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground"
+          />
+          <Input
+            id={searchId}
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape" && query) {
+                e.preventDefault();
+                setQuery("");
+              }
+            }}
+            placeholder="Search chats"
+            autoComplete="off"
+            className="h-8 pl-8"
+          />
+        </div>
+      ) : null}
       <div className="-mx-1 flex min-h-0 flex-1 flex-col overflow-y-auto px-1">
         <h2 className="px-2 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
           Chats
@@ -55,9 +87,13 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
             <MessagesSquareIcon aria-hidden="true" className="size-6" />
             <p>No chats yet. Your conversations will show up here.</p>
           </div>
+        ) : shown.length === 0 ? (
+          <p role="status" className="px-2 py-6 text-center text-sm text-muted-foreground">
+            No chats match “{query.trim()}”{chats.hasNextPage ? " among those loaded." : "."}
+          </p>
         ) : (
           <ul className="flex flex-col gap-0.5">
-            {list.map((chat) => (
+            {shown.map((chat) => (
               <ChatHistoryRow
                 key={chat.id}
                 chat={chat}
@@ -67,6 +103,11 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
             ))}
           </ul>
         )}
+        {chats.hasNextPage && searching ? (
+          <p className="px-2 pt-2 text-xs text-muted-foreground">
+            Searching the chats loaded so far: load more to search older ones.
+          </p>
+        ) : null}
         {chats.hasNextPage ? (
           <Button
             variant="ghost"

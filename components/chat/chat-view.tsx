@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { SearchXIcon } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ErrorView } from "@/components/error-view";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,6 +12,7 @@ import { ApiRequestError, errorMessage } from "@/lib/client/api";
 import { chatQuery } from "@/lib/client/chat-queries";
 import { ChatHistorySheet } from "./chat-history";
 import { Conversation } from "./conversation";
+import { preloadMarkdown } from "./markdown";
 import { peekPendingTurn } from "./pending-turn";
 
 export function ConversationSkeleton() {
@@ -36,6 +37,8 @@ export function ChatView({ chatId }: { chatId: string }) {
   // no messages, and its first message is waiting to be sent.
   const [pending] = useState(() => peekPendingTurn(chatId));
   const chat = useQuery({ ...chatQuery(chatId), staleTime: pending ? Infinity : 0 });
+  // Fetch the renderer alongside the chat, so the first messages show formatted.
+  useEffect(preloadMarkdown, []);
 
   if (chat.isError && !chat.data) {
     const notFound = chat.error instanceof ApiRequestError && chat.error.status === 404;

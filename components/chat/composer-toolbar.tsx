@@ -2,6 +2,7 @@
 
 import type { McpServerConfig, ModelOption } from "@/lib/client/types";
 import { PlanModeSwitch } from "./composer";
+import type { ChatNotice } from "./message-convert";
 import { McpServerPicker } from "./mcp-server-picker";
 import { ModelSelect } from "./model-select";
 
@@ -19,6 +20,7 @@ export function ComposerToolbar({
   planHintId,
   isAdmin,
   disabled = false,
+  serverIssues,
 }: {
   servers: readonly McpServerConfig[];
   serversLoading: boolean;
@@ -32,6 +34,8 @@ export function ComposerToolbar({
   planHintId: string;
   isAdmin: boolean;
   disabled?: boolean;
+  /** Problems the latest answer reported, by server id (see notice-repeats.ts). */
+  serverIssues?: ReadonlyMap<string, ChatNotice>;
 }) {
   return (
     <>
@@ -42,6 +46,8 @@ export function ComposerToolbar({
         isLoading={serversLoading}
         isAdmin={isAdmin}
         disabled={disabled}
+        planMode={planMode}
+        issues={serverIssues}
       />
       <ModelSelect models={models} value={model} onChange={onModelChange} disabled={disabled} />
       <PlanModeSwitch

@@ -1,7 +1,16 @@
 "use client";
 
 import { ArrowUpIcon, SquareIcon } from "lucide-react";
-import { useId, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import {
+  useEffect,
+  useEffectEvent,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { ButtonSpinner } from "@/components/ui/spinner";
@@ -39,6 +48,8 @@ export function PlanModeSwitch({
 /**
  * The message box: Enter sends, Shift+Enter starts a new line; while a turn runs the send
  * button becomes a stop button. The toolbar (servers, model, plan mode) comes from the caller.
+ * Enter while a turn runs queues the message until the turn ends (Escape or Stop drops it):
+ * an Enter pressed as the last words arrive would otherwise be lost.
  */
 export function Composer({
   value,
@@ -52,6 +63,7 @@ export function Composer({
   toolbar,
   planMode,
   planHintId,
+  planNote,
   placeholder = "Ask anything…",
   autoFocus = false,
 }: {
@@ -68,24 +80,47 @@ export function Composer({
   toolbar?: ReactNode;
   planMode: boolean;
   planHintId: string;
+  /** In plan mode, which MCP servers the plan turn will use. */
+  planNote?: string;
   placeholder?: string;
   autoFocus?: boolean;
 }) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const hintId = useId();
+  const [queued, setQueued] = useState(false);
   const canSend = !busy && !sending && !disabled && value.trim().length > 0;
+  const queuedNow = queued && value.trim().length > 0;
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
+    if (busy && !disabled && value.trim()) {
+      setQueued(true);
+      return;
+    }
     if (!canSend) return;
     onSend(value.trim());
     textareaRef.current?.focus();
   }
+
+  // The turn ended (finished, stopped or failed): send what was queued, as it reads now.
+  const sendQueued = useEffectEvent(() => {
+    setQueued(false);
+    if (value.trim() && !sending && !disabled) onSend(value.trim());
+  });
+  useEffect(() => {
+    // The end of the turn comes from the stream, outside React: act on it once, here.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (!busy && queued) sendQueued();
+  }, [busy, queued]);
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     // isComposing: Enter confirms an IME candidate, it must not send half a word.
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
+    } else if (event.key === "Escape" && queued) {
+      event.preventDefault();
+      setQueued(false);
     }
   }
 
@@ -100,6 +135,7 @@ export function Composer({
         <textarea
           ref={textareaRef}
           aria-label="Message"
+          aria-describedby={queuedNow ? hintId : undefined}
           value={value}
           onChange={(e) => onValueChange(e.target.value)}
           onKeyDown={onKeyDown}
@@ -121,7 +157,10 @@ export function Composer({
                 aria-label="Stop generating"
                 aria-busy={stopping || undefined}
                 disabled={stopping}
-                onClick={onStop}
+                onClick={() => {
+                  setQueued(false);
+                  onStop?.();
+                }}
               >
                 {stopping ? <ButtonSpinner /> : <SquareIcon className="size-3 fill-current" />}
               </Button>
@@ -140,6 +179,23 @@ export function Composer({
           </div>
         </div>
       </div>
+      <p
+        id={hintId}
+        aria-live="polite"
+        className={queuedNow ? "px-2 text-xs text-muted-foreground" : "sr-only"}
+      >
+        {queuedNow
+          ? "Your message will be sent when the answer finishes. Press Escape to keep it here instead."
+          : ""}
+      </p>
+      {planMode && planNote ? (
+        <p
+          aria-live="polite"
+          className="px-2 text-xs font-medium text-amber-800 dark:text-amber-300"
+        >
+          {planNote}
+        </p>
+      ) : null}
       <p
         id={planHintId}
         className={planMode ? "px-2 text-xs text-amber-700 dark:text-amber-400" : "sr-only"}

@@ -20,15 +20,16 @@ import { mcpServersQuery } from "@/lib/client/mcp-queries";
 import { meQuery } from "@/lib/client/queries";
 import type { ChatWithMessages } from "@/lib/client/types";
 import { ChatHistorySheet } from "./chat-history";
-import { chatTitle } from "./chat-history-row";
+import { chatTitle } from "./chat-title";
 import { ChatToolsDialog } from "./chat-tools-dialog";
 import { createChatTransport, type TurnBody } from "./chat-transport";
 import { Composer } from "./composer";
 import { ComposerToolbar } from "./composer-toolbar";
-import { initialSelection, sameSelection } from "./mcp-selection";
+import { initialSelection, planServersSentence, sameSelection } from "./mcp-selection";
 import { toUIMessages, type ChatUIMessage } from "./message-convert";
 import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
 import { NoModelsState } from "./model-select";
+import { serverIssues } from "./notice-repeats";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
 import { ParentChatLink, SubAgentsMenu } from "./sub-agents";
 import { useStickToBottom } from "./use-stick-to-bottom";
@@ -190,6 +191,7 @@ export function Conversation({
     );
   }
 
+  const issues = useMemo(() => serverIssues(messages), [messages]);
   const noModels = models.isSuccess && models.data.length === 0;
   const shownError = status === "error" && error ? sendErrorText(error) : null;
   const title = chatTitle(chat);
@@ -202,7 +204,12 @@ export function Conversation({
         <ParentChatLink chat={chat} />
         <SubAgentsMenu chatId={chat.id} busy={busy} />
         <WorkspaceDialog chatId={chat.id} workspaceId={chat.workspace_id} />
-        <ChatToolsDialog chatId={chat.id} planMode={planMode} selectionPending={selectionDirty} />
+        <ChatToolsDialog
+          chatId={chat.id}
+          planMode={planMode}
+          selectionPending={selectionDirty}
+          hasWorkspace={chat.workspace_id !== null}
+        />
       </header>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto">
         <section
@@ -219,6 +226,7 @@ export function Conversation({
             messages={messages}
             servers={serverList}
             followUp={busy ? undefined : followUp}
+            busy={busy}
           />
           {busy ? (
             <StreamingIndicator
@@ -262,9 +270,9 @@ export function Conversation({
             onStop={() => void onStop()}
             busy={busy}
             stopping={cancel.isPending}
-            sending={cancel.isPending}
             planMode={planMode}
             planHintId={planHintId}
+            planNote={servers.isSuccess ? planServersSentence(serverList, selection) : undefined}
             autoFocus
             toolbar={
               <ComposerToolbar
@@ -279,6 +287,7 @@ export function Conversation({
                 onPlanModeChange={setPlanMode}
                 planHintId={planHintId}
                 isAdmin={me.data?.role === "admin"}
+                serverIssues={issues}
               />
             }
           />

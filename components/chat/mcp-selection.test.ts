@@ -6,6 +6,8 @@ import {
   initialSelection,
   isServerOn,
   pickableServers,
+  planModeServers,
+  planServersSentence,
   sameSelection,
   toggleServer,
 } from "./mcp-selection";
@@ -70,5 +72,34 @@ describe("authBadge", () => {
     expect(authBadge(server("u", { auth_type: "user_oidc", auth_connected: false }))).toBe(
       "Sign in with OIDC",
     );
+  });
+});
+
+describe("plan mode servers", () => {
+  const planner = server("planner", { allow_in_plan_mode: true });
+  const forcedPlanner = server("fp", { availability: "force_on", allow_in_plan_mode: true });
+  const list = [off, on, planner, forcedPlanner, disabled];
+
+  it("splits the servers that are on by allow_in_plan_mode", () => {
+    const { used, paused } = planModeServers(list, ["on", "planner"]);
+    expect(used.map((s) => s.id)).toEqual(["fp", "planner"]);
+    expect(paused.map((s) => s.id)).toEqual(["on"]);
+  });
+
+  it.each([
+    [["planner"], "The plan turn uses FP, PLANNER."],
+    [
+      ["on", "off"],
+      "The plan turn uses FP. Paused while planning (not approved by an admin): ON, OFF.",
+    ],
+  ])("says which servers a plan turn uses (%j)", (selection, sentence) => {
+    expect(planServersSentence(list, selection)).toBe(sentence);
+  });
+
+  it("says when no server is used", () => {
+    expect(planServersSentence([on], ["on"])).toBe(
+      "The plan turn uses no MCP server. Paused while planning (not approved by an admin): ON.",
+    );
+    expect(planServersSentence([], [])).toBe("The plan turn uses no MCP server.");
   });
 });

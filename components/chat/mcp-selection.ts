@@ -62,3 +62,32 @@ export function authBadge(server: McpServerConfig): string | null {
   if (server.auth_connected) return null;
   return server.auth_type === "user_oidc" ? "Sign in with OIDC" : "Needs connection";
 }
+
+/**
+ * In plan mode, the servers on for the next turn split by `allow_in_plan_mode`: the plan turn
+ * uses the approved ones (narrowed to `plan_mode_tools` when that is a list) and pauses the rest.
+ */
+export function planModeServers(
+  servers: readonly McpServerConfig[],
+  selection: readonly string[],
+): { used: McpServerConfig[]; paused: McpServerConfig[] } {
+  const on = pickableServers(servers).filter((s) => isServerOn(s, selection));
+  return {
+    used: on.filter((s) => s.allow_in_plan_mode),
+    paused: on.filter((s) => !s.allow_in_plan_mode),
+  };
+}
+
+/** The sentence the composer shows in plan mode: which servers the plan turn will use. */
+export function planServersSentence(
+  servers: readonly McpServerConfig[],
+  selection: readonly string[],
+): string {
+  const { used, paused } = planModeServers(servers, selection);
+  const names = (list: McpServerConfig[]) => list.map((s) => s.display_name).join(", ");
+  const usedText =
+    used.length === 0 ? "The plan turn uses no MCP server." : `The plan turn uses ${names(used)}.`;
+  return paused.length === 0
+    ? usedText
+    : `${usedText} Paused while planning (not approved by an admin): ${names(paused)}.`;
+}

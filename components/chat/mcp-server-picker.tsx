@@ -1,6 +1,12 @@
 "use client";
 
-import { LockIcon, ServerIcon } from "lucide-react";
+import {
+  ClipboardListIcon,
+  LockIcon,
+  PauseIcon,
+  ServerIcon,
+  TriangleAlertIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { useId, type ReactNode } from "react";
 import { McpServerIcon } from "@/components/admin/mcp-servers/mcp-server-icon";
@@ -26,6 +32,8 @@ import {
   pickableServers,
   toggleServer,
 } from "./mcp-selection";
+import type { ChatNotice } from "./message-convert";
+import { noticeText } from "./notice";
 
 /**
  * Picks the MCP servers of the next turn: enabled servers only; always-on ones are checked and
@@ -38,6 +46,8 @@ export function McpServerPicker({
   isLoading = false,
   isAdmin = false,
   disabled = false,
+  planMode = false,
+  issues,
 }: {
   servers: readonly McpServerConfig[];
   selection: readonly string[];
@@ -45,9 +55,14 @@ export function McpServerPicker({
   isLoading?: boolean;
   isAdmin?: boolean;
   disabled?: boolean;
+  /** Mark which servers a plan turn uses (allow_in_plan_mode) and which it pauses. */
+  planMode?: boolean;
+  /** Servers the latest answer could not use, with why. */
+  issues?: ReadonlyMap<string, ChatNotice>;
 }) {
   const pickable = pickableServers(servers);
   const count = activeServerCount(servers, selection);
+  const troubled = pickable.filter((s) => issues?.has(s.id) && isServerOn(s, selection)).length;
   const titleId = useId();
   // Here rather than in the menu's items: the popup outlives them.
   const connector = useMcpConnect();
@@ -68,6 +83,12 @@ export function McpServerPicker({
             <span aria-hidden="true">{count}</span>
             <span className="sr-only">({count} on)</span>
           </Badge>
+          {troubled > 0 ? (
+            <>
+              <TriangleAlertIcon aria-hidden="true" className="text-destructive" />
+              <span className="sr-only">({troubled} unavailable)</span>
+            </>
+          ) : null}
         </Button>
       </DropdownMenuTrigger>
       {/* Named by its title, not by the trigger (whose name includes the count). */}
@@ -75,7 +96,9 @@ export function McpServerPicker({
         <DropdownMenuLabel className="flex flex-col gap-0.5">
           <span id={titleId}>MCP servers</span>
           <span className="text-xs font-normal text-muted-foreground">
-            The model may use the tools of the servers that are on.
+            {planMode
+              ? "Plan mode: only servers an admin approved for planning are used; the others are paused until you leave plan mode."
+              : "The model may use the tools of the servers that are on."}
           </span>
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
@@ -119,6 +142,20 @@ export function McpServerPicker({
                         Always on
                       </Badge>
                     ) : null}
+                    {issues?.has(server.id) && isServerOn(server, selection) ? (
+                      <Badge
+                        variant="outline"
+                        className="border-destructive/50 font-normal text-destructive"
+                      >
+                        <TriangleAlertIcon aria-hidden="true" />
+                        {issues.get(server.id)!.code === "mcp.auth_required"
+                          ? "Sign-in needed"
+                          : "Unavailable"}
+                      </Badge>
+                    ) : null}
+                    {planMode ? (
+                      <PlanBadge server={server} on={isServerOn(server, selection)} />
+                    ) : null}
                     {badge ? (
                       <Badge
                         variant="outline"
@@ -128,6 +165,11 @@ export function McpServerPicker({
                       </Badge>
                     ) : null}
                   </span>
+                  {issues?.has(server.id) && isServerOn(server, selection) ? (
+                    <span className="text-xs text-destructive">
+                      {issueText(issues.get(server.id)!, server, isAdmin)}
+                    </span>
+                  ) : null}
                   {server.description ? (
                     <span className="line-clamp-2 text-xs text-muted-foreground">
                       {server.description}
@@ -177,4 +219,41 @@ function connectItems(server: McpServerConfig, connector: McpConnector): ReactNo
         ]
       : []),
   ];
+}
+
+/** In plan mode: whether this server takes part in the plan turn. */
+function PlanBadge({ server, on }: { server: McpServerConfig; on: boolean }) {
+  if (server.allow_in_plan_mode) {
+    const some = server.plan_mode_tools !== null;
+    return (
+      <Badge
+        variant="outline"
+        className="border-emerald-600/40 font-normal text-emerald-700 dark:text-emerald-400"
+      >
+        <ClipboardListIcon aria-hidden="true" />
+        {on ? "Used for planning" : "Approved for planning"}
+        {some ? ` (${server.plan_mode_tools!.length} tools)` : ""}
+      </Badge>
+    );
+  }
+  return (
+    <Badge variant="outline" className="font-normal text-muted-foreground">
+      <PauseIcon aria-hidden="true" />
+      {on ? "Paused while planning" : "Not approved for planning"}
+    </Badge>
+  );
+}
+
+/**
+ * Why the server was skipped in the latest answer. Admins get the server's own message (they can
+ * fix it); members get a plain sentence, since the cause is not theirs to act on.
+ */
+function issueText(notice: ChatNotice, server: McpServerConfig, isAdmin: boolean): string {
+  if (isAdmin)
+    return noticeText(notice, [server]).replace(
+      / was skipped: /,
+      " was skipped in the last answer: ",
+    );
+  if (notice.code === "mcp.auth_required") return "Connect your account to use it.";
+  return "It could not be used in the last answer. An admin can check it.";
 }

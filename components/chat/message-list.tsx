@@ -1,11 +1,14 @@
 "use client";
 
 import { BrainIcon } from "lucide-react";
+import { useMemo } from "react";
 import { Badge } from "@/components/ui/badge";
+import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
 import { Markdown } from "./markdown";
 import type { ChatUIMessage, ChatUIPart } from "./message-convert";
 import { Notice } from "./notice";
+import { repeatedNotices } from "./notice-repeats";
 import { IMPLEMENT_PLAN_MESSAGE, PlanCard } from "./plan-card";
 import { QuestionForm } from "./question-form";
 import { ToolCall } from "./tool-call";
@@ -18,6 +21,7 @@ function AssistantPart({
   servers,
   followUp,
   planMode,
+  repeat,
 }: {
   part: ChatUIPart;
   servers: readonly McpServerConfig[];
@@ -25,6 +29,8 @@ function AssistantPart({
   followUp?: FollowUp;
   /** The plan mode the answer was given in. */
   planMode: boolean;
+  /** A notice an earlier answer already showed (the picker shows the server's state). */
+  repeat: boolean;
 }) {
   switch (part.type) {
     case "text":
@@ -32,7 +38,7 @@ function AssistantPart({
     case "dynamic-tool":
       return <ToolCall part={part} servers={servers} />;
     case "data-notice":
-      return <Notice notice={part.data} servers={servers} />;
+      return repeat ? null : <Notice notice={part.data} servers={servers} />;
     case "data-plan":
       return (
         <PlanCard
@@ -75,30 +81,52 @@ const STATUS_NOTE: Partial<Record<string, { text: string; tone: string }>> = {
   error: { text: "This answer failed before it was complete.", tone: "text-destructive" },
 };
 
+/** What "Copy message" copies: the message's text parts as written (Markdown for answers). */
+export function messageText(message: ChatUIMessage): string {
+  return message.parts
+    .flatMap((p) => (p.type === "text" && p.text.trim() ? [p.text.trim()] : []))
+    .join("\n\n");
+}
+
 function MessageItem({
   message,
   planMode,
   servers,
   followUp,
+  inProgress,
+  repeats,
 }: {
   message: ChatUIMessage;
   planMode: boolean;
   servers: readonly McpServerConfig[];
   followUp?: FollowUp;
+  /** The answer is still being written: nothing to copy yet. */
+  inProgress: boolean;
+  repeats: ReadonlySet<string>;
 }) {
+  const text = messageText(message);
   if (message.role === "user") {
-    const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
     return (
-      <div className="flex flex-col items-end gap-1" data-role="user">
+      <div className="group/message flex flex-col items-end gap-1" data-role="user">
         <h2 className="sr-only">You said:</h2>
         <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-4 py-2 break-words whitespace-pre-wrap">
           {text}
         </div>
-        {message.metadata?.plan_mode ? (
-          <Badge variant="outline" className="font-normal">
-            Plan mode
-          </Badge>
-        ) : null}
+        <div className="flex items-center gap-1">
+          {message.metadata?.plan_mode ? (
+            <Badge variant="outline" className="font-normal">
+              Plan mode
+            </Badge>
+          ) : null}
+          {text ? (
+            <CopyButton
+              text={text}
+              label="Copy message"
+              // Shown on hover and focus where there is a pointer; always on touch screens.
+              className="opacity-0 group-hover/message:opacity-100 focus-visible:opacity-100 pointer-coarse:opacity-100"
+            />
+          ) : null}
+        </div>
       </div>
     );
   }
@@ -113,9 +141,15 @@ function MessageItem({
           servers={servers}
           followUp={followUp}
           planMode={planMode}
+          repeat={repeats.has(`${message.id}:${i}`)}
         />
       ))}
       {note ? <p className={`text-xs ${note.tone}`}>{note.text}</p> : null}
+      {text && !inProgress ? (
+        <div className="-mt-2 flex">
+          <CopyButton text={text} label="Copy message" className="-ml-1.5" />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -150,14 +184,18 @@ export function MessageList({
   messages,
   servers,
   followUp,
+  busy = false,
 }: {
   messages: readonly ChatUIMessage[];
   servers: readonly McpServerConfig[];
   /** Absent while a turn runs: older plans and questions are never actionable. */
   followUp?: FollowUp;
+  /** A turn runs: the last answer is still being written. */
+  busy?: boolean;
 }) {
   const last = messages.at(-1);
   const modes = planModes(messages);
+  const repeats = useMemo(() => repeatedNotices(messages), [messages]);
   return (
     <>
       {messages.map((m, i) => (
@@ -167,6 +205,8 @@ export function MessageList({
           planMode={modes[i] ?? false}
           servers={servers}
           followUp={m === last && m.role === "assistant" ? followUp : undefined}
+          inProgress={busy && m === last}
+          repeats={repeats}
         />
       ))}
     </>

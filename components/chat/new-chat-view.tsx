@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CircleAlertIcon, ShieldCheckIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/client/api";
@@ -13,7 +13,8 @@ import { meQuery } from "@/lib/client/queries";
 import { ChatHistorySheet } from "./chat-history";
 import { Composer } from "./composer";
 import { ComposerToolbar } from "./composer-toolbar";
-import { initialSelection } from "./mcp-selection";
+import { preloadMarkdown } from "./markdown";
+import { initialSelection, planServersSentence } from "./mcp-selection";
 import { NoModelsState } from "./model-select";
 import { setPendingTurn } from "./pending-turn";
 
@@ -36,6 +37,8 @@ export function NewChatView() {
   const serverList = useMemo(() => servers.data ?? [], [servers.data]);
   const selection = changedSelection ?? initialSelection(serverList);
   const isAdmin = me.data?.role === "admin";
+  // The chat this screen creates opens with Markdown answers: have the renderer ready.
+  useEffect(preloadMarkdown, []);
 
   function send(content: string) {
     create.mutate(
@@ -99,6 +102,7 @@ export function NewChatView() {
               sending={create.isPending || create.isSuccess}
               planMode={planMode}
               planHintId={planHintId}
+              planNote={servers.isSuccess ? planServersSentence(serverList, selection) : undefined}
               autoFocus
               toolbar={
                 <ComposerToolbar

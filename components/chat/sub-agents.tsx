@@ -13,7 +13,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { chatChildrenQuery } from "@/lib/client/chat-queries";
 import type { Chat } from "@/lib/client/types";
-import { chatTitle } from "./chat-history-row";
+import { chatTitle } from "./chat-title";
 
 const KIND_TEXT: Record<Chat["agent_kind"], string> = {
   root: "Chat",
