@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   decide,
+  decideServer,
   PLAN_MODE_ROOT_BUILTINS,
   REASON_TEXT,
   type ServerPolicy,
@@ -216,5 +217,60 @@ describe("the plan-mode table", () => {
 
   it("covers every built-in of the plan allowlist", () => {
     for (const name of PLAN_MODE_ROOT_BUILTINS) expect(BUILTINS[name]?.["root/plan"]).toBe(true);
+  });
+});
+
+describe("decideServer (asked before a server is dialled)", () => {
+  type Case = [string, Partial<ServerPolicy>, Partial<TurnPolicy>, string];
+  const cases: Case[] = [
+    ["a selected server in a normal turn", {}, {}, "allowed"],
+    ["a disabled server", { enabled: false, availability: "force_on" }, {}, "server_disabled"],
+    ["an unselected server", {}, { selectedServerIds: new Set() }, "server_not_selected"],
+    [
+      "an unselected force_on server",
+      { availability: "force_on" },
+      { selectedServerIds: new Set() },
+      "allowed",
+    ],
+    ["an unapproved server in plan mode", {}, { planMode: true }, "plan_mode_server_not_approved"],
+    ["an approved server in plan mode", { allowInPlanMode: true }, { planMode: true }, "allowed"],
+    [
+      "a force_on unapproved server in plan mode",
+      { availability: "force_on" },
+      { planMode: true },
+      "plan_mode_server_not_approved",
+    ],
+    [
+      "any server for a plan-mode sub-agent",
+      { allowInPlanMode: true },
+      { planMode: true, agent: "subagent" },
+      "subagent_no_mcp",
+    ],
+    ["a server for a normal sub-agent", {}, { agent: "subagent" }, "allowed"],
+    [
+      "an unapproved server for a plan-mode explore agent",
+      {},
+      { planMode: true, agent: "explore" },
+      "plan_mode_server_not_approved",
+    ],
+    [
+      "an approved server for a plan-mode explore agent",
+      { allowInPlanMode: true },
+      { planMode: true, agent: "explore" },
+      "allowed",
+    ],
+  ];
+
+  it.each(cases)("%s", (_label, s, t, reason) => {
+    expect(decideServer(server(s), turn(t)).reason).toBe(reason);
+  });
+
+  // The promise that makes skipping the dial safe: a server decideServer refuses offers no tool,
+  // with the same reason a per-tool decision gives once the lists have passed.
+  it.each(cases)("agrees with decide for every tool: %s", (_label, s, t, reason) => {
+    for (const lists of [{}, { planModeTools: ["t"] }, { planModeTools: [] }]) {
+      const decision = decide(mcp("t", server({ ...s, ...lists })), turn(t));
+      if (reason !== "allowed") expect(decision).toEqual({ available: false, reason });
+    }
   });
 });

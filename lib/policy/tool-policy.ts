@@ -105,9 +105,29 @@ function decideBuiltin(name: string, turn: TurnPolicy): PolicyDecision {
 }
 
 /**
- * Precedence for MCP tools (api.md): enabled → availability / chat selection → deny list
- * (deny always wins) → allow list (empty = all) → plan mode (allow_in_plan_mode, narrowed by
- * plan_mode_tools when that is a list). Plan mode is an additional requirement, never a way in.
+ * Whether a server may take part in the turn at all, before any tool is known: asked before its
+ * credentials are refreshed and before it is dialled, so a server the turn can never use costs
+ * no request (docs/architecture.md, "The policy"). These are the server-level steps of the
+ * precedence below, in the same order relative to each other; the per-tool steps (deny list,
+ * allow list, plan_mode_tools) come after, in `decide`.
+ */
+export function decideServer(server: ServerPolicy, turn: TurnPolicy): PolicyDecision {
+  if (!server.enabled) return deny("server_disabled");
+  if (server.availability !== "force_on" && !turn.selectedServerIds.has(server.id)) {
+    return deny("server_not_selected");
+  }
+  // A plan-mode sub-agent sits on the narrowest boundary: no external MCP at all. An explore
+  // agent gets the parent's turn-filtered snapshot, so it goes through the same rules below.
+  if (turn.agent === "subagent" && turn.planMode) return deny("subagent_no_mcp");
+  if (turn.planMode && !server.allowInPlanMode) return deny("plan_mode_server_not_approved");
+  return ALLOW;
+}
+
+/**
+ * Precedence for MCP tools (docs/architecture.md, "The policy"): enabled → availability / chat
+ * selection → deny list (deny always wins) → allow list (empty = all) → plan mode
+ * (allow_in_plan_mode, narrowed by plan_mode_tools when that is a list). Plan mode is an
+ * additional requirement, never a way in.
  */
 function decideMcp(name: string, server: ServerPolicy, turn: TurnPolicy): PolicyDecision {
   if (!server.enabled) return deny("server_disabled");
@@ -118,14 +138,10 @@ function decideMcp(name: string, server: ServerPolicy, turn: TurnPolicy): Policy
   if (server.toolAllowList.length > 0 && !server.toolAllowList.includes(name)) {
     return deny("not_in_allow_list");
   }
-  // A plan-mode sub-agent sits on the narrowest boundary: no external MCP at all. An explore
-  // agent gets the parent's turn-filtered snapshot, so it goes through the same rules below.
-  if (turn.agent === "subagent" && turn.planMode) return deny("subagent_no_mcp");
-  if (turn.planMode) {
-    if (!server.allowInPlanMode) return deny("plan_mode_server_not_approved");
-    if (server.planModeTools !== null && !server.planModeTools.includes(name)) {
-      return deny("plan_mode_tool_not_approved");
-    }
+  const serverLevel = decideServer(server, turn);
+  if (!serverLevel.available) return serverLevel;
+  if (turn.planMode && server.planModeTools !== null && !server.planModeTools.includes(name)) {
+    return deny("plan_mode_tool_not_approved");
   }
   return ALLOW;
 }
