@@ -17,7 +17,8 @@ const { POST: createServer } = await import("@/app/api/mcp/servers/route");
 const { POST: createChat } = await import("@/app/api/chats/route");
 const { POST: sendMessage } = await import("@/app/api/chats/[id]/messages/route");
 const { modelProviders } = await import("@/db/schema");
-const { assembleMcpTools } = await import("@/lib/chat/tool-assembly");
+const { assembleTurnTools } = await import("@/lib/chat/tools/assemble");
+const { turnContextOf } = await import("@/lib/chat/tools/context");
 const { McpPool, getMcpPool } = await import("@/lib/mcp/pool");
 const { setDbHandleForTests } = await import("@/lib/server/database");
 const { createTestDatabase } = await import("@/lib/testing/db");
@@ -112,20 +113,17 @@ try {
     });
     ids.push((res.body as { id: string }).id);
   }
-  const identity = {
-    userId: admin.user.id,
-    chatId: admin.user.id,
-    rootChatId: admin.user.id,
-    workspaceId: null,
-  };
   const assemble = (n: number, pool: InstanceType<typeof McpPool>) =>
-    assembleMcpTools(db.handle.db, {
-      audience: "member",
-      identity,
-      selectedServerIds: ids.slice(0, n),
-      turn: { planMode: false, agent: "root" },
-      pool,
-    });
+    assembleTurnTools(
+      db.handle.db,
+      turnContextOf(
+        { id: admin.user.id, parentChatId: null, workspaceId: null, mcpServerIds: ids.slice(0, n) },
+        { id: admin.user.id, role: "member" },
+        false,
+        "root",
+      ),
+      { pool },
+    );
   console.log(
     "\nTool assembly per turn (ms; the baseline reconnects and lists every server each turn)",
   );

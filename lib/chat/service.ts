@@ -21,7 +21,7 @@ import { ApiError, Errors } from "@/lib/api/errors";
 import type { Caller } from "@/lib/auth/caller";
 import type { Chat, Message, Part } from "@/lib/client/types";
 import { resolveModel } from "@/lib/llm/registry";
-import { abortLocalTurn } from "./turn-runner";
+import { abortLocalTurn } from "./local-turns";
 
 export function chatJson(row: ChatRow): Chat {
   return {

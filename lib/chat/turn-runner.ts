@@ -34,8 +34,11 @@ import type { Notice } from "./mcp-notices";
 import { deniedText, TOOL_DENIED } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
 import { ChunkWriter } from "./stream-bus";
-import { assembleMcpTools } from "./tool-assembly";
 import { loggableError } from "@/db/queries/errors";
+import { cancelRunningTurn } from "./service";
+import { assembleTurnTools } from "./tools/assemble";
+import { turnContextOf } from "./tools/context";
+import { trackLocalTurn } from "./local-turns";
 import { HEARTBEAT_MS } from "./turn-liveness";
 
 const MAX_STEPS = 25;
@@ -50,16 +53,6 @@ function endedOnTool(names: readonly string[]): StopCondition<ToolSet> {
   return ({ steps }) =>
     steps.at(-1)?.toolResults.some((r) => ending.has(r.toolName) && !isToolFailure(r.output)) ??
     false;
-}
-
-// Turns running on this instance, so a cancel here stops them at once (others poll the flag).
-const local = globalThis as unknown as { __toolgateTurns?: Map<string, AbortController> };
-const running = (local.__toolgateTurns ??= new Map());
-
-export function abortLocalTurn(turnId: string): boolean {
-  const controller = running.get(turnId);
-  controller?.abort();
-  return controller !== undefined;
 }
 
 export interface StartTurnInput {
@@ -120,10 +113,8 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
     throw err;
   }
   const controller = new AbortController();
-  running.set(turnId, controller);
-  const done = runTurn(db, { ...input, turnId, assistantMessageId, controller }).finally(() => {
-    running.delete(turnId);
-  });
+  const untrack = trackLocalTurn(turnId, controller);
+  const done = runTurn(db, { ...input, turnId, assistantMessageId, controller }).finally(untrack);
   return { turnId, assistantMessageId, done };
 }
 
@@ -174,26 +165,27 @@ async function runTurn(
     });
     // Notices speak to the chat's owner: only an admin sees server addresses and details.
     const owner = await findUserById(db, input.ownerId);
-    const assembled = await assembleMcpTools(db, {
-      audience: owner?.role === "admin" ? "admin" : "member",
-      identity: {
-        userId: input.ownerId,
-        chatId: chat.id,
-        rootChatId: chat.parentChatId ?? chat.id,
-        workspaceId: chat.workspaceId,
-      },
-      selectedServerIds: chat.mcpServerIds,
-      turn: { planMode: input.planMode, agent },
+    const context = turnContextOf(
+      chat,
+      { id: input.ownerId, role: owner?.role === "admin" ? "admin" : "member" },
+      input.planMode,
+      agent,
+    );
+    const assembled = await assembleTurnTools(db, context, {
       signal: controller.signal,
       onNotice: notice,
       imageToolResults: input.model.imageToolResults,
-      builtinContext: {
+      run: {
         db,
         chat,
         ownerId: input.ownerId,
         planMode: input.planMode,
         agent,
         emitPart: (type, data) => emit({ type: `data-${type}`, data }),
+        turns: {
+          start: (child) => startTurn(db, child),
+          cancel: (child) => cancelRunningTurn(db, child),
+        },
       },
     });
     builder = new PartsBuilder((name) => assembled.origins.get(name), assembled.denied);

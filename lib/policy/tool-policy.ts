@@ -153,12 +153,19 @@ export function decide(candidate: ToolCandidate, turn: TurnPolicy): PolicyDecisi
     case "mcp":
       return decideMcp(candidate.name, candidate.server, turn);
     case "workspace_mcp":
-      // Workspace .mcp.json servers have no admin governance: never while planning, never for
-      // explore agents.
-      if (turn.planMode) return deny("plan_mode_no_workspace_mcp");
-      if (turn.agent === "explore") return deny("explore_no_workspace_mcp");
-      return ALLOW;
+      return decideWorkspaceMcp(turn);
   }
+}
+
+/**
+ * Workspace .mcp.json servers have no admin governance: never while planning, never for explore
+ * agents. The answer does not depend on the server or the tool, so it is also the gate asked
+ * before the workspace's agent is.
+ */
+export function decideWorkspaceMcp(turn: TurnPolicy): PolicyDecision {
+  if (turn.planMode) return deny("plan_mode_no_workspace_mcp");
+  if (turn.agent === "explore") return deny("explore_no_workspace_mcp");
+  return ALLOW;
 }
 
 /** Human sentences for reason codes, for the admin preview and the tools explainer. */

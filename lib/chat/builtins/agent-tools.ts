@@ -16,8 +16,6 @@ import {
 import { ApiError } from "@/lib/api/errors";
 import type { Part } from "@/lib/client/types";
 import { resolveModel } from "@/lib/llm/registry";
-import { cancelRunningTurn } from "../service";
-import { startTurn } from "../turn-runner";
 import { refusalsAsResults, ToolRefusal } from "./refusal";
 import { defineBuiltin, type BuiltinContext, type BuiltinTool } from "./types";
 import { loggableError } from "@/db/queries/errors";
@@ -80,7 +78,7 @@ function describe(child: ChatRow) {
 async function runChildTurn(ctx: BuiltinContext, child: ChatRow, task: string): Promise<void> {
   const model = await resolveModel(ctx.db, child.model);
   try {
-    const turn = await startTurn(ctx.db, {
+    const turn = await ctx.turns.start({
       chat: child,
       ownerId: ctx.ownerId,
       content: task,
@@ -245,7 +243,7 @@ const closeAgent = defineBuiltin({
     refusalsAsResults(async () => {
       requireRoot(ctx);
       let child = await childOf(ctx, input.agent_id);
-      const stopped = await cancelRunningTurn(ctx.db, child);
+      const stopped = await ctx.turns.cancel(child);
       // A stopped turn settles within a moment on this instance, a heartbeat on another.
       const deadline = Date.now() + 10_000;
       while (stopped && child.status === "running" && Date.now() < deadline) {

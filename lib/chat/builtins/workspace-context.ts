@@ -15,7 +15,9 @@ export const NO_WORKSPACE =
  * The chat's workspace, read fresh (create_workspace may have attached one earlier in this
  * turn); a sub-agent works in its parent's workspace.
  */
-export async function chatWorkspace(ctx: BuiltinContext): Promise<WorkspaceRow | undefined> {
+export async function chatWorkspace(
+  ctx: Pick<BuiltinContext, "db" | "chat" | "ownerId">,
+): Promise<WorkspaceRow | undefined> {
   const chat = (await findOwnChat(ctx.db, ctx.ownerId, ctx.chat.id)) ?? ctx.chat;
   let id = chat.workspaceId;
   if (!id && chat.parentChatId) {

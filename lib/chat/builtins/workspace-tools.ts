@@ -21,7 +21,7 @@ import { defineBuiltin, type BuiltinContext, type BuiltinTool } from "./types";
 import { chatWorkspace, fail, NO_WORKSPACE } from "./workspace-context";
 
 async function requireAgent(
-  ctx: BuiltinContext,
+  ctx: Pick<BuiltinContext, "db" | "chat" | "ownerId">,
 ): Promise<{ workspace: WorkspaceRow; client: AgentClient }> {
   const found = await chatWorkspace(ctx);
   if (!found) throw new ToolRefusal("workspace.none", NO_WORKSPACE);
@@ -122,7 +122,7 @@ function applyEdits(original: string, edits: readonly Edit[], file: string): str
  * message tells the model what to do (no workspace, not running, no plan file yet, too big).
  */
 export async function readPlanFile(
-  ctx: BuiltinContext,
+  ctx: Pick<BuiltinContext, "db" | "chat" | "ownerId" | "signal">,
 ): Promise<{ path: string; content: string }> {
   const plan = planFilePath(ctx.chat.id);
   try {

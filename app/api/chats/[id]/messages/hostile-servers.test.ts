@@ -7,7 +7,8 @@ import { eq, inArray } from "drizzle-orm";
 import { freePort } from "@/e2e/fixtures/server-everything";
 import { mcpServerConfigs, messages, turnChunks, turns } from "@/db/schema";
 import { GET as getServer } from "@/app/api/mcp/servers/[id]/route";
-import { assembleMcpTools } from "@/lib/chat/tool-assembly";
+import { assembleTurnTools } from "@/lib/chat/tools/assemble";
+import { turnContextOf } from "@/lib/chat/tools/context";
 import { REDACTION_MARKER } from "@/lib/mcp/redact";
 import { sealServerSecret } from "@/lib/mcp-config/secrets";
 import { call } from "@/lib/testing/http";
@@ -187,11 +188,9 @@ describe("a call the policy refuses at execution", () => {
   it("is an error result and one notice, not a thrown failure", async () => {
     const s = await h.server({ tool_allow_list: ["strict_args"] });
     const notices: unknown[] = [];
-    const assembled = await assembleMcpTools(h.db, {
-      audience: "member",
-      identity: { userId: h.member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
-      selectedServerIds: [s.id],
-      turn: { planMode: false, agent: "root" },
+    const chat = { id: "c", parentChatId: null, workspaceId: null, mcpServerIds: [s.id] };
+    const context = turnContextOf(chat, { id: h.member.user.id, role: "member" }, false, "root");
+    const assembled = await assembleTurnTools(h.db, context, {
       onNotice: (n) => notices.push(n),
     });
     // Disabled between the offer and the call.

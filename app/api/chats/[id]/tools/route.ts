@@ -1,6 +1,7 @@
 import { idParams, json, route } from "@/lib/api/route";
 import { getOwnChat } from "@/lib/chat/service";
-import { assembleMcpTools } from "@/lib/chat/tool-assembly";
+import { assembleTurnTools } from "@/lib/chat/tools/assemble";
+import { turnContextOf } from "@/lib/chat/tools/context";
 import { chatToolsQuery } from "@/lib/schemas/chats";
 
 export const GET = route({
@@ -9,21 +10,8 @@ export const GET = route({
   query: chatToolsQuery,
   async handler({ db, caller, params, query }) {
     const chat = await getOwnChat(db, caller, params.id);
-    const assembled = await assembleMcpTools(db, {
-      audience: caller.role,
-      identity: {
-        userId: caller.id,
-        chatId: chat.id,
-        rootChatId: chat.parentChatId ?? chat.id,
-        workspaceId: chat.workspaceId,
-      },
-      selectedServerIds: chat.mcpServerIds,
-      turn: {
-        planMode: query.plan_mode === "true",
-        agent: chat.agentKind,
-      },
-      includeUnselected: true,
-    });
+    const context = turnContextOf(chat, caller, query.plan_mode === "true", chat.agentKind);
+    const assembled = await assembleTurnTools(db, context, { explain: true });
     return json(assembled.rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   },
 });

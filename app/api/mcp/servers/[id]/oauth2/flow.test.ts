@@ -4,7 +4,8 @@ import { auditEvents, mcpServerConfigs, mcpServerUserTokens } from "@/db/schema"
 import { findMcpServer } from "@/db/queries/mcp-servers";
 import { startMcpTestServer, type RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import { startOidcProvider, type OidcProviderHandle } from "@/e2e/fixtures/oidc-provider";
-import { assembleMcpTools } from "@/lib/chat/tool-assembly";
+import { assembleTurnTools } from "@/lib/chat/tools/assemble";
+import { turnContextOf } from "@/lib/chat/tools/context";
 import { REDACTION_MARKER } from "@/lib/mcp/redact";
 import { sealSecret, secretAad } from "@/lib/crypto/secrets";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";
@@ -28,6 +29,15 @@ let admin: Awaited<ReturnType<typeof seedUser>>;
 let member: Awaited<ReturnType<typeof seedUser>>;
 let memberCookie: string;
 let serverId: string;
+
+/** A member's normal turn in a chat that selected the protected server. */
+const memberTurn = () =>
+  turnContextOf(
+    { id: "c", parentChatId: null, workspaceId: null, mcpServerIds: [serverId] },
+    { id: member.user.id, role: "member" },
+    false,
+    "root",
+  );
 
 beforeAll(async () => {
   // Every party listens on loopback, which the egress guard refuses unless allowlisted.
@@ -144,13 +154,7 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
   });
 
   it("a member with no token gets an auth_required notice on a chat turn", async () => {
-    const assembled = await assembleMcpTools(t.db, {
-      audience: "member",
-      identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
-      selectedServerIds: [serverId],
-      turn: { planMode: false, agent: "root" },
-      pool: new McpPool(),
-    });
+    const assembled = await assembleTurnTools(t.db, memberTurn(), { pool: new McpPool() });
     expect(assembled.notices).toEqual([
       expect.objectContaining({ code: "mcp.auth_required", server_id: serverId }),
     ]);
@@ -198,13 +202,7 @@ describe("OAuth2 MCP server, end to end against oidc-provider", () => {
   it("a chat turn's tool call carries the bearer token through the pool", async () => {
     const pool = new McpPool();
     try {
-      const assembled = await assembleMcpTools(t.db, {
-        audience: "member",
-        identity: { userId: member.user.id, chatId: "c", rootChatId: "c", workspaceId: null },
-        selectedServerIds: [serverId],
-        turn: { planMode: false, agent: "root" },
-        pool,
-      });
+      const assembled = await assembleTurnTools(t.db, memberTurn(), { pool });
       expect(assembled.notices).toEqual([]);
       const echo = assembled.tools["protected__echo"]!;
       mcp.clearRecords();

@@ -4,24 +4,17 @@ import "server-only";
 // for explore agents) is the agent asked at all; the tools explainer lists them regardless,
 // with the policy's reason. Names are `<server>__<tool>`, sanitised like admin tools; a name a
 // built-in or an offered admin tool already holds is lost (`name_clash`).
-import { dynamicTool, jsonSchema, type ToolSet } from "ai";
+import type { ToolSet } from "ai";
 import type { Executor } from "@/db/client";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
 import type { ChatToolRow } from "@/lib/client/types";
-import { checkToolArguments, invalidArgumentsMessage } from "@/lib/mcp/input-validation";
-import {
-  capDescription,
-  convertToolResult,
-  modelFacingSchema,
-  unwrapToolInput,
-} from "@/lib/mcp/tool-adapter";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
-import { decide, type TurnPolicy } from "@/lib/policy/tool-policy";
+import { decideWorkspaceMcp, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { AgentRequestError, type AgentMcpListing } from "@/lib/workspace/agent-client";
 import { runningAgent } from "@/lib/workspace/service";
-import type { ToolOrigin } from "./parts";
-import type { Notice } from "./mcp-notices";
-import { denyCall } from "./policy-denied";
+import type { Notice } from "../mcp-notices";
+import type { ToolOrigin } from "../parts";
+import { mcpTool, type McpCallContext } from "./mcp-tool";
 
 /** A row standing for every tool of a workspace server (or of the whole workspace). */
 const ALL = "__*";
@@ -50,9 +43,7 @@ export async function assembleWorkspaceMcpTools(
     /** List the tools even when the policy hides workspace MCP (the tools explainer). */
     listHidden?: boolean;
     signal?: AbortSignal;
-    imageToolResults?: boolean;
-    denied: Set<string>;
-    onNotice?: (notice: Notice) => void;
+    callContext: McpCallContext;
     /** How many tools the turn's cap still admits; the rest get `overLimitReason`. */
     maxTools?: number;
     overLimitReason?: string;
@@ -68,7 +59,7 @@ export async function assembleWorkspaceMcpTools(
   let budget = opts.maxTools ?? Number.POSITIVE_INFINITY;
   if (!opts.workspaceId) return out;
   // The gate does not depend on the tool's name: decide once whether to ask the agent at all.
-  const gate = decide({ source: "workspace_mcp", name: ALL }, opts.turn);
+  const gate = decideWorkspaceMcp(opts.turn);
   if (!gate.available && !opts.listHidden) return out;
 
   const workspace = await findOwnWorkspace(db, opts.ownerId, opts.workspaceId);
@@ -125,7 +116,6 @@ export async function assembleWorkspaceMcpTools(
   const names = assignExposedNames(
     listing.tools.map((t) => ({ key: t.name, prefix: t.server, name: t.tool_name })),
   );
-  const modelOutputs = new Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>();
   for (const tool of listing.tools) {
     const exposed = names.get(tool.name)!;
     if (opts.reserved.has(exposed)) {
@@ -137,7 +127,7 @@ export async function assembleWorkspaceMcpTools(
       });
       continue;
     }
-    const decision = decide({ source: "workspace_mcp", name: tool.name }, opts.turn);
+    const decision = decideWorkspaceMcp(opts.turn);
     const overLimit = decision.available && budget <= 0;
     out.rows.push({
       name: exposed,
@@ -149,40 +139,22 @@ export async function assembleWorkspaceMcpTools(
     if (!decision.available || overLimit) continue;
     budget -= 1;
     out.origins.set(exposed, { source: "workspace_mcp", toolName: tool.tool_name });
-    out.tools[exposed] = dynamicTool({
+    const label = `Workspace MCP server ${tool.server}`;
+    out.tools[exposed] = mcpTool(opts.callContext, {
+      exposed,
       metadata: {
         source: "workspace_mcp",
         tool_name: tool.tool_name,
         workspace_server: tool.server,
       },
-      description: capDescription(
-        `${tool.description || tool.tool_name} (from the workspace's ${tool.server} MCP server)`,
-      ),
-      inputSchema: jsonSchema(modelFacingSchema(tool.input_schema, false).schema as never),
-      execute: async (input, { toolCallId, abortSignal }) => {
-        // Asked again at execution (security.md point 2).
-        const again = decide({ source: "workspace_mcp", name: tool.name }, opts.turn);
-        if (!again.available) {
-          const refused = denyCall(opts, {
-            toolCallId,
-            exposedName: exposed,
-            reason: again.reason,
-          });
-          modelOutputs.set(toolCallId, { type: "error-text", value: refused.text });
-          return refused;
-        }
-        const unwrapped = unwrapToolInput(input, false);
-        if (!unwrapped.ok) {
-          modelOutputs.set(toolCallId, { type: "error-text", value: unwrapped.error });
-          return { is_error: true, text: unwrapped.error };
-        }
-        const checked = checkToolArguments(tool.input_schema, unwrapped.args);
-        if (!checked.ok) {
-          const text = invalidArgumentsMessage(exposed, checked.problems);
-          modelOutputs.set(toolCallId, { type: "error-text", value: text });
-          return { is_error: true, text, code: "tool.invalid_input" };
-        }
-        const label = `Workspace MCP server ${tool.server}`;
+      description: `${tool.description || tool.tool_name} (from the workspace's ${tool.server} MCP server)`,
+      inputSchema: tool.input_schema,
+      modelIntent: false,
+      recheck: async () => {
+        const again = decideWorkspaceMcp(opts.turn);
+        return again.available ? { ok: true } : { ok: false, reason: again.reason };
+      },
+      call: async (args, signal) => {
         try {
           // The workspace may have been stopped since the turn began.
           const current = (await findOwnWorkspace(db, opts.ownerId, row.id)) ?? row;
@@ -193,21 +165,12 @@ export async function assembleWorkspaceMcpTools(
               "workspace.not_running",
               "The workspace is not running.",
             );
-          const result = await agent.callTool(tool.name, unwrapped.args, abortSignal);
-          const converted = convertToolResult(result as never, {
-            includeImages: opts.imageToolResults ?? false,
-          });
-          modelOutputs.set(toolCallId, converted.modelOutput);
-          return { is_error: converted.isError, ...converted.display };
+          return { ok: true, result: (await agent.callTool(tool.name, args, signal)) as never };
         } catch (err) {
           if (!(err instanceof AgentRequestError)) throw err;
-          const text = `${label}: ${err.message}`;
-          modelOutputs.set(toolCallId, { type: "error-text", value: text });
-          return { is_error: true, text, code: err.code };
+          return { ok: false, text: `${label}: ${err.message}`, code: err.code };
         }
       },
-      toModelOutput: ({ toolCallId, output }) =>
-        modelOutputs.get(toolCallId) ?? { type: "json", value: (output ?? null) as never },
     });
   }
   return out;

@@ -1,0 +1,222 @@
+import "server-only";
+// A turn's tools, from every source, in one place: built-ins, the admin's MCP servers and the
+// workspace's own MCP servers. Each candidate is decided by the one policy (servers before they
+// are dialled, then each tool), capped (tool-limits.ts), named without clashes and wrapped so
+// that every call asks the policy again. See docs/architecture.md, "A turn, end to end".
+import type { ToolSet } from "ai";
+import type { Executor } from "@/db/client";
+import type { ChatToolRow } from "@/lib/client/types";
+import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
+import { MAX_LISTED_TOOLS } from "@/lib/mcp/client";
+import { getMcpPool, McpToolCallError, type McpPool } from "@/lib/mcp/pool";
+import { assignExposedNames } from "@/lib/mcp/tool-names";
+import { decide } from "@/lib/policy/tool-policy";
+import { findMcpServer } from "@/db/queries/mcp-servers";
+import { serverFailureText, type Notice } from "../mcp-notices";
+import type { ToolOrigin } from "../parts";
+import { OVER_SERVER_LIMIT, OVER_TURN_LIMIT, TOO_MANY_TOOLS, toolLimits } from "../tool-limits";
+import { builtinTool, decideBuiltins, type BuiltinRunContext } from "./builtin-tools";
+import type { TurnContext } from "./context";
+import { connectExternalServers, type ServerTools } from "./external-mcp";
+import { mcpTool, type McpCallContext } from "./mcp-tool";
+import { assembleWorkspaceMcpTools } from "./workspace-mcp";
+
+export interface AssembledTools {
+  /** Names of offered tools after which the turn ends (propose_plan, ask_user_question). */
+  endsTurn: string[];
+  tools: ToolSet;
+  rows: ChatToolRow[];
+  origins: Map<string, ToolOrigin>;
+  notices: Notice[];
+  /** Tool call ids the policy refused at execution time. */
+  denied: Set<string>;
+}
+
+export interface AssembleOptions {
+  /** List every enabled server and hidden tool with its reason (the tools explainer). */
+  explain?: boolean;
+  signal?: AbortSignal;
+  /** Where a tool.denied notice goes while the turn runs. */
+  onNotice?: (notice: Notice) => void;
+  /** Whether the model accepts images in tool results (else they become text placeholders). */
+  imageToolResults?: boolean;
+  /** The connection pool; the process-wide one unless a benchmark brings its own. */
+  pool?: McpPool;
+  /** Built-in tools run with this context; without it (tools explainer) they are listed only. */
+  run?: BuiltinRunContext;
+}
+
+/** One admin server's tool, wrapped: rechecked against the stored config, called via the pool. */
+function externalTool(
+  db: Executor,
+  ctx: TurnContext,
+  call: McpCallContext & { pool: McpPool },
+  server: ServerTools,
+  tool: ServerTools["tools"][number],
+  exposed: string,
+) {
+  const { row } = server;
+  return mcpTool(call, {
+    exposed,
+    metadata: { source: "mcp", server_id: row.id, tool_name: tool.name },
+    description: tool.description ?? tool.title ?? "",
+    inputSchema: tool.inputSchema,
+    modelIntent: row.modelIntent,
+    recheck: async () => {
+      const current = await findMcpServer(db, row.id);
+      const again = current
+        ? decide({ source: "mcp", name: tool.name, server: serverPolicyOf(current) }, ctx.policy)
+        : { available: false, reason: "server_disabled" as const };
+      if (again.available && current?.version === row.version) return { ok: true };
+      return {
+        ok: false,
+        reason: again.available ? "config_changed" : again.reason,
+        serverId: row.id,
+      };
+    },
+    call: async (args, signal) => {
+      try {
+        const result = await call.pool.callTool(server.endpoint, tool.name, args, { signal });
+        return { ok: true, result };
+      } catch (err) {
+        if (!(err instanceof McpToolCallError)) throw err;
+        const text = serverFailureText(ctx.audience, row.displayName, err);
+        // The server's own words help the model fix its arguments; they are tool output,
+        // which the system prompt tells the model not to obey.
+        const forModel = err.serverDetail ? `${text}\nServer said: ${err.serverDetail}` : text;
+        return { ok: false, text, forModel, code: err.code };
+      }
+    },
+  });
+}
+
+export async function assembleTurnTools(
+  db: Executor,
+  ctx: TurnContext,
+  opts: AssembleOptions = {},
+): Promise<AssembledTools> {
+  const explain = opts.explain ?? false;
+  const pool = opts.pool ?? getMcpPool();
+  const external = await connectExternalServers(db, ctx, { explain, pool, signal: opts.signal });
+  const notices: Notice[] = [...external.notices];
+  const rows: ChatToolRow[] = [...external.rows];
+  const { servers } = external;
+
+  const limits = toolLimits();
+  const builtinDecisions = decideBuiltins(ctx.policy);
+  // Built-ins are never cut: the MCP tools share what the turn cap leaves.
+  let turnBudget = limits.perTurn - builtinDecisions.filter((b) => b.decision.available).length;
+  let cutForTurn = 0;
+
+  const names = assignExposedNames(
+    servers.flatMap((s) =>
+      s.tools.map((tool) => ({
+        key: `${s.row.id}\u0000${tool.name}`,
+        prefix: s.row.slug,
+        name: tool.name,
+      })),
+    ),
+  );
+  const origins = new Map<string, ToolOrigin>();
+  const tools: ToolSet = {};
+  const denied = new Set<string>();
+  const callContext: McpCallContext & { pool: McpPool } = {
+    pool,
+    imageToolResults: opts.imageToolResults ?? false,
+    modelOutputs: new Map(),
+    denied,
+    ...(opts.onNotice !== undefined && { onNotice: opts.onNotice }),
+  };
+  // Names of offered admin tools: they win a clash with workspace tools.
+  const offeredMcp = new Set<string>();
+
+  for (const server of servers) {
+    const policy = serverPolicyOf(server.row);
+    // Tools the policy admits, in the server's order: past perServer they are cut whatever
+    // the turn's budget, so the reason names the cap that really applies.
+    let admittedHere = 0;
+    let cutHere = 0;
+    for (const tool of server.tools) {
+      const exposed = names.get(`${server.row.id}\u0000${tool.name}`)!;
+      const decision = decide({ source: "mcp", name: tool.name, server: policy }, ctx.policy);
+      const row: ChatToolRow = {
+        name: exposed,
+        source: "mcp",
+        server_id: server.row.id,
+        available: decision.available,
+        reason: decision.reason,
+      };
+      rows.push(row);
+      if (!decision.available) continue;
+      admittedHere += 1;
+      if (admittedHere > limits.perServer || turnBudget <= 0) {
+        row.available = false;
+        row.reason = admittedHere > limits.perServer ? OVER_SERVER_LIMIT : OVER_TURN_LIMIT;
+        if (admittedHere > limits.perServer) cutHere += 1;
+        else cutForTurn += 1;
+        continue;
+      }
+      turnBudget -= 1;
+      offeredMcp.add(exposed);
+      origins.set(exposed, { source: "mcp", serverId: server.row.id, toolName: tool.name });
+      tools[exposed] = externalTool(db, ctx, callContext, server, tool, exposed);
+    }
+    if (cutHere > 0 || server.truncated) {
+      const parts = [
+        ...(server.truncated
+          ? [`it lists more than ${MAX_LISTED_TOOLS} tools; only the first were read`]
+          : []),
+        ...(cutHere > 0
+          ? [`${cutHere} tools past the limit of ${limits.perServer} per server were left out`]
+          : []),
+      ];
+      notices.push({
+        code: TOO_MANY_TOOLS,
+        detail: `${server.row.displayName}: ${parts.join("; ")}.`,
+        server_id: server.row.id,
+      });
+    }
+  }
+  const endsTurn: string[] = [];
+  // Built-ins first: their names win any clash (MCP names always carry a `<slug>__` prefix).
+  for (const { builtin, decision } of builtinDecisions) {
+    rows.push({
+      name: builtin.name,
+      source: "builtin",
+      available: decision.available,
+      reason: decision.reason,
+    });
+    if (!decision.available || !opts.run) continue;
+    origins.set(builtin.name, { source: "builtin" });
+    if (builtin.endsTurn) endsTurn.push(builtin.name);
+    tools[builtin.name] = builtinTool(builtin, ctx.policy, callContext, opts.run, opts.signal);
+  }
+  // Workspace MCP last: built-ins, then admin servers, then workspace servers win a name.
+  const workspace = await assembleWorkspaceMcpTools(db, {
+    ownerId: ctx.identity.userId,
+    workspaceId: ctx.identity.workspaceId,
+    turn: ctx.policy,
+    reserved: new Set([...builtinDecisions.map((b) => b.builtin.name), ...offeredMcp]),
+    listHidden: explain,
+    signal: opts.signal,
+    callContext,
+    maxTools: Math.max(0, turnBudget),
+    overLimitReason: OVER_TURN_LIMIT,
+  });
+  Object.assign(tools, workspace.tools);
+  rows.push(...workspace.rows);
+  for (const [name, origin] of workspace.origins) origins.set(name, origin);
+  notices.push(...workspace.notices);
+  cutForTurn += workspace.cut;
+  if (cutForTurn > 0) {
+    notices.push({
+      code: TOO_MANY_TOOLS,
+      detail: `At most ${limits.perTurn} tools can be offered in one turn: ${cutForTurn} MCP tools were left out. Select fewer servers, or ask an admin to narrow their tool lists.`,
+    });
+  }
+  // One stable order whatever the sources: the prompt prefix stays cacheable between turns.
+  const sorted: ToolSet = Object.fromEntries(
+    Object.entries(tools).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return { tools: sorted, rows, origins, notices, denied, endsTurn };
+}

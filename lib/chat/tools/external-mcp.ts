@@ -1,0 +1,153 @@
+import "server-only";
+// The admin-registered MCP servers of a turn: which of them take part, their credentials, and
+// their tool listings through the pool. The policy is asked per server before anything is
+// fetched (decideServer), so a server the turn can never use is not refreshed, dialled or
+// listed (docs/architecture.md, "Plan mode"). A server that cannot be used costs one notice
+// and one explainer row, never the turn.
+import type { Executor } from "@/db/client";
+import { listMcpServers, setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers";
+import type { ChatToolRow } from "@/lib/client/types";
+import { SecretDecryptError } from "@/lib/crypto/envelope";
+import { KeyRingError } from "@/lib/crypto/keyring";
+import { authHeadersFor } from "@/lib/mcp-config/credentials";
+import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
+import type { McpEndpoint, McpPool, PooledTool } from "@/lib/mcp/pool";
+import { credentialValues } from "@/lib/mcp/redact";
+import { decideServer } from "@/lib/policy/tool-policy";
+import { serverNotice, type Notice, type ServerFailure } from "../mcp-notices";
+import type { TurnContext, TurnIdentity } from "./context";
+
+export interface ServerTools {
+  row: McpServerRow;
+  endpoint: McpEndpoint;
+  tools: PooledTool[];
+  truncated: boolean;
+}
+
+export interface ExternalServers {
+  servers: ServerTools[];
+  rows: ChatToolRow[];
+  notices: Notice[];
+}
+
+/** Identity headers (opt-in per server); an auth header of the same name always wins. */
+function identityHeaders(id: TurnIdentity, auth: Record<string, string>): Record<string, string> {
+  const wanted: Record<string, string | null> = {
+    "X-Toolgate-User-Id": id.userId,
+    "X-Toolgate-Chat-Id": id.rootChatId,
+    "X-Toolgate-Subchat-Id": id.chatId === id.rootChatId ? null : id.chatId,
+    "X-Toolgate-Workspace-Id": id.workspaceId,
+  };
+  const taken = new Set(Object.keys(auth).map((k) => k.toLowerCase()));
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(wanted)) {
+    if (value && !taken.has(name.toLowerCase())) out[name] = value;
+  }
+  return out;
+}
+
+type Credentials =
+  | { ok: true; headers: Record<string, string> }
+  | { ok: false; failure: ServerFailure; reason: "auth_required" | "server_unavailable" };
+
+/**
+ * The server's credentials for the user. Stored secrets that no longer decrypt (a key mix-up
+ * in SECRETS_KEYS) cost this server, never the turn: it is skipped, the admin learns why from
+ * the log and the server's status, the user from a notice.
+ */
+async function credentialsFor(
+  db: Executor,
+  row: McpServerRow,
+  userId: string,
+  inTurn: boolean,
+): Promise<Credentials> {
+  try {
+    const auth = await authHeadersFor(db, row, userId);
+    if (auth.ok) return auth;
+    return { ok: false, failure: { ...auth, forUser: true }, reason: "auth_required" };
+  } catch (err) {
+    const keyMixUp = err instanceof SecretDecryptError || err instanceof KeyRingError;
+    const message = keyMixUp
+      ? "its stored credentials cannot be decrypted with the configured SECRETS_KEYS; restore the key or enter the credentials again."
+      : "its stored credentials could not be read.";
+    if (inTurn) {
+      // The error names the key id or the failure, never a secret value.
+      console.error(`[mcp] server ${row.slug} skipped: ${message}`, err);
+      await setMcpServerStatus(db, row.id, { state: "error", detail: message }).catch(
+        (statusErr: unknown) => console.error(`[mcp] server ${row.slug}: status`, statusErr),
+      );
+    }
+    return {
+      ok: false,
+      failure: { code: "mcp.server_unavailable", message },
+      reason: "server_unavailable",
+    };
+  }
+}
+
+/** A row standing for every tool of a server that takes no part in the turn. */
+const wholeServerRow = (row: McpServerRow, reason: string): ChatToolRow => ({
+  name: `${row.slug}__*`,
+  source: "mcp",
+  server_id: row.id,
+  available: false,
+  reason,
+});
+
+/**
+ * Connects the turn's servers: the chat's selected ones plus every force_on one, or with
+ * `explain` every enabled server (the tools explainer lists what each would offer and why).
+ */
+export async function connectExternalServers(
+  db: Executor,
+  ctx: TurnContext,
+  opts: { explain: boolean; pool: McpPool; signal?: AbortSignal },
+): Promise<ExternalServers> {
+  const enabled = await listMcpServers(db, { enabledOnly: true });
+  const inTurn = enabled.filter(
+    (r) => opts.explain || r.availability === "force_on" || ctx.policy.selectedServerIds.has(r.id),
+  );
+  const out: ExternalServers = { servers: [], rows: [], notices: [] };
+  const unavailable = (row: McpServerRow, failure: ServerFailure, reason: string) => {
+    out.notices.push(serverNotice(ctx.audience, row, failure));
+    out.rows.push(wholeServerRow(row, reason));
+  };
+
+  const connected = await Promise.all(
+    inTurn.map(async (row): Promise<ServerTools | null> => {
+      // Before credentials and before the pool: a server the turn cannot use costs nothing.
+      // The explainer still lists such a server's tools, each with its per-tool reason.
+      const gate = decideServer(serverPolicyOf(row), ctx.policy);
+      if (!gate.available && !opts.explain) {
+        out.rows.push(wholeServerRow(row, gate.reason));
+        return null;
+      }
+      const auth = await credentialsFor(db, row, ctx.identity.userId, !opts.explain);
+      if (!auth.ok) {
+        unavailable(row, auth.failure, auth.reason);
+        return null;
+      }
+      const endpoint: McpEndpoint = {
+        serverId: row.id,
+        version: row.version,
+        url: row.url,
+        transport: row.transport as McpEndpoint["transport"],
+        headers: {
+          ...auth.headers,
+          ...(row.forwardIdentityHeaders ? identityHeaders(ctx.identity, auth.headers) : {}),
+        },
+        // Only what authenticates: the identity headers are not secrets.
+        secrets: credentialValues(auth.headers),
+        userId: ctx.identity.userId,
+      };
+      const listed = await opts.pool.listTools(endpoint, { signal: opts.signal });
+      if (!listed.ok) {
+        unavailable(row, listed.error, "server_unavailable");
+        return null;
+      }
+      return { row, endpoint, tools: listed.tools, truncated: listed.truncated };
+    }),
+  );
+  out.servers = connected.filter((s): s is ServerTools => s !== null);
+  return out;
+}
