@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 
 import type { McpServerRow } from "@/db/queries/mcp-servers";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { sealSecret, secretAad } from "@/lib/crypto/secrets";
 import {
   discoverOauth2,

@@ -5,7 +5,7 @@ import { isDatabaseUnavailable, loggableError } from "@/db/queries/errors";
 import { authenticate, type Caller } from "@/lib/auth/caller";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/server/database";
-import { ApiError, Errors, problemResponse } from "./errors";
+import { ApiError, Errors, problemResponse } from "@/lib/errors";
 import { nulCharacterError, validationError } from "./validation";
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiError, type FieldProblem } from "./errors";
+import { ApiError, type FieldProblem } from "@/lib/errors";
 
 function fieldName(path: readonly PropertyKey[], prefix?: string): string {
   const parts = path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)));

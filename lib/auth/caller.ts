@@ -5,7 +5,7 @@ import { findUserByTokenHash, touchApiToken } from "@/db/queries/api-tokens";
 import { findSessionUser } from "@/db/queries/sessions";
 import type { UserRow } from "@/db/queries/users";
 import type { LoginType, UserRole } from "@/db/schema";
-import { Errors } from "@/lib/api/errors";
+import { Errors } from "@/lib/errors";
 import { hashApiToken } from "./api-token";
 import { getAuthSecret, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./secret";
 

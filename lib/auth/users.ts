@@ -15,7 +15,7 @@ import {
 } from "@/db/queries/users";
 import { insertApiToken } from "@/db/queries/api-tokens";
 import { deleteUserSessions } from "@/db/queries/sessions";
-import { ApiError, Errors } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/errors";
 import type {
   ChangePasswordInput,
   CreateUserInput,

@@ -17,7 +17,7 @@ import {
 } from "@/db/queries/chats";
 import { listMcpServers } from "@/db/queries/mcp-servers";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
-import { ApiError, Errors } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import type { Chat, Message, Part } from "@/lib/client/types";
 import { resolveModel } from "@/lib/llm/registry";

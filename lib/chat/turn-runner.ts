@@ -23,7 +23,7 @@ import {
 } from "@/db/queries/chats";
 import { findUserById } from "@/db/queries/users";
 import { isUniqueViolation } from "@/db/queries/errors";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import type { Part } from "@/lib/client/types";
 import { planModeInstructions } from "@/lib/settings/app-settings";
 import { isToolFailure } from "./builtins/refusal";

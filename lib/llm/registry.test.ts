@@ -6,7 +6,7 @@ import { PATCH as patch } from "@/app/api/model-providers/[id]/route";
 import { POST as create } from "@/app/api/model-providers/route";
 import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
 import { insertModelProvider } from "@/db/queries/model-providers";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { findEgressError } from "@/lib/net/egress";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";

@@ -9,7 +9,7 @@ import {
   listModelProviders,
   type ModelProviderRow,
 } from "@/db/queries/model-providers";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { getDefaultGuardedFetch } from "@/lib/net/egress";
 import { openProviderApiKey } from "@/lib/model-providers/secrets";
 import {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { McpServerInsert, McpServerRow } from "@/db/queries/mcp-servers";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
 import { findEgressError } from "@/lib/net/egress";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";

@@ -13,7 +13,7 @@ import {
   updateUserToken,
 } from "@/db/queries/mcp-oauth";
 import { findMcpServer, type McpServerRow } from "@/db/queries/mcp-servers";
-import { ApiError, Errors } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { openSecret, sealSecret, secretAad } from "@/lib/crypto/secrets";
 import { codeChallengeS256, createCodeVerifier, createState, hashState } from "@/lib/oauth/pkce";

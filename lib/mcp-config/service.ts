@@ -14,7 +14,7 @@ import {
   type McpServerInsert,
   type McpServerRow,
 } from "@/db/queries/mcp-servers";
-import { ApiError, Errors } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import {
   slugify,

@@ -1,4 +1,4 @@
-import { ApiError, type FieldProblem } from "@/lib/api/errors";
+import { ApiError, type FieldProblem } from "@/lib/errors";
 import type { McpServerRow } from "@/db/queries/mcp-servers";
 import { checkUrlDestination } from "@/lib/net/address-policy";
 import { getEgressAllowlist } from "@/lib/net/egress";

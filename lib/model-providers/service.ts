@@ -10,7 +10,7 @@ import {
   updateModelProvider,
   type ModelProviderRow,
 } from "@/db/queries/model-providers";
-import { ApiError, Errors } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { forgetProviderClient } from "@/lib/llm/registry";
 import { assertDestinationAllowed } from "@/lib/mcp-config/validation";

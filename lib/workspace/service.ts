@@ -10,7 +10,7 @@ import {
   listOwnWorkspaces,
   type WorkspaceRow,
 } from "@/db/queries/workspaces";
-import { ApiError, Errors } from "@/lib/api/errors";
+import { ApiError, Errors } from "@/lib/errors";
 import type { Workspace, WorkspaceMcpListing } from "@/lib/client/workspace-types";
 
 export type AdminWorkspace = Workspace & { owner_email: string; owner_name: string };

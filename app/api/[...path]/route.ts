@@ -1,4 +1,4 @@
-import { ApiError, problemResponse } from "@/lib/api/errors";
+import { ApiError, problemResponse } from "@/lib/errors";
 
 // Unknown API paths answer in the API's own error format rather than with an HTML page.
 function notFound(): Response {

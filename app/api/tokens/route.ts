@@ -1,4 +1,4 @@
-import { Errors } from "@/lib/api/errors";
+import { Errors } from "@/lib/errors";
 import { json, route } from "@/lib/api/route";
 import { clientAddress } from "@/lib/auth/client-address";
 import { verifyCredentials } from "@/lib/auth/credentials";

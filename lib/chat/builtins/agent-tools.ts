@@ -13,7 +13,7 @@ import {
   listMessages,
   type ChatRow,
 } from "@/db/queries/chats";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import type { Part } from "@/lib/client/types";
 import { resolveModel } from "@/lib/llm/registry";
 import { refusalsAsResults, ToolRefusal } from "./refusal";

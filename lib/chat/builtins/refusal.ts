@@ -1,7 +1,7 @@
 // How the plan and agent built-ins report a failure the model can act on: as a result
 // `{is_error: true, code, text}` (like the workspace tools), so the model and the user both
 // read the reason. Thrown errors of any other kind stay unexpected and are logged.
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { AgentRequestError } from "@/lib/workspace/agent-client";
 
 export interface ToolFailure {

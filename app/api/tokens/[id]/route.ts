@@ -1,4 +1,4 @@
-import { Errors } from "@/lib/api/errors";
+import { Errors } from "@/lib/errors";
 import { idParams, noContent, route } from "@/lib/api/route";
 import { revokeApiToken } from "@/lib/auth/tokens";
 

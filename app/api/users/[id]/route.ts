@@ -1,4 +1,4 @@
-import { Errors } from "@/lib/api/errors";
+import { Errors } from "@/lib/errors";
 import { idParams, json, route } from "@/lib/api/route";
 import { changeUser, findUserById, userJson } from "@/lib/auth/users";
 import { updateUserBody } from "@/lib/schemas/users";

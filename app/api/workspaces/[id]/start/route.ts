@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/errors";
 import { idParams, json, route } from "@/lib/api/route";
 import { getOwnWorkspace, startOwnWorkspace, workspaceJson } from "@/lib/workspace/service";
 

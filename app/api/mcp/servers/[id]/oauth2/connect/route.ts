@@ -1,4 +1,4 @@
-import { Errors } from "@/lib/api/errors";
+import { Errors } from "@/lib/errors";
 import { idParams, route } from "@/lib/api/route";
 import { startOauth2Connect } from "@/lib/mcp-config/oauth2-flow";
 

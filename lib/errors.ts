@@ -1,6 +1,9 @@
 /**
  * The one error type of the HTTP API. Every failure a route reports is an ApiError with a
  * stable `<area>.<reason>` code; the message is for humans and may change.
+ *
+ * It lives on the ground floor of lib/ and imports nothing, so services in any folder can
+ * throw it without depending on the route layer (lib/api) that turns it into a response.
  */
 export interface FieldProblem {
   field: string;
