@@ -61,6 +61,11 @@ export interface StartTurnInput {
   content: string;
   planMode: boolean;
   model: { model: LanguageModel; modelId: string; imageToolResults: boolean };
+  /**
+   * A new server selection for the chat (already checked), stored in the same transaction
+   * that claims the turn: a 409 chat.busy leaves the chat's selection as it was.
+   */
+  mcpServerIds?: string[];
 }
 
 export interface StartedTurn {
@@ -97,6 +102,7 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
       });
       await updateChat(tx, input.chat.id, {
         status: "running",
+        ...(input.mcpServerIds !== undefined && { mcpServerIds: input.mcpServerIds }),
         ...(input.chat.title
           ? {}
           : { title: input.content.replace(/\s+/g, " ").trim().slice(0, 80) }),
@@ -114,7 +120,14 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
   }
   const controller = new AbortController();
   const untrack = trackLocalTurn(turnId, controller);
-  const done = runTurn(db, { ...input, turnId, assistantMessageId, controller }).finally(untrack);
+  // The turn runs with the selection it stored.
+  const chat =
+    input.mcpServerIds === undefined
+      ? input.chat
+      : { ...input.chat, mcpServerIds: input.mcpServerIds };
+  const done = runTurn(db, { ...input, chat, turnId, assistantMessageId, controller }).finally(
+    untrack,
+  );
   return { turnId, assistantMessageId, done };
 }
 

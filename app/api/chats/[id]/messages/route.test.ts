@@ -303,6 +303,15 @@ describe("turn lifecycle", () => {
     const busy = await sendJson(member.token, chat2.id, { content: "another" });
     expect(busy.status).toBe(409);
     expect(busy.body.code).toBe("chat.busy");
+    // The selection is stored with the turn's start: a busy chat keeps the one it had.
+    const picked = await server({});
+    const busyPick = await sendJson(member.token, chat2.id, {
+      content: "another",
+      mcp_server_ids: [picked.id],
+    });
+    expect(busyPick.status).toBe(409);
+    const unchanged = await call(getChat, { token: member.token, params: { id: chat2.id } });
+    expect(unchanged.body.mcp_server_ids).toEqual([]);
 
     const resumed = await resume(
       new Request(`${ORIGIN}/api/chats/${chat2.id}/stream`, {

@@ -1,4 +1,4 @@
-import { findOwnChat, updateChat } from "@/db/queries/chats";
+import { findOwnChat } from "@/db/queries/chats";
 import { idParams, json, route } from "@/lib/api/route";
 import { assistantMessage, chatJson, checkServerSelection, getOwnChat } from "@/lib/chat/service";
 import { turnStreamResponse } from "@/lib/chat/sse";
@@ -11,16 +11,17 @@ export const POST = route({
   params: idParams,
   body: postMessageBody,
   async handler({ db, caller, params, body, req }) {
-    let chat = await getOwnChat(db, caller, params.id);
-    if (body.mcp_server_ids !== undefined) {
-      // Absent means unchanged; present replaces the chat's selection from this turn on.
-      chat = await updateChat(db, chat.id, {
-        mcpServerIds: await checkServerSelection(db, body.mcp_server_ids),
-      });
-    }
+    const chat = await getOwnChat(db, caller, params.id);
+    // Absent means unchanged; present replaces the chat's selection from this turn on, stored
+    // with the turn's start so a busy chat keeps the selection it had.
+    const mcpServerIds =
+      body.mcp_server_ids === undefined
+        ? undefined
+        : await checkServerSelection(db, body.mcp_server_ids);
     const model = await resolveModel(db, chat.model);
     const turn = await startTurn(db, {
       chat,
+      ...(mcpServerIds !== undefined && { mcpServerIds }),
       ownerId: caller.id,
       content: body.content,
       planMode: body.plan_mode,
