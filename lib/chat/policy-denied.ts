@@ -1,4 +1,4 @@
-// A call the policy refuses at execution time (security.md point 2) is not a failure of the
+// A call the policy refuses at execution time (docs/security.md, point 2) is not a failure of the
 // turn: the model gets an error result saying the tool is not available and why, the part is
 // marked "denied", and the user one `tool.denied` notice. Nothing is thrown, so nothing is
 // logged as a server error.

@@ -369,7 +369,7 @@ export async function updateServer(
 
       const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...patch } = next;
       const updated = await updateMcpServer(tx, id, patch);
-      // A token must never reach an origin it was not issued for (security.md point 5).
+      // A token must never reach an origin it was not issued for (docs/security.md, point 5).
       let droppedTokens = 0;
       // A token issued to another client or token endpoint would fail to refresh, or be
       // refreshed where it was not issued: those changes drop tokens too.

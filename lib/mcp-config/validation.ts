@@ -49,7 +49,7 @@ export function assertNoForeignAuthFields(authType: AuthType, body: Record<strin
   }
 }
 
-/** Literal addresses and names like localhost are refused at once (security.md point 3). */
+/** Literal addresses and names like localhost are refused at once (docs/security.md, point 3). */
 export function assertDestinationAllowed(field: string, url: string | undefined): void {
   if (!url) return;
   const check = checkUrlDestination(url, getEgressAllowlist());

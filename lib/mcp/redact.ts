@@ -1,6 +1,6 @@
 /**
  * Removes from an MCP server's answers every credential toolgate itself sent to that server
- * (security.md point 11): a server that echoes its request headers must not hand the admin's
+ * (docs/security.md, point 11): a server that echoes its request headers must not hand the admin's
  * API key or the user's access token to the model, the chat or the database. Pure, no I/O.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";

@@ -8,7 +8,7 @@ export const OAUTH_REQUEST_TIMEOUT_MS = 10_000;
 export const MAX_OAUTH_BODY_BYTES = 256 * 1024;
 
 export interface OAuthHttpOptions {
-  /** Defaults to the egress-guarded fetch (security.md point 3). */
+  /** Defaults to the egress-guarded fetch (docs/security.md, point 3). */
   fetch?: typeof fetch;
   /** Cancels the whole operation (e.g. a discovery budget). */
   signal?: AbortSignal;

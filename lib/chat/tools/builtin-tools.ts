@@ -1,7 +1,7 @@
 import "server-only";
 // Built-in tools as tools of the turn: offered when the policy admits them, and asked again at
-// execution like every other tool (docs/security.md). Without a run context (the explainer)
-// they are listed only.
+// execution like every other tool (docs/security.md, point 2). Without a run context (the
+// explainer) they are listed only.
 import { tool as defineTool, type Tool } from "ai";
 import { decide, type PolicyDecision, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { builtinTools } from "../builtins/registry";

@@ -1,7 +1,7 @@
 import "server-only";
 // The one wrapper that turns an MCP tool (an admin server's or a workspace server's) into a
 // tool of the turn. Every call goes the same way: ask the policy again (the config may have
-// changed since the tools were offered; docs/security.md) → refuse with a `tool.denied`
+// changed since the tools were offered; docs/security.md, point 2) → refuse with a `tool.denied`
 // result → unwrap the model's intent field → check the arguments against the tool's own
 // schema → call → convert the result for the model and the UI. Only the recheck and the call
 // differ between sources, so they are what a source hands in.

@@ -26,7 +26,7 @@ import type { WorkspaceSandbox } from "../sandbox/sandbox";
 import type { GroupRegistry } from "./process-groups";
 import { GroupStdioTransport } from "./stdio-transport";
 
-/** Security point 8: 10 s to connect, 60 s per tool call. */
+/** 10 s to connect, 60 s per tool call (docs/security.md, point 8). */
 export const CONNECT_TIMEOUT_MS = 10_000;
 export const CALL_TIMEOUT_MS = 60_000;
 const MAX_TOOLS_PER_SERVER = 500;
