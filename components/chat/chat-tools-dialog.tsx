@@ -19,7 +19,7 @@ import { errorMessage } from "@/lib/client/api";
 import { chatToolsQuery } from "@/lib/client/chat-queries";
 import { mcpServersQuery } from "@/lib/client/mcp-queries";
 import type { ChatToolRow } from "@/lib/client/types";
-import { REASON_TEXT } from "@/lib/policy/tool-policy";
+import { toolReasonText } from "@/lib/policy/reasons";
 import {
   builtinDescription,
   matchTools,
@@ -29,7 +29,7 @@ import {
 } from "./tools-explainer";
 
 const reasonText = (reason: string) => {
-  const text = (REASON_TEXT as Record<string, string>)[reason] ?? reason.replace(/[_.]/g, " ");
+  const text = toolReasonText(reason);
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
 

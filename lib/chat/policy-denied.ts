@@ -2,7 +2,7 @@
 // turn: the model gets an error result saying the tool is not available and why, the part is
 // marked "denied", and the user one `tool.denied` notice. Nothing is thrown, so nothing is
 // logged as a server error.
-import { REASON_TEXT } from "@/lib/policy/tool-policy";
+import { TOOL_REASON_TEXT, type ToolReason } from "@/lib/policy/reasons";
 import type { ToolFailure } from "./builtins/refusal";
 import type { Notice } from "./mcp-notices";
 
@@ -14,25 +14,20 @@ export interface DeniedCallContext {
   onNotice?: (notice: Notice) => void;
 }
 
-const EXTRA_REASONS: Record<string, string> = {
-  config_changed: "the server's configuration changed since the tools were offered",
-};
-
-/** A policy reason code as words; any other text is taken as already worded. */
-function worded(reason: string): string {
-  const text = (REASON_TEXT as Record<string, string>)[reason] ?? EXTRA_REASONS[reason];
-  if (text === undefined) return reason;
+/** A reason as words in the middle of a sentence. */
+function worded(reason: ToolReason): string {
+  const text = TOOL_REASON_TEXT[reason];
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-export function deniedText(exposedName: string, reason: string): string {
+export function deniedText(exposedName: string, reason: ToolReason): string {
   return `The tool ${exposedName} is not available: ${worded(reason)}.`;
 }
 
 /** Records a refused call and returns the error result the model and the part get. */
 export function denyCall(
   ctx: DeniedCallContext,
-  call: { toolCallId: string; exposedName: string; reason: string; serverId?: string },
+  call: { toolCallId: string; exposedName: string; reason: ToolReason; serverId?: string },
 ): ToolFailure {
   ctx.denied.add(call.toolCallId);
   const text = deniedText(call.exposedName, call.reason);

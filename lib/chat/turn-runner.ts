@@ -42,7 +42,6 @@ import { trackLocalTurn } from "./local-turns";
 import { HEARTBEAT_MS } from "./turn-liveness";
 
 const MAX_STEPS = 25;
-const NOT_OFFERED = "it is not offered in this chat";
 
 /**
  * Stops the loop once a turn-ending tool (propose_plan, ask_user_question) succeeded. A failed
@@ -216,7 +215,7 @@ async function runTurn(
       sendStart: false,
       // Also names tool errors shown to the user; the model gets the SDK's own error text.
       onError: (err) => {
-        if (NoSuchToolError.isInstance(err)) return deniedText(err.toolName, NOT_OFFERED);
+        if (NoSuchToolError.isInstance(err)) return deniedText(err.toolName, "not_offered");
         if (InvalidToolInputError.isInstance(err))
           return `The model sent invalid input for ${err.toolName}.`;
         // The SDK hands over the error result of an invalid call (an unknown tool, input that
@@ -237,7 +236,7 @@ async function runTurn(
         if (!(name in assembled.tools)) {
           // A call to a tool that was never offered: refused here, it never reaches a server.
           // The SDK reports it twice (invalid input, then its error result): one notice.
-          c.errorText = deniedText(name, NOT_OFFERED);
+          c.errorText = deniedText(name, "not_offered");
           if (!assembled.denied.has(id)) {
             assembled.denied.add(id);
             notice({ code: TOOL_DENIED, detail: String(c.errorText) });

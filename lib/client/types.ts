@@ -1,4 +1,6 @@
 // Response shapes of the HTTP API (see README "API"), as the browser sees them.
+import type { ToolReason } from "@/lib/policy/reasons";
+
 export type UserRole = "admin" | "member";
 
 export interface Me {
@@ -89,7 +91,7 @@ export interface McpToolPreview {
   /** Admitted in a root plan-mode turn. */
   plan_mode_allowed: boolean;
   /** Policy reason code for `allowed` (or for plan mode when only that is refused). */
-  reason: string;
+  reason: ToolReason;
 }
 
 export interface McpTestResult {
@@ -157,7 +159,8 @@ export interface ChatToolRow {
   source: "builtin" | "mcp" | "workspace_mcp";
   server_id?: string;
   available: boolean;
-  reason: string;
+  /** Why it is hidden (`allowed` when it is not); words in TOOL_REASON_TEXT. */
+  reason: ToolReason;
 }
 
 export interface ModelProvider {

@@ -24,7 +24,7 @@ describe("describeTestError", () => {
 
 describe("policyReasonLabel", () => {
   it("words known reasons and keeps unknown ones readable", () => {
-    expect(policyReasonLabel("denied_by_deny_list")).toBe("On the deny list");
+    expect(policyReasonLabel("denied_by_deny_list")).toBe("Listed in the server's tool deny list");
     expect(policyReasonLabel("some_new_reason")).toBe("some new reason");
   });
 });

@@ -1,5 +1,6 @@
 // Words the admin panel uses for the API's enum values, shared by the list, form and test panel.
 import type { Availability, AuthType, Transport } from "@/lib/schemas/mcp-servers";
+import { toolReasonText } from "@/lib/policy/reasons";
 
 export const TRANSPORT_LABELS: Record<Transport, string> = {
   streamable_http: "Streamable HTTP",
@@ -37,18 +38,8 @@ export const AVAILABILITY_LABELS = Object.fromEntries(
 ) as Record<Availability, string>;
 
 /** Tool policy reason codes (lib/policy) as the admin reads them. */
-export const POLICY_REASON_LABELS: Record<string, string> = {
-  allowed: "Allowed",
-  server_disabled: "Server is disabled",
-  server_not_selected: "Not selected in the chat",
-  denied_by_deny_list: "On the deny list",
-  not_in_allow_list: "Not on the allow list",
-  plan_mode_server_not_approved: "Server not allowed in plan mode",
-  plan_mode_tool_not_approved: "Not in the plan-mode tool list",
-};
-
-export const policyReasonLabel = (reason: string) =>
-  POLICY_REASON_LABELS[reason] ?? reason.replace(/_/g, " ");
+/** The same words the chat's tools explainer and the notices use for the reason. */
+export const policyReasonLabel = (reason: string) => toolReasonText(reason);
 
 const TEST_ERRORS: Record<string, { title: string; hint: string }> = {
   "mcp.unreachable": {

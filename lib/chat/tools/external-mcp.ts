@@ -13,6 +13,7 @@ import { authHeadersFor } from "@/lib/mcp-config/credentials";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
 import type { McpEndpoint, McpPool, PooledTool } from "@/lib/mcp/pool";
 import { credentialValues } from "@/lib/mcp/redact";
+import type { ToolReason } from "@/lib/policy/reasons";
 import { decideServer } from "@/lib/policy/tool-policy";
 import { serverNotice, type Notice, type ServerFailure } from "../mcp-notices";
 import type { TurnContext, TurnIdentity } from "./context";
@@ -86,7 +87,7 @@ async function credentialsFor(
 }
 
 /** A row standing for every tool of a server that takes no part in the turn. */
-const wholeServerRow = (row: McpServerRow, reason: string): ChatToolRow => ({
+const wholeServerRow = (row: McpServerRow, reason: ToolReason): ChatToolRow => ({
   name: `${row.slug}__*`,
   source: "mcp",
   server_id: row.id,
@@ -108,7 +109,7 @@ export async function connectExternalServers(
     (r) => opts.explain || r.availability === "force_on" || ctx.policy.selectedServerIds.has(r.id),
   );
   const out: ExternalServers = { servers: [], rows: [], notices: [] };
-  const unavailable = (row: McpServerRow, failure: ServerFailure, reason: string) => {
+  const unavailable = (row: McpServerRow, failure: ServerFailure, reason: ToolReason) => {
     out.notices.push(serverNotice(ctx.audience, row, failure));
     out.rows.push(wholeServerRow(row, reason));
   };

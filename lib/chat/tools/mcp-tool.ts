@@ -13,6 +13,7 @@ import {
   modelFacingSchema,
   unwrapToolInput,
 } from "@/lib/mcp/tool-adapter";
+import type { ToolReason } from "@/lib/policy/reasons";
 import { denyCall, type DeniedCallContext } from "../policy-denied";
 
 export type ModelOutputs = Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>;
@@ -24,7 +25,7 @@ export interface McpCallContext extends DeniedCallContext {
 }
 
 /** The policy's second answer, at execution time. */
-export type Recheck = { ok: true } | { ok: false; reason: string; serverId?: string };
+export type Recheck = { ok: true } | { ok: false; reason: ToolReason; serverId?: string };
 
 /** A call's outcome: the server's result, or a failure worded for the user and the model. */
 export type CallOutcome =

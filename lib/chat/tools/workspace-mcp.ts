@@ -9,6 +9,7 @@ import type { Executor } from "@/db/client";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
 import type { ChatToolRow } from "@/lib/client/types";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
+import type { ToolReason } from "@/lib/policy/reasons";
 import { decideWorkspaceMcp, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { AgentRequestError, type AgentMcpListing } from "@/lib/workspace/agent-client";
 import { runningAgent } from "@/lib/workspace/service";
@@ -46,7 +47,7 @@ export async function assembleWorkspaceMcpTools(
     callContext: McpCallContext;
     /** How many tools the turn's cap still admits; the rest get `overLimitReason`. */
     maxTools?: number;
-    overLimitReason?: string;
+    overLimitReason?: ToolReason;
   },
 ): Promise<WorkspaceMcpTools> {
   const out: WorkspaceMcpTools = {
