@@ -4,7 +4,8 @@ import { findUserTokens, type McpServerRow } from "@/db/queries/mcp-servers";
 import { oauth2Configured } from "./oauth2-config";
 import { freshOidcAccessToken } from "./oidc-token";
 import { openApiKey, openCustomHeaders } from "./secrets";
-import { freshMcpAccessToken, type FreshTokenResult } from "./token-refresh";
+import type { FreshTokenResult } from "./refresh-under-lock";
+import { freshMcpAccessToken } from "./token-refresh";
 
 /**
  * `auth_connected` for the caller, per server: true when the caller could use the server's

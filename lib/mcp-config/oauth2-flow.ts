@@ -25,7 +25,8 @@ import {
   TokenEndpointError,
 } from "@/lib/oauth/tokens";
 import { oauth2CallbackUrl, oauth2ClientOf } from "./oauth2-config";
-import { expiresAtFrom, sealUserTokenColumn } from "./token-refresh";
+import { expiresAtFrom } from "./refresh-under-lock";
+import { sealUserTokenColumn } from "./token-refresh";
 
 /** RFC 9700 §4.7: a state lives only as long as a person needs to sign in. */
 export const STATE_TTL_MS = 10 * 60_000;

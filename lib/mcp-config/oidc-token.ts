@@ -1,21 +1,22 @@
 import "server-only";
 import type { Executor } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { findOidcAccountById, lockTokenKey, oidcTokenLockKey } from "@/db/queries/mcp-oauth";
+import { findOidcAccountById, oidcTokenLockKey } from "@/db/queries/mcp-oauth";
 import { findOidcAccountForUser } from "@/db/queries/mcp-servers";
 import { updateOidcTokens, type OidcAccountRow } from "@/db/queries/oidc-accounts";
 import { openSecret, sealSecret, secretAad } from "@/lib/crypto/secrets";
 import { getEnv } from "@/lib/env";
 import { createGuardedFetch, type GuardedFetch } from "@/lib/net/egress";
 import { fetchAuthorizationServerMetadata } from "@/lib/oauth/discovery";
-import { refreshAccessToken, TokenEndpointError, type OAuthClient } from "@/lib/oauth/tokens";
+import { refreshAccessToken, type OAuthClient } from "@/lib/oauth/tokens";
 import {
   coalesce,
   expiresAtFrom,
   isExpired,
   needsRefresh,
+  refreshUnderLock,
   type FreshTokenResult,
-} from "./token-refresh";
+} from "./refresh-under-lock";
 
 const TABLE = "oidc_accounts";
 const METADATA_TTL_MS = 60 * 60_000;
@@ -118,25 +119,16 @@ async function refreshAccount(db: Executor, seen: OidcAccountRow): Promise<Fresh
     tokenEndpoint,
     resource: null,
   };
-  return db.transaction(async (tx) => {
-    await lockTokenKey(tx, oidcTokenLockKey(seen.id));
-    const current = await findOidcAccountById(tx, seen.id);
-    if (!current?.accessTokenEnc) return { ok: false, reason: "missing" } as const;
-    const changed =
-      current.accessTokenEnc !== seen.accessTokenEnc ||
-      current.refreshTokenEnc !== seen.refreshTokenEnc;
-    if (changed || !needsRefresh(current.expiresAt)) {
-      return isExpired(current.expiresAt)
-        ? ({ ok: false, reason: "transient" } as const)
-        : { ok: true as const, accessToken: open(current, "access_token_enc")! };
-    }
-    const refreshToken = open(current, "refresh_token_enc");
-    if (!refreshToken) return { ok: false, reason: "reconnect" } as const;
-    try {
-      const tokens = await refreshAccessToken(client, refreshToken, {
-        fetch: identityProviderFetch(current.issuer),
-      });
-      await updateOidcTokens(tx, current.id, {
+  return refreshUnderLock(db, {
+    lockKey: oidcTokenLockKey(seen.id),
+    seen,
+    reread: (tx) => findOidcAccountById(tx, seen.id),
+    openAccess: (current) => open(current, "access_token_enc")!,
+    openRefresh: (current) => open(current, "refresh_token_enc"),
+    exchange: (refreshToken) =>
+      refreshAccessToken(client, refreshToken, { fetch: identityProviderFetch(seen.issuer) }),
+    store: (tx, current, tokens) =>
+      updateOidcTokens(tx, current.id, {
         accessTokenEnc: seal(current, "access_token_enc", tokens.accessToken),
         refreshTokenEnc: tokens.refreshToken
           ? seal(current, "refresh_token_enc", tokens.refreshToken)
@@ -146,10 +138,8 @@ async function refreshAccount(db: Executor, seen: OidcAccountRow): Promise<Fresh
           : current.idTokenEnc,
         expiresAt: expiresAtFrom(tokens.expiresIn),
         scope: tokens.scope ?? current.scope,
-      });
-      return { ok: true as const, accessToken: tokens.accessToken };
-    } catch (error) {
-      if (!(error instanceof TokenEndpointError)) throw error;
+      }),
+    recordFailure: async (tx, current, error) => {
       const permanent = error.permanent;
       if (permanent) {
         // The sign-in's grant is gone: forget its tokens, so the user is asked to sign in again.
@@ -172,11 +162,7 @@ async function refreshAccount(db: Executor, seen: OidcAccountRow): Promise<Fresh
           ...(error.oauthCode && { error: error.oauthCode }),
         },
       });
-      if (permanent) return { ok: false, reason: "reconnect" } as const;
-      return isExpired(current.expiresAt)
-        ? ({ ok: false, reason: "transient" } as const)
-        : { ok: true as const, accessToken: open(current, "access_token_enc")! };
-    }
+    },
   });
 }
 

@@ -3,10 +3,11 @@ import "server-only";
 // a directory that uid owns, a DATA_DIR the uid can walk through to it and nothing more, and
 // the processes to sweep when the workspace stops. See docs/workspace-sandbox.md.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readlinkSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
+import { hasProc, listPids, procStat, procText } from "./agent/proc";
 import { processAlive } from "./agent/process-groups";
 
 export function workspacesRoot(): string {
@@ -74,23 +75,6 @@ export async function ensureOwnership(id: string, dir: string): Promise<void> {
 // ---------------------------------------------------------------------------
 // Processes
 
-function procText(pid: number, file: string): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-const hasProc = (() => {
-  try {
-    readdirSync("/proc/self");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 /** Whether `pid` is this workspace's agent (not a recycled pid of something else). */
 export function isAgentOf(pid: number, dir: string): boolean {
   if (!processAlive(pid)) return false;
@@ -100,23 +84,18 @@ export function isAgentOf(pid: number, dir: string): boolean {
 }
 
 export function processGroupOf(pid: number): number | undefined {
-  const stat = procText(pid, "stat");
-  if (!stat) return undefined;
-  const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-  return Number.isInteger(pgrp) && pgrp > 1 ? pgrp : undefined;
+  const pgrp = procStat(pid)?.pgrp;
+  return pgrp !== undefined && Number.isInteger(pgrp) && pgrp > 1 ? pgrp : undefined;
 }
 
 /** Every process running as `uid` (real or effective), from /proc/<pid>/status. */
 function processesOfUid(uid: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const status = procText(Number(name), "status");
+  return listPids().filter((pid) => {
+    const status = procText(pid, "status");
     const line = status?.split("\n").find((l) => l.startsWith("Uid:"));
     const ids = line?.split(/\s+/).slice(1, 3).map(Number) ?? [];
-    if (ids.includes(uid)) pids.push(Number(name));
-  }
-  return pids;
+    return ids.includes(uid);
+  });
 }
 
 /**
@@ -142,9 +121,7 @@ export function sweepWorkspaceProcesses(id: string, dir: string): void {
     return;
   }
   const needle = `\0HOME=${dir}\0`;
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
+  for (const pid of listPids()) {
     if (pid === process.pid || !processAlive(pid)) continue;
     const environ = procText(pid, "environ");
     if (!environ || !`\0${environ}`.includes(needle)) continue;

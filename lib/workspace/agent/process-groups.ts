@@ -1,28 +1,7 @@
 // Every child the agent starts leads its own process group (spawn with detached: true), so
 // the agent can end the child and everything it forked with one kill(-pgid). The registry
 // remembers each group until none of its members is left, and kills them all on stop.
-import { readdirSync, readFileSync } from "node:fs";
-
-/** Process state letter from /proc/<pid>/stat, or undefined when there is no such process. */
-function procStat(pid: number): { state: string; ppid: number; pgrp: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name may hold spaces and parentheses: fields start after the last ")".
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0] ?? "", ppid: Number(fields[1]), pgrp: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
-}
-
-const hasProc = (() => {
-  try {
-    readdirSync("/proc/self");
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasProc, listPids, procStat, runs } from "./proc";
 
 /**
  * Whether a process is still running. A zombie counts as gone: orphans are reparented to
@@ -35,8 +14,7 @@ export function processAlive(pid: number): boolean {
     if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
   }
   if (!hasProc) return true;
-  const stat = procStat(pid);
-  return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
+  return runs(procStat(pid));
 }
 
 /** Live (non-zombie) members of a process group. */
@@ -47,15 +25,10 @@ export function groupMembers(pgid: number): number[] {
     if ((err as NodeJS.ErrnoException).code === "ESRCH") return [];
   }
   if (!hasProc) return [pgid];
-  const members: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = procStat(Number(name));
-    if (stat && stat.pgrp === pgid && stat.state !== "Z" && stat.state !== "X") {
-      members.push(Number(name));
-    }
-  }
-  return members;
+  return listPids().filter((pid) => {
+    const stat = procStat(pid);
+    return runs(stat) && stat.pgrp === pgid;
+  });
 }
 
 export function groupAlive(pgid: number): boolean {
@@ -70,12 +43,11 @@ export function groupAlive(pgid: number): boolean {
 export function descendants(pid: number): number[] {
   if (!hasProc) return [];
   const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = procStat(Number(name));
-    if (!stat || stat.state === "Z" || stat.state === "X") continue;
+  for (const child of listPids()) {
+    const stat = procStat(child);
+    if (!runs(stat)) continue;
     const list = children.get(stat.ppid) ?? [];
-    list.push(Number(name));
+    list.push(child);
     children.set(stat.ppid, list);
   }
   const out: number[] = [];
