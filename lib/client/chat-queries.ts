@@ -73,7 +73,7 @@ export interface UpdateChatInput {
 }
 
 /** Puts a changed chat into the open conversation and every loaded sidebar page. */
-function storeChat(qc: QueryClient, chat: Chat) {
+export function storeChat(qc: QueryClient, chat: Chat) {
   qc.setQueryData<ChatWithMessages>(chatQueryKeys.detail(chat.id), (old) =>
     old ? { ...old, ...chat } : old,
   );

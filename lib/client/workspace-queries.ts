@@ -1,7 +1,7 @@
-import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
 import { apiFetch } from "./api";
-import { chatPath, chatQueryKeys, type ChatsPage } from "./chat-queries";
-import type { Chat, ChatWithMessages } from "./types";
+import { chatPath, chatQueryKeys, storeChat } from "./chat-queries";
+import type { Chat } from "./types";
 import type {
   AdminWorkspaces,
   Workspace,
@@ -95,20 +95,7 @@ export const attachWorkspaceMutation = (qc: QueryClient) => ({
   mutationFn: ({ chatId, workspaceId }: { chatId: string; workspaceId: string | null }) =>
     apiFetch<Chat>(chatPath(chatId), { method: "PATCH", body: { workspace_id: workspaceId } }),
   onSuccess: (chat: Chat) => {
-    qc.setQueryData<ChatWithMessages>(chatQueryKeys.detail(chat.id), (old) =>
-      old ? { ...old, ...chat } : old,
-    );
-    qc.setQueryData<InfiniteData<ChatsPage>>(chatQueryKeys.list, (old) =>
-      old
-        ? {
-            ...old,
-            pages: old.pages.map((p) => ({
-              ...p,
-              chats: p.chats.map((c) => (c.id === chat.id ? chat : c)),
-            })),
-          }
-        : old,
-    );
+    storeChat(qc, chat);
     void qc.invalidateQueries({ queryKey: chatQueryKeys.tools(chat.id, false) });
   },
 });
