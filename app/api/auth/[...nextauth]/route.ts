@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { isDatabaseUnavailable, loggableError } from "@/db/queries/errors";
-import { Errors, problemResponse } from "@/lib/api/errors";
+import { Errors, problemResponse } from "@/lib/errors";
 import { authRouteHandlers } from "@/lib/auth/auth";
 import { getDb } from "@/lib/server/database";
 
