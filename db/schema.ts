@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { AuthType, Availability, Transport } from "./enums";
 import {
   boolean,
   check,
@@ -148,8 +149,8 @@ export const mcpServerConfigs = pgTable(
     description: text("description").notNull().default(""),
     iconUrl: text("icon_url").notNull().default(""),
     url: text("url").notNull(),
-    transport: text("transport").notNull().default("streamable_http"),
-    authType: text("auth_type").notNull().default("none"),
+    transport: text("transport").$type<Transport>().notNull().default("streamable_http"),
+    authType: text("auth_type").$type<AuthType>().notNull().default("none"),
     oauth2ClientId: text("oauth2_client_id").notNull().default(""),
     oauth2ClientSecretEnc: text("oauth2_client_secret_enc"),
     oauth2AuthUrl: text("oauth2_auth_url").notNull().default(""),
@@ -183,7 +184,7 @@ export const mcpServerConfigs = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    availability: text("availability").notNull().default("default_off"),
+    availability: text("availability").$type<Availability>().notNull().default("default_off"),
     enabled: boolean("enabled").notNull().default(false),
     modelIntent: boolean("model_intent").notNull().default(false),
     allowInPlanMode: boolean("allow_in_plan_mode").notNull().default(false),

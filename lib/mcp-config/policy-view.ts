@@ -6,7 +6,7 @@ export function serverPolicyOf(row: McpServerRow): ServerPolicy {
   return {
     id: row.id,
     enabled: row.enabled,
-    availability: row.availability as ServerPolicy["availability"],
+    availability: row.availability,
     toolAllowList: row.toolAllowList,
     toolDenyList: row.toolDenyList,
     allowInPlanMode: row.allowInPlanMode,

@@ -1,6 +1,5 @@
 import type { McpServerRow } from "@/db/queries/mcp-servers";
 import type { McpServerConfig } from "@/lib/client/types";
-import type { Availability, AuthType, Transport } from "@/lib/schemas/mcp-servers";
 
 /**
  * The API view of a config. Secrets never leave: only `has_*` flags. Members get connection
@@ -18,8 +17,8 @@ export function mcpServerJson(
     description: row.description,
     icon_url: row.iconUrl,
     url: r ? "" : row.url,
-    transport: r ? "" : (row.transport as Transport),
-    auth_type: row.authType as AuthType,
+    transport: r ? "" : row.transport,
+    auth_type: row.authType,
     oauth2_client_id: r ? "" : row.oauth2ClientId,
     has_oauth2_secret: row.oauth2ClientSecretEnc !== null,
     oauth2_auth_url: r ? "" : row.oauth2AuthUrl,
@@ -31,7 +30,7 @@ export function mcpServerJson(
     has_custom_headers: row.customHeadersEnc !== null,
     tool_allow_list: row.toolAllowList,
     tool_deny_list: row.toolDenyList,
-    availability: row.availability as Availability,
+    availability: row.availability,
     enabled: row.enabled,
     model_intent: row.modelIntent,
     allow_in_plan_mode: row.allowInPlanMode,

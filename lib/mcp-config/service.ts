@@ -16,12 +16,7 @@ import {
 } from "@/db/queries/mcp-servers";
 import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import {
-  slugify,
-  type AuthType,
-  type CreateMcpServer,
-  type UpdateMcpServer,
-} from "@/lib/schemas/mcp-servers";
+import { slugify, type CreateMcpServer, type UpdateMcpServer } from "@/lib/schemas/mcp-servers";
 import { authConnectedFor } from "./credentials";
 import {
   assertAuthComplete,
@@ -257,7 +252,7 @@ export async function updateServer(
       if (!current) throw notFound();
       if (expected !== undefined && expected !== current.version) throw stale(current.version);
       if (discovered && current.version !== before.version) throw stale(current.version);
-      const authType = (input.auth_type ?? current.authType) as AuthType;
+      const authType = input.auth_type ?? current.authType;
       assertNoForeignAuthFields(authType, input);
 
       const next: McpServerRow = { ...current };

@@ -32,7 +32,7 @@ export async function testServerConnection(
   }
   const result = await testMcpConnection({
     url: row.url,
-    transport: row.transport as "streamable_http" | "sse",
+    transport: row.transport,
     headers: auth.headers,
   });
   if (!result.ok) {

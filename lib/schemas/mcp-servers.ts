@@ -1,13 +1,11 @@
 import { z } from "zod";
-import { httpUrlSchema } from "./http-url";
+// The value sets are the columns' own (db/enums.ts: constants only, nothing of the database).
+import { AUTH_TYPES, AVAILABILITIES, TRANSPORTS } from "@/db/enums";
 import { headerNameProblem, headerNameSchema, headerValueSchema } from "./http-headers";
+import { httpUrlSchema } from "./http-url";
 
-export const TRANSPORTS = ["streamable_http", "sse"] as const;
-export const AUTH_TYPES = ["none", "oauth2", "api_key", "custom_headers", "user_oidc"] as const;
-export const AVAILABILITIES = ["force_on", "default_on", "default_off"] as const;
-export type Transport = (typeof TRANSPORTS)[number];
-export type AuthType = (typeof AUTH_TYPES)[number];
-export type Availability = (typeof AVAILABILITIES)[number];
+export { AUTH_TYPES, AVAILABILITIES, TRANSPORTS };
+export type { AuthType, Availability, Transport } from "@/db/enums";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 

@@ -132,7 +132,7 @@ export async function connectExternalServers(
         serverId: row.id,
         version: row.version,
         url: row.url,
-        transport: row.transport as McpEndpoint["transport"],
+        transport: row.transport,
         headers: {
           ...auth.headers,
           ...(row.forwardIdentityHeaders ? identityHeaders(ctx.identity, auth.headers) : {}),

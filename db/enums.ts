@@ -1,0 +1,10 @@
+// The closed value sets of the MCP config's text columns. The database enforces them with
+// check constraints (db/schema.ts); here they type the columns, so code reading a row needs no
+// cast, and the API's validation (lib/schemas/mcp-servers.ts) takes them from the same place.
+// No imports: anything may use these without pulling in the database.
+export const TRANSPORTS = ["streamable_http", "sse"] as const;
+export const AUTH_TYPES = ["none", "oauth2", "api_key", "custom_headers", "user_oidc"] as const;
+export const AVAILABILITIES = ["force_on", "default_on", "default_off"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+export type AuthType = (typeof AUTH_TYPES)[number];
+export type Availability = (typeof AVAILABILITIES)[number];
