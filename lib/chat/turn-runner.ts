@@ -33,7 +33,7 @@ import { planFilePath } from "./plan-file";
 import type { Notice } from "./mcp-notices";
 import { deniedText, TOOL_DENIED } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
-import { ChunkWriter } from "./stream-bus";
+import { ChunkWriter, notifyTurn } from "./stream-bus";
 import { loggableError } from "@/db/queries/errors";
 import { cancelRunningTurn } from "./service";
 import { assembleTurnTools } from "./tools/assemble";
@@ -293,6 +293,8 @@ async function runTurn(
       chat.id,
       outcome === "error" ? "error" : outcome === "done" && waitsForUser ? "waiting" : "idle",
     );
+    // Followers on this instance close their stream now, not at their next poll.
+    notifyTurn(turnId);
   }
 }
 
