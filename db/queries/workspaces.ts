@@ -128,3 +128,8 @@ export async function deleteWorkspaceRow(db: Executor, id: string): Promise<void
   await db.update(chats).set({ workspaceId: null }).where(eq(chats.workspaceId, id));
   await db.delete(workspaces).where(eq(workspaces.id, id));
 }
+
+/** Every workspace id (workspace uids are derived from ids; a new id must not collide). */
+export async function listWorkspaceIds(db: Executor): Promise<string[]> {
+  return (await db.select({ id: workspaces.id }).from(workspaces)).map((r) => r.id);
+}

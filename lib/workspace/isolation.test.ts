@@ -271,8 +271,9 @@ describe("without a working sandbox", () => {
       TOOLGATE_BWRAP: "/nonexistent/bwrap",
       TOOLGATE_UNSAFE_NO_SANDBOX: "1",
     });
-    const normal = await sh(client, "echo ran > ran.txt && echo ok");
-    expect(normal.out).toBe("ok\n");
+    const normal = await sh(client, "echo ran > ran.txt && echo ok; env | grep -ci proxy");
+    // Unconfined means no proxy either: no proxy variables pointing at nothing.
+    expect(normal.out).toBe("ok\n0\n");
     expect(existsSync(path.join(row.dir, "ran.txt"))).toBe(true);
     await expect(
       client.execute({ command: "true", shell: true, mode: "plan" }),

@@ -22,6 +22,7 @@ import {
   deleteWorkspaceRow,
   findWorkspace,
   insertWorkspace,
+  listWorkspaceIds,
   transitionWorkspace,
   updateWorkspace,
   type WorkspaceRow,
@@ -93,6 +94,19 @@ export function agentClientOf(row: WorkspaceRow): AgentClient | null {
 // ---------------------------------------------------------------------------
 // Create
 
+/**
+ * A new workspace id whose uid no existing workspace has: uids are derived from ids, and two
+ * workspaces sharing one would share their processes' fate (a stop sweeps the uid).
+ */
+async function freshWorkspaceId(db: Executor): Promise<string> {
+  const first = randomUUID();
+  if (workspaceUid(first) === undefined) return first;
+  const taken = new Set((await listWorkspaceIds(db)).map((id) => workspaceUid(id)));
+  let id = first;
+  while (taken.has(workspaceUid(id))) id = randomUUID();
+  return id;
+}
+
 export async function createWorkspace(
   db: Database,
   input: { ownerId: string; name: string; template: string },
@@ -106,7 +120,7 @@ export async function createWorkspace(
       `There is no workspace template named ${JSON.stringify(input.template)}. Known templates: ${templates.map((t) => t.name).join(", ")}.`,
     );
   }
-  const id = randomUUID();
+  const id = await freshWorkspaceId(db);
   await prepareDataDir();
   const dir = path.join(workspacesRoot(), id);
   await copyTemplate(input.template, dir);

@@ -249,11 +249,13 @@ export class WorkspaceSandbox {
     }
     if (!this.status.available) {
       if (this.status.unsafe && spec.mode === "normal") {
+        // Unconfined: no namespace and no proxy, so no proxy variables pointing nowhere.
+        const bare = sandboxEnv(this.root.root, "plan", spec.env);
         return {
           file: spec.command,
           args: spec.args,
           extraFds: [],
-          env: env as unknown as NodeJS.ProcessEnv,
+          env: bare as unknown as NodeJS.ProcessEnv,
           sandboxed: false,
           dispose: () => undefined,
         };
