@@ -197,7 +197,7 @@ describe("a plan-mode command", () => {
 
   it("refuses a plan file reached through a symlink planted in a normal turn", async () => {
     const { row, client } = await workspace();
-    await sh(client, "mkdir -p src .toolgate && ln -s ../src .toolgate/plans");
+    await sh(client, "mkdir -p src && ln -s src .toolgate");
     await expect(
       client.execute({ command: "true", shell: true, mode: "plan", plan_file: plan }),
     ).rejects.toMatchObject({ status: 400, code: "workspace.path_outside" });

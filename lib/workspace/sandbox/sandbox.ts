@@ -216,6 +216,8 @@ export class WorkspaceSandbox {
    * very file at that path inside the workspace; its descriptor is what bwrap binds.
    */
   private async openPlanFile(rel: string): Promise<{ abs: string; fd: number }> {
+    // First, so no directory is created through a planted link either.
+    await this.root.refuseSymlinkedParents(rel, "plan_file");
     const target = await this.root.resolveForWrite(rel, { createDirs: true, field: "plan_file" });
     const lexical = path.resolve(this.root.root, rel);
     // Refused before anything is created: a directory on the way that is a symlink (even one
