@@ -34,6 +34,15 @@ const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclud
   .split("\n")
   .filter((f) => SOURCE.test(f) && !TEST.test(f) && !f.endsWith(".d.ts") && !EXEMPT.has(f));
 
+// A listing that found (almost) nothing means the check did not run, not that it passed.
+const MIN_FILES = 100;
+if (files.length < MIN_FILES) {
+  console.error(
+    `File size check found only ${files.length} source files (git ls-files); expected at least ${MIN_FILES}.`,
+  );
+  process.exit(1);
+}
+
 const problems = [];
 for (const file of files) {
   let text;

@@ -40,8 +40,24 @@ export function workspaceUid(id: string): number | undefined {
  * else: DATA_DIR and DATA_DIR/workspaces become traverse-only (0711) for others, and every
  * other entry of DATA_DIR (keys, auth secret, database, logs) is made private to the app.
  */
-export async function prepareDataDir(): Promise<void> {
+export function prepareDataDir(): Promise<void> {
+  // Once per process and data directory: the modes do not change back, and every create and
+  // start would otherwise walk DATA_DIR again.
   const dataDir = getEnv().dataDir;
+  let pending = prepared.get(dataDir);
+  if (!pending) {
+    pending = applyDataDirModes(dataDir).catch((err: unknown) => {
+      prepared.delete(dataDir);
+      throw err;
+    });
+    prepared.set(dataDir, pending);
+  }
+  return pending;
+}
+
+const prepared = new Map<string, Promise<void>>();
+
+async function applyDataDirModes(dataDir: string): Promise<void> {
   await fs.mkdir(workspacesRoot(), { recursive: true, mode: 0o711 });
   if (!runningAsRoot()) return;
   await fs.chmod(dataDir, 0o711);
