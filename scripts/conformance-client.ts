@@ -28,6 +28,7 @@ import {
 import { classifyMcpError, connectMcp, listAllTools } from "@/lib/mcp/client";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
 import { codeChallengeS256, createCodeVerifier, createState } from "@/lib/oauth/pkce";
+import { insufficientScopeOf, MAX_STEP_UPS, stepUpScope } from "@/lib/oauth/step-up";
 import {
   buildAuthorizationUrl,
   checkAuthorizationResponseIssuer,
@@ -211,9 +212,26 @@ async function main(): Promise<void> {
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "";
   log(`scenario ${scenario || "(unnamed)"} against ${mcpUrl}`);
   if (scenario.startsWith("auth/")) {
-    const config = await createConfig(mcpUrl, scenarioContext());
-    const token = await connectUser(config);
-    await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
+    let config = await createConfig(mcpUrl, scenarioContext());
+    let token = await connectUser(config);
+    // A 403 insufficient_scope: the member is asked to connect again, and that authorization
+    // requests the union of scopes (lib/mcp-config/step-up.ts); here the "member" says yes.
+    for (let stepUps = 0; ; stepUps += 1) {
+      try {
+        await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
+        break;
+      } catch (error) {
+        const challenge = insufficientScopeOf(error);
+        const next =
+          challenge && stepUps < MAX_STEP_UPS
+            ? stepUpScope(config.oauth2Scopes, challenge.scope)
+            : null;
+        if (next === null) throw error;
+        log(`insufficient_scope: asking again with "${next}"`);
+        config = { ...config, oauth2Scopes: next };
+        token = await connectUser(config);
+      }
+    }
   } else {
     await callServerTools(mcpUrl, {});
   }

@@ -30,8 +30,6 @@ const EXPECTED_FAILURES = {
     "elicitation (servers asking the member for input) is not implemented yet: the request is answered with Method not found",
   "auth/basic-cimd":
     "Client ID Metadata Documents are not implemented: toolgate registers with RFC 7591 dynamic registration (the scenario only warns, but a warning fails it)",
-  "auth/scope-step-up":
-    "no automatic step-up: scopes are fixed when the server is created and a member connects through a browser popup, so a 403 insufficient_scope on a tool call is reported to the user, not answered with a second authorization",
   "auth/client-credentials-jwt":
     "the client_credentials grant (SEP-1046) with private_key_jwt is not implemented: every OAuth2 server is used per member through the authorization code flow",
   "auth/client-credentials-basic":
@@ -48,8 +46,7 @@ function listScenarios() {
   const res = spawnSync(process.execPath, [...SUITE, "list", "--client"], { encoding: "utf8" });
   if (res.status !== 0) throw new Error(`conformance list failed:\n${res.stderr}`);
   // Lines read "- <scenario>", newer suites append the spec revisions: "- <scenario> [a,b]".
-  return [...res.stdout.matchAll(/^\s*-\s+(\S+)(?:\s+\[[^\]]*\])?\s*$/gm)]
-    .map((m) => m[1]);
+  return [...res.stdout.matchAll(/^\s*-\s+(\S+)(?:\s+\[[^\]]*\])?\s*$/gm)].map((m) => m[1]);
 }
 
 /**

@@ -26,6 +26,7 @@ import {
 } from "@/lib/oauth/tokens";
 import { oauth2CallbackUrl, oauth2ClientOf } from "./oauth2-config";
 import { expiresAtFrom } from "./refresh-under-lock";
+import { connectScope } from "./step-up";
 import { sealUserTokenColumn } from "./token-refresh";
 
 /** RFC 9700 §4.7: a state lives only as long as a person needs to sign in. */
@@ -73,7 +74,7 @@ export async function startOauth2Connect(
     state,
     codeChallenge: codeChallengeS256(verifier),
     resource: client.resource,
-    scope: row.oauth2Scopes,
+    scope: await connectScope(db, row, caller.id),
   });
 }
 
