@@ -15,7 +15,7 @@ describe("step-up scopes", () => {
   });
 
   it("turns a 403 insufficient_scope answer into an error carrying the scope", async () => {
-    const answer = (status: number, challenge: string) => async () =>
+    const answer = (status: number, challenge: string) => async (_url: string | URL) =>
       new Response("{}", { status, headers: { "www-authenticate": challenge } });
     const scoped = detectInsufficientScope(
       answer(403, 'Bearer error="insufficient_scope", scope="a b"'),
