@@ -22,8 +22,8 @@ import { sealSecret, secretAad } from "@/lib/crypto/secrets";
 import {
   discoverOauth2,
   MANUAL_OAUTH2_EXTRAS,
-  oauth2CallbackUrl,
   oauth2ClientOf,
+  oauth2RedirectUri,
 } from "@/lib/mcp-config/oauth2-config";
 import { classifyMcpError, connectMcp, listAllTools } from "@/lib/mcp/client";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
@@ -45,6 +45,7 @@ process.env.SECRETS_KEYS = randomBytes(32).toString("base64");
 process.env.DATA_DIR ??= path.join(os.tmpdir(), "toolgate-conformance");
 
 const TRANSPORT = "streamable_http";
+const SUITE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
 const MAX_AUTHORIZE_HOPS = 5;
 
 class AdapterError extends Error {}
@@ -104,6 +105,9 @@ async function createConfig(mcpUrl: string, context: ScenarioContext): Promise<O
       url: mcpUrl,
       transport: TRANSPORT,
       scopes: "",
+      // toolgate's client metadata document lives at APP_URL/api/mcp/oauth2/client-metadata;
+      // the suite's authorization server (auth/basic-cimd) expects this fixed URL instead.
+      clientMetadataUrl: SUITE_CLIENT_METADATA_URL,
     });
     log(
       `registered client ${fields.oauth2ClientId} (${fields.oauth2TokenAuthMethod}) at ${fields.oauth2Issuer}`,
@@ -157,7 +161,7 @@ async function connectUser(config: OAuthConfig): Promise<string> {
   if (!client || !config.oauth2AuthUrl) throw new AdapterError("the config has no OAuth2 client");
   const state = createState();
   const verifier = createCodeVerifier();
-  const redirectUri = oauth2CallbackUrl(config.id);
+  const redirectUri = oauth2RedirectUri(config);
   const authorizationUrl = buildAuthorizationUrl({
     authorizationEndpoint: config.oauth2AuthUrl,
     clientId: client.clientId,

@@ -28,8 +28,6 @@ const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
 const EXPECTED_FAILURES = {
   "elicitation-sep1034-client-defaults":
     "elicitation (servers asking the member for input) is not implemented yet: the request is answered with Method not found",
-  "auth/basic-cimd":
-    "Client ID Metadata Documents are not implemented: toolgate registers with RFC 7591 dynamic registration (the scenario only warns, but a warning fails it)",
   "auth/client-credentials-jwt":
     "the client_credentials grant (SEP-1046) with private_key_jwt is not implemented: every OAuth2 server is used per member through the authorization code flow",
   "auth/client-credentials-basic":

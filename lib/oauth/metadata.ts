@@ -14,6 +14,8 @@ export interface AuthorizationServerMetadata {
   scopes_supported?: string[];
   /** RFC 9207 §3. */
   authorization_response_iss_parameter_supported?: boolean;
+  /** OAuth Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document). */
+  client_id_metadata_document_supported?: boolean;
 }
 
 /** RFC 9728 §2. */
@@ -193,8 +195,11 @@ export function parseAuthorizationServerMetadata(
       problem: "it does not advertise PKCE S256 in `code_challenge_methods_supported`",
     };
   }
-  if (doc["authorization_response_iss_parameter_supported"] === true) {
-    value["authorization_response_iss_parameter_supported"] = true;
+  for (const flag of [
+    "authorization_response_iss_parameter_supported",
+    "client_id_metadata_document_supported",
+  ] as const) {
+    if (doc[flag] === true) value[flag] = true;
   }
   return { ok: true, value: value as unknown as AuthorizationServerMetadata };
 }
