@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // npm run conformance: the MCP conformance suite (@modelcontextprotocol/conformance, client
 // mode) against toolgate's own MCP client and OAuth code, through scripts/conformance-client.ts.
-// Runs `initialize`, `tools_call` and every `auth/*` scenario the suite lists, each as its own
-// `conformance client --scenario …` run, prints one line per scenario and a summary, and exits
-// 1 on a failure not listed in EXPECTED_FAILURES below, or when a listed one starts passing
-// (so the list, mirrored in the README, cannot go stale). Not part of `npm test`.
+// Runs every client scenario the suite lists, each as its own `conformance client --scenario …`
+// run, prints one line per scenario and a summary, and exits 1 when the suite lists other
+// scenarios than SCENARIOS below, on a failure not listed in EXPECTED_FAILURES, or when a
+// listed one starts passing (so the list, mirrored in the README, cannot go stale). Not part of
+// `npm test`.
 //
 //   npm run conformance [-- <scenario>…] [-- --verbose]
 import { spawn, spawnSync } from "node:child_process";
@@ -48,10 +49,39 @@ function listScenarios() {
 }
 
 /**
- * The fewest scenarios a full run must find: a suite whose listing this script cannot read
- * (as happened when the listing format changed) must fail the gate, never pass it with zero.
+ * Every client scenario of the pinned suite (package.json pins it exactly). A full run must
+ * find exactly these: fewer means the listing was misread (as happened when its format
+ * changed, and the gate passed with zero), more means a suite upgrade brought scenarios
+ * nobody has looked at. Either fails the gate; update this list when bumping the suite.
  */
-const MIN_SCENARIOS = 20;
+const SCENARIOS = [
+  "initialize",
+  "tools_call",
+  "elicitation-sep1034-client-defaults",
+  "sse-retry",
+  "auth/metadata-default",
+  "auth/metadata-var1",
+  "auth/metadata-var2",
+  "auth/metadata-var3",
+  "auth/basic-cimd",
+  "auth/scope-from-www-authenticate",
+  "auth/scope-from-scopes-supported",
+  "auth/scope-omitted-when-undefined",
+  "auth/scope-step-up",
+  "auth/scope-retry-limit",
+  "auth/token-endpoint-auth-basic",
+  "auth/token-endpoint-auth-post",
+  "auth/token-endpoint-auth-none",
+  "auth/pre-registration",
+  "auth/2025-03-26-oauth-metadata-backcompat",
+  "auth/2025-03-26-oauth-endpoint-fallback",
+  "auth/resource-mismatch",
+  "auth/offline-access-scope",
+  "auth/offline-access-not-supported",
+  "auth/client-credentials-jwt",
+  "auth/client-credentials-basic",
+  "auth/cross-app-access-complete-flow",
+];
 
 function findFile(dir, name) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -112,15 +142,18 @@ if (unknown.length > 0) {
   console.error(`Unknown scenario(s): ${unknown.join(", ")}\nAvailable: ${all.join(", ")}`);
   process.exit(2);
 }
-if (only.length === 0 && all.length < MIN_SCENARIOS) {
+const missing = SCENARIOS.filter((s) => !all.includes(s));
+const unlisted = all.filter((s) => !SCENARIOS.includes(s));
+const stale = Object.keys(EXPECTED_FAILURES).filter((s) => !SCENARIOS.includes(s));
+if (missing.length > 0 || unlisted.length > 0 || stale.length > 0) {
+  if (missing.length > 0) console.error(`The suite did not list: ${missing.join(", ")}`);
+  if (unlisted.length > 0)
+    console.error(`The suite lists unknown scenarios: ${unlisted.join(", ")}`);
+  if (stale.length > 0) console.error(`EXPECTED_FAILURES names unknown: ${stale.join(", ")}`);
   console.error(
-    `The suite listed ${all.length} client scenarios this script recognises; at least ${MIN_SCENARIOS} are expected. Refusing to report a pass.`,
+    `Expected the ${SCENARIOS.length} scenarios of SCENARIOS, found ${all.length}. Refusing to report a pass.`,
   );
   process.exit(1);
-}
-const stale = Object.keys(EXPECTED_FAILURES).filter((s) => !all.includes(s));
-if (stale.length > 0 && only.length === 0) {
-  console.error(`EXPECTED_FAILURES names scenarios the suite no longer has: ${stale.join(", ")}`);
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "toolgate-conformance-"));
