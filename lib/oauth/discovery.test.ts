@@ -191,6 +191,17 @@ describe("OAuth discovery", () => {
     expect(found.resourceMetadataUrl).toBeNull();
   });
 
+  it("names both halves when a server without any metadata asks for no authorization", async () => {
+    stub.setRoutes({ "POST /mcp": { status: 200, body: {} } });
+    const error = await failure(discover());
+    expect(error.step).toBe("protected_resource_metadata");
+    expect(error.message).toContain("publishes no protected resource metadata");
+    expect(error.message).toContain(`${stub.origin}${PRM_PATH} (HTTP 404)`);
+    expect(error.message).toContain("HTTP 200, no authorization challenge");
+    expect(error.message).toContain("Authorization server metadata (RFC 8414)");
+    expect(stub.paths()).not.toContain("GET /authorize");
+  });
+
   it("accepts a 2025-03-26 server's own metadata naming an issuer on its origin", async () => {
     const o = stub.origin;
     stub.setRoutes({ "POST /mcp": { status: 401 }, [AS_ROOT]: { body: asDoc(`${o}/oauth`) } });

@@ -50,6 +50,8 @@ interface Attempt {
   served: boolean;
   problem: string;
   issuerMismatch?: boolean;
+  /** The MCP server itself answered 401: it does want authorization. */
+  challenged?: boolean;
 }
 
 function describe(attempts: Attempt[]): string {
@@ -182,6 +184,7 @@ async function findResourceMetadata(
     attempts.push({
       url: mcpUrl,
       served: false,
+      ...(probe.status === 401 && { challenged: true }),
       problem:
         probe.status === 401
           ? "HTTP 401 without a resource_metadata hint"
@@ -264,16 +267,19 @@ function defaultEndpoints(origin: string): AuthorizationServerMetadata {
 /**
  * The authorization server of a 2025-03-26 MCP server (one without resource metadata): its
  * origin is the authorization base URL. Its metadata document there may name an issuer on
- * that origin with a path; without any document, the default endpoints apply.
+ * that origin with a path; without any document, the default endpoints apply, but only to a
+ * server that asked for authorization (a 401): any other server is more likely not an OAuth2
+ * server at all, and is better told so than sent to register at a made-up /register.
  */
 async function legacyAuthorizationServer(
   origin: string,
   options: OAuthHttpOptions,
+  challenged: boolean,
 ): Promise<{ metadata: AuthorizationServerMetadata; url: string }> {
   try {
     return await fetchAuthorizationServerMetadata(origin, { ...options, issuerOrigin: origin });
   } catch (error) {
-    if (error instanceof OAuthDiscoveryError && error.cause === NO_METADATA) {
+    if (challenged && error instanceof OAuthDiscoveryError && error.cause === NO_METADATA) {
       return { metadata: defaultEndpoints(origin), url: `${origin}/authorize` };
     }
     throw error;
@@ -299,7 +305,11 @@ export async function discoverAuthorization(
     as =
       issuer !== undefined
         ? await fetchAuthorizationServerMetadata(issuer, options)
-        : await legacyAuthorizationServer(new URL(mcpUrl).origin, options);
+        : await legacyAuthorizationServer(
+            new URL(mcpUrl).origin,
+            options,
+            Array.isArray(result) && result.some((a) => a.challenged === true),
+          );
   } catch (error) {
     if (!(error instanceof OAuthDiscoveryError) || !Array.isArray(result)) throw error;
     // Both halves failed: say so, or the admin would only see the fallback's failure.
