@@ -30,9 +30,9 @@ const EXPECTED_FAILURES = {
   "elicitation-sep1034-client-defaults":
     "elicitation (servers asking the member for input) is not implemented yet: the request is answered with Method not found",
   "auth/client-credentials-jwt":
-    "the client_credentials grant (SEP-1046) with private_key_jwt is not implemented: every OAuth2 server is used per member through the authorization code flow",
+    "an extension: the client_credentials grant (private_key_jwt) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
   "auth/client-credentials-basic":
-    "the client_credentials grant (SEP-1046) is not implemented: every OAuth2 server is used per member through the authorization code flow",
+    "an extension: the client_credentials grant (client_secret_basic) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
   "auth/cross-app-access-complete-flow":
     "enterprise-managed authorization (an extension: an ID-JAG from the member's identity provider exchanged at the MCP authorization server, RFC 8693 + RFC 7523) is not implemented",
 };
