@@ -66,7 +66,7 @@ test.describe("as admin", () => {
     await expect(name).toHaveValue(`Guarded ${s}`);
 
     await name.fill(`Guarded ${s} renamed`);
-    await expect(page.getByText("You have unsaved changes.")).toBeVisible();
+    await expect(page.getByText("You have unsaved changes.", { exact: true })).toBeVisible();
     const main = page.getByRole("navigation", { name: "Main" });
     await main.getByRole("link", { name: "MCP servers" }).click();
     const prompt = page.getByRole("alertdialog", { name: "Leave without saving?" });
@@ -98,7 +98,7 @@ test.describe("as admin", () => {
     await page.goto(`/admin/mcp-servers/${server.id}`);
     await name.fill(`Guarded ${s} saved`);
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByText("You have unsaved changes.")).toBeHidden();
+    await expect(page.getByText("You have unsaved changes.", { exact: true })).toBeHidden();
     await main.getByRole("link", { name: "Users" }).click();
     await expect(page).toHaveURL(/\/admin\/users$/);
     await expect(prompt).toHaveCount(0);
@@ -134,8 +134,12 @@ test.describe("as admin", () => {
     const s = stamp();
     const name = `Listed ${s}`;
     await page.goto("/admin/providers");
-    await page.getByRole("button", { name: "Add provider" }).first().click();
     const dialog = page.getByRole("dialog");
+    // A click before the page has hydrated opens nothing: try until the dialog shows.
+    await expect(async () => {
+      await page.getByRole("button", { name: "Add provider" }).first().click();
+      await expect(dialog).toBeVisible({ timeout: 2_000 });
+    }).toPass();
     await dialog.getByLabel("Display name").fill(name);
 
     // A URL where nothing answers: a clear error, nothing listed.
@@ -150,7 +154,9 @@ test.describe("as admin", () => {
     const offered = dialog.getByRole("list", { name: "Models the provider offers" });
     await expect(offered.getByRole("checkbox")).toHaveCount(2);
     await offered.getByRole("checkbox", { name: "fake-model-large" }).check();
-    await expect(dialog.getByLabel("Models")).toHaveValue("fake-model-large");
+    await expect(dialog.getByRole("textbox", { name: "Models", exact: true })).toHaveValue(
+      "fake-model-large",
+    );
     await expect(dialog.getByRole("combobox", { name: "Default model" })).toHaveText(
       "fake-model-large",
     );
