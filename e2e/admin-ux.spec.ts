@@ -54,7 +54,8 @@ test.describe("as admin", () => {
     });
     await page.goto(`/admin/mcp-servers/${server.id}`);
     const name = page.getByLabel("Display name");
-    await expect(name).toHaveValue(`Guarded ${s}`);
+    // The editor loads the server after the page: give a busy machine time.
+    await expect(name).toHaveValue(`Guarded ${s}`, { timeout: 30_000 });
 
     // Nothing changed: links just work.
     await page
@@ -63,7 +64,7 @@ test.describe("as admin", () => {
       .click();
     await expect(page).toHaveURL(/\/admin\/users$/);
     await page.goBack();
-    await expect(name).toHaveValue(`Guarded ${s}`);
+    await expect(name).toHaveValue(`Guarded ${s}`, { timeout: 30_000 });
 
     await name.fill(`Guarded ${s} renamed`);
     await expect(page.getByText("You have unsaved changes.", { exact: true })).toBeVisible();
@@ -87,6 +88,9 @@ test.describe("as admin", () => {
     // Closing the tab with unsaved edits asks the browser's own question.
     const other = await context.newPage();
     await other.goto(`/admin/mcp-servers/${server.id}`);
+    await expect(other.getByLabel("Display name")).toHaveValue(`Guarded ${s}`, {
+      timeout: 30_000,
+    });
     await other.getByLabel("Display name").fill(`Guarded ${s} again`);
     const asked = other.waitForEvent("dialog");
     await other.close({ runBeforeUnload: true });
@@ -96,6 +100,7 @@ test.describe("as admin", () => {
 
     // Saved edits leave freely.
     await page.goto(`/admin/mcp-servers/${server.id}`);
+    await expect(name).toHaveValue(`Guarded ${s}`, { timeout: 30_000 });
     await name.fill(`Guarded ${s} saved`);
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByText("You have unsaved changes.", { exact: true })).toBeHidden();
