@@ -239,7 +239,7 @@ test.describe("as admin", () => {
       await expect(tree.getByRole("button", { name: "src (folder)" })).toBeVisible();
       await expect(tree.getByRole("button", { name: ".toolgate (folder)" })).toContainText("Plan");
 
-      await tree.getByRole("button", { name: "Plan of this chat" }).click();
+      await tree.getByRole("button", { name: "Plan of this chat", exact: true }).click();
       await expect(
         viewer.getByRole("heading", { name: `.toolgate/plans/${chat.id}.md` }),
       ).toBeVisible();
@@ -268,7 +268,16 @@ test.describe("as admin", () => {
       );
       await tree.getByRole("button", { name: "escape (link)" }).click();
       await expect(viewer.getByRole("alert")).toContainText("outside the workspace");
-      await testInfo.attach("workspace-files", {
+      await testInfo.attach("workspace-files-1280", {
+        body: await page.screenshot(),
+        contentType: "image/png",
+      });
+      // At phone width the tree sits above the viewer and both stay usable.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await tree.getByRole("button", { name: "Plan of this chat", exact: true }).click();
+      await expect(viewer).toContainText("1. Store invoices in Postgres");
+      await expect(tree.getByRole("button", { name: "src (folder)" })).toBeInViewport();
+      await testInfo.attach("workspace-files-390", {
         body: await page.screenshot(),
         contentType: "image/png",
       });
