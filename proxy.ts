@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUESTED_PATH_HEADER, requestedPath } from "@/lib/auth/requested-path";
 import { contentSecurityPolicy } from "@/lib/server/csp";
 
 /**
@@ -12,6 +13,9 @@ export function proxy(request: NextRequest): NextResponse {
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", csp);
+  // The page asked for, so a sign-in can return to it. Set here (never taken from the client:
+  // any incoming copy is overwritten) and checked again before it becomes a redirect target.
+  headers.set(REQUESTED_PATH_HEADER, requestedPath(request.nextUrl));
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   return response;

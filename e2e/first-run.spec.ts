@@ -17,6 +17,16 @@ test("first visit sets up the first admin, then setup is closed", async ({ page,
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Create admin" }).click();
+
+  // The API token setup creates is shown once, with what it is for, before going on.
+  await expect(page.getByRole("heading", { name: "Your admin account is ready" })).toBeVisible();
+  const token = await page.getByRole("textbox", { name: "Setup API token" }).inputValue();
+  expect(token).toMatch(/^tg_/);
+  await expect(page.getByRole("button", { name: "Copy setup API token" })).toBeVisible();
+  const me = await request.get("/api/users/me", { headers: { authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).role).toBe("admin");
+  await page.getByRole("button", { name: "Continue to toolgate" }).click();
   await expect(page).toHaveURL(/\/chat$/);
   await expect(page.getByRole("heading", { name: "Chat", level: 1 })).toBeVisible();
   await expect(page.getByRole("link", { name: "Users" })).toBeVisible();

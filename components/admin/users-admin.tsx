@@ -40,6 +40,7 @@ import { errorMessage } from "@/lib/client/api";
 import { updateUserMutation, usersQuery } from "@/lib/client/queries";
 import type { User, UserRole } from "@/lib/client/types";
 import { CreateUserDialog } from "./create-user-dialog";
+import { EditUserNameDialog } from "./edit-user-name-dialog";
 import { ResetPasswordDialog } from "./reset-password-dialog";
 
 export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
@@ -48,7 +49,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
     <div className="mx-auto flex max-w-5xl flex-col gap-6">
       <PageHeader
         title="Users"
-        description="Create accounts, change roles, reset passwords and disable access. A role change, a disable or a reset signs the user out at once."
+        description="Create accounts, rename people, change roles, reset passwords and disable access. A role change, a disable or a reset signs the user out at once."
         actions={
           <CreateUserDialog>
             <Button>
@@ -139,6 +140,11 @@ function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
       </TableCell>
       <TableCell>{formatDateTime(user.created_at)}</TableCell>
       <TableCell className="space-x-1 text-right">
+        <EditUserNameDialog user={user}>
+          <Button variant="ghost" size="sm" aria-label={`Rename ${user.email}`}>
+            Rename
+          </Button>
+        </EditUserNameDialog>
         <ResetPasswordDialog user={user}>
           <Button variant="ghost" size="sm" aria-label={`Reset password of ${user.email}`}>
             Reset password

@@ -11,6 +11,7 @@ import { Input } from "@/components/ui/input";
 import { ButtonSpinner } from "@/components/ui/spinner";
 import { apiFetch, ApiRequestError, errorMessage } from "@/lib/client/api";
 import { setupBody } from "@/lib/schemas/users";
+import { SetupTokenCard } from "./setup-token-card";
 
 type Field = "name" | "email" | "password";
 
@@ -19,6 +20,8 @@ export function SetupForm() {
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Once setup succeeded: the token it created, shown once, and whether sign-in worked.
+  const [done, setDone] = useState<{ token: string; signedIn: boolean } | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,18 +46,13 @@ export function SetupForm() {
     setFormError(null);
     setPending(true);
     try {
-      await apiFetch("/api/setup", { body: parsed.data });
+      const created = await apiFetch<{ token: string }>("/api/setup", { body: parsed.data });
       const result = await signIn("credentials", {
         email: parsed.data.email,
         password: parsed.data.password,
         redirect: false,
-      });
-      if (!result || result.error) {
-        router.replace("/login");
-        return;
-      }
-      router.replace("/");
-      router.refresh();
+      }).catch(() => undefined);
+      setDone({ token: created.token, signedIn: Boolean(result && !result.error) });
     } catch (err) {
       if (err instanceof ApiRequestError && err.code === "setup.already_done") {
         router.replace("/login");
@@ -68,6 +66,19 @@ export function SetupForm() {
     } finally {
       setPending(false);
     }
+  }
+
+  if (done) {
+    return (
+      <SetupTokenCard
+        token={done.token}
+        signedIn={done.signedIn}
+        onContinue={() => {
+          router.replace(done.signedIn ? "/" : "/login");
+          router.refresh();
+        }}
+      />
+    );
   }
 
   const fieldError = (field: Field) =>

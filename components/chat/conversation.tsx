@@ -8,6 +8,7 @@ import { toast } from "sonner";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { WorkspaceDialog } from "@/components/workspaces/workspace-dialog";
+import { WorkspaceFilesSheet } from "@/components/workspaces/workspace-files-sheet";
 import { ApiRequestError, errorMessage } from "@/lib/client/api";
 import {
   cancelChatTurnMutation,
@@ -203,6 +204,9 @@ export function Conversation({
         <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{title}</h1>
         <ParentChatLink chat={chat} />
         <SubAgentsMenu chatId={chat.id} busy={busy} />
+        {chat.workspace_id ? (
+          <WorkspaceFilesSheet workspaceId={chat.workspace_id} chatId={chat.id} />
+        ) : null}
         <WorkspaceDialog chatId={chat.id} workspaceId={chat.workspace_id} />
         <ChatToolsDialog
           chatId={chat.id}

@@ -1,9 +1,10 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/lib/server/database";
 import { isSetupDone } from "./users";
+import { loginPathFor, REQUESTED_PATH_HEADER } from "./requested-path";
 import { sessionUser, toCaller, type Caller } from "./caller";
 
 /**
@@ -21,10 +22,13 @@ export const getPageCaller = cache(async (): Promise<Caller | null> => {
   return toCaller(found.user, "session", found.sessionId);
 });
 
-/** For pages behind sign-in: sends visitors to setup (fresh install) or to the login page. */
+/**
+ * For pages behind sign-in: sends visitors to setup (fresh install) or to the login page,
+ * which returns them to the page they asked for once they are signed in.
+ */
 export async function requirePageCaller(): Promise<Caller> {
   const caller = await getPageCaller();
   if (caller) return caller;
   if (!(await isSetupDone(await getDb()))) redirect("/setup");
-  redirect("/login");
+  redirect(loginPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
 }

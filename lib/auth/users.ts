@@ -138,7 +138,8 @@ export async function changeUser(db: Database, actor: Caller, id: string, input:
         "This is the last active admin: promote another user first.",
       );
     }
-    const patch: Partial<Pick<UserRow, "role" | "disabled">> = {};
+    const patch: Partial<Pick<UserRow, "name" | "role" | "disabled">> = {};
+    if (input.name !== undefined) patch.name = input.name;
     if (input.role !== undefined) patch.role = input.role;
     if (input.disabled !== undefined) patch.disabled = input.disabled;
     const updated = await updateUser(tx, id, patch);

@@ -50,3 +50,36 @@ export const deleteProviderMutation = (qc: QueryClient) => ({
   mutationFn: (id: string) => apiFetch<void>(providerPath(id), { method: "DELETE" }),
   onSuccess: () => refresh(qc),
 });
+
+export interface RemoteModel {
+  id: string;
+  display_name?: string;
+}
+
+export interface ProviderTestResult {
+  ok: boolean;
+  model: string;
+  latency_ms: number;
+  error?: { code: string; message: string };
+}
+
+/** Where "List models" asks: the saved provider (its stored key) or the form's own values. */
+export type ModelDiscovery =
+  | { type: "saved"; id: string }
+  | { type: "form"; body: { kind: string; base_url?: string; api_key?: string } };
+
+export const discoverModelsMutation = () => ({
+  mutationFn: async (request: ModelDiscovery) =>
+    request.type === "saved"
+      ? (await apiFetch<{ models: RemoteModel[] }>(`${providerPath(request.id)}/models`)).models
+      : (
+          await apiFetch<{ models: RemoteModel[] }>("/api/model-providers/discover-models", {
+            body: request.body,
+          })
+        ).models,
+});
+
+export const testProviderMutation = () => ({
+  mutationFn: (id: string) =>
+    apiFetch<ProviderTestResult>(`${providerPath(id)}/test`, { body: {} }),
+});

@@ -99,3 +99,42 @@ export const attachWorkspaceMutation = (qc: QueryClient) => ({
     void qc.invalidateQueries({ queryKey: chatQueryKeys.tools(chat.id, false) });
   },
 });
+
+export interface WorkspaceFileEntry {
+  name: string;
+  path: string;
+  type: "file" | "directory" | "symlink" | "other";
+  size?: number;
+}
+
+export interface WorkspaceFileContent {
+  path: string;
+  size: number;
+  content: string;
+  truncated: boolean;
+}
+
+export const workspaceFileKeys = {
+  dir: (id: string, path: string) => ["workspaces", "files", id, "dir", path] as const,
+  file: (id: string, path: string) => ["workspaces", "files", id, "file", path] as const,
+};
+
+export const workspaceDirQuery = (id: string, path: string) => ({
+  queryKey: workspaceFileKeys.dir(id, path),
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<{ path: string; entries: WorkspaceFileEntry[]; truncated: boolean }>(
+      `${workspacePath(id)}/files?${new URLSearchParams({ path })}`,
+      { signal },
+    ),
+});
+
+export const workspaceFileQuery = (id: string, path: string) => ({
+  queryKey: workspaceFileKeys.file(id, path),
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<WorkspaceFileContent>(
+      `${workspacePath(id)}/files/content?${new URLSearchParams({ path })}`,
+      { signal },
+    ),
+  // A missing or binary file is an answer, not a hiccup worth retrying.
+  retry: false,
+});

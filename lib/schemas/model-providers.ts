@@ -111,3 +111,29 @@ export const updateModelProviderBody = z.strictObject({
 });
 export type UpdateModelProviderInput = z.input<typeof updateModelProviderBody>;
 export type UpdateModelProvider = z.output<typeof updateModelProviderBody>;
+
+/** `POST /api/model-providers/:id/test`: which of the provider's models to try (default: its default). */
+export const testModelProviderBody = z.strictObject({
+  model: modelNameSchema.optional(),
+});
+
+/**
+ * `POST /api/model-providers/discover-models`: the models of a provider not saved yet. The key
+ * is used for this one request and never stored.
+ */
+export const discoverModelsBody = z
+  .strictObject({
+    kind: kindSchema,
+    base_url: baseUrlSchema.optional(),
+    api_key: apiKeySchema.nullable().optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind === "openai-compatible" && !body.base_url) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["base_url"],
+        message: "is required for an OpenAI-compatible provider",
+      });
+    }
+  });
+export type DiscoverModelsInput = z.input<typeof discoverModelsBody>;

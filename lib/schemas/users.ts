@@ -16,7 +16,9 @@ export const displayNameSchema = z
   .string()
   .trim()
   .min(1, "is required")
-  .max(100, "must be at most 100 characters");
+  .max(100, "must be at most 100 characters")
+  // Names are shown in tables, menus and audit views: no line breaks or other control codes.
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters");
 
 // A literal list (not db/schema's constant) keeps the database layer out of browser bundles.
 export const roleSchema = z.enum(["admin", "member"] as const satisfies readonly UserRole[]);
@@ -38,11 +40,12 @@ export type CreateUserInput = z.input<typeof createUserBody>;
 
 export const updateUserBody = z
   .strictObject({
+    name: displayNameSchema.optional(),
     role: roleSchema.optional(),
     disabled: z.boolean().optional(),
   })
-  .refine((b) => b.role !== undefined || b.disabled !== undefined, {
-    message: "give role or disabled",
+  .refine((b) => b.name !== undefined || b.role !== undefined || b.disabled !== undefined, {
+    message: "give name, role or disabled",
     path: ["role"],
   });
 export type UpdateUserInput = z.infer<typeof updateUserBody>;

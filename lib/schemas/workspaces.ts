@@ -8,3 +8,17 @@ export const createWorkspaceBody = z.strictObject({
 export const workspaceMcpQuery = z.strictObject({
   refresh: z.enum(["true", "false"]).default("false"),
 });
+
+/** `?path=` of the file browser: workspace-relative; the agent confines it to the workspace. */
+export const workspaceFileQuery = z.strictObject({
+  path: z.string().trim().min(1, "must not be empty").max(4096, "must be at most 4096 characters"),
+});
+
+export const workspaceDirQuery = z.strictObject({
+  path: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(4096, "must be at most 4096 characters")
+    .default("."),
+});

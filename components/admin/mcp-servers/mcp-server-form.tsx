@@ -9,6 +9,7 @@ import { toast } from "sonner";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ButtonSpinner } from "@/components/ui/spinner";
+import { UnsavedChangesGuard } from "@/components/unsaved-changes-guard";
 import { ApiRequestError, errorMessage } from "@/lib/client/api";
 import {
   createMcpServerMutation,
@@ -66,13 +67,6 @@ export function McpServerForm({
   const dirty = base ? isDirty(values, base) : false;
 
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
-
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
 
   useEffect(() => {
     if (!focusInvalid.current) return;
@@ -169,6 +163,7 @@ export function McpServerForm({
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="flex flex-col gap-6">
+      <UnsavedChangesGuard when={dirty} />
       <IdentitySection {...sectionProps} />
       <ConnectionSection {...sectionProps} />
       <AuthSection {...sectionProps} />

@@ -37,13 +37,16 @@ import {
   emptyProviderForm,
   KIND_LABELS,
   keyWillBeDropped,
+  modelDiscoveryFor,
   parseModels,
   providerToForm,
   serverFieldErrors,
+  toggleModel,
   withKind,
   type FieldErrors,
   type ProviderFormValues,
 } from "./provider-form-logic";
+import { ProviderModelsPicker } from "./provider-models-picker";
 
 const BASE_URL_HELP: Record<ModelProviderKind, string> = {
   "openai-compatible":
@@ -230,6 +233,13 @@ function ProviderForm({ provider, onDone }: { provider?: ModelProvider; onDone: 
           className="font-mono"
         />
       </FormField>
+      <ProviderModelsPicker
+        discovery={modelDiscoveryFor(values, provider)}
+        selected={models}
+        onToggle={(model, on) =>
+          setValues((v) => ({ ...v, models_text: toggleModel(v.models_text, model, on) }))
+        }
+      />
       <FormField
         label="Default model"
         description="Used when a chat does not pick one. The oldest provider's default is everyone's default."

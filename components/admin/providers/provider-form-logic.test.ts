@@ -6,9 +6,11 @@ import {
   effectiveDefault,
   emptyProviderForm,
   keyWillBeDropped,
+  modelDiscoveryFor,
   parseModels,
   providerToForm,
   serverFieldErrors,
+  toggleModel,
   withKind,
 } from "./provider-form-logic";
 
@@ -119,5 +121,47 @@ describe("provider form logic", () => {
       models: "Models must not be empty",
       default_model: "Default model must be one of models",
     });
+  });
+});
+
+describe("modelDiscoveryFor", () => {
+  it("asks the saved provider while the form points where it did and no key was typed", () => {
+    expect(modelDiscoveryFor(providerToForm(stored), stored)).toEqual({
+      type: "saved",
+      id: stored.id,
+    });
+    const emptyUrl = { ...providerToForm(stored), base_url: "" };
+    expect(modelDiscoveryFor(emptyUrl, stored).type).toBe("saved");
+  });
+
+  it("uses the form's values (never the stored key) once host, kind or key change", () => {
+    const moved = { ...providerToForm(stored), base_url: "https://proxy.example/v1/" };
+    expect(modelDiscoveryFor(moved, stored)).toEqual({
+      type: "form",
+      body: { kind: "openai", base_url: "https://proxy.example/v1" },
+    });
+    const typed = { ...providerToForm(stored), api_key: { value: "sk-new", clear: false } };
+    expect(modelDiscoveryFor(typed, stored)).toMatchObject({
+      type: "form",
+      body: { api_key: "sk-new" },
+    });
+    const cleared = { ...providerToForm(stored), api_key: { value: "", clear: true } };
+    expect(modelDiscoveryFor(cleared, stored).type).toBe("form");
+    expect(modelDiscoveryFor(withKind(providerToForm(stored), "anthropic"), stored).type).toBe(
+      "form",
+    );
+    expect(modelDiscoveryFor(emptyProviderForm())).toEqual({
+      type: "form",
+      body: { kind: "openai-compatible" },
+    });
+  });
+});
+
+describe("toggleModel", () => {
+  it("adds at the end once and removes every copy", () => {
+    expect(toggleModel("a\nb", "c", true)).toBe("a\nb\nc");
+    expect(toggleModel("a\nb", "a", true)).toBe("b\na");
+    expect(toggleModel("a, b\na", "a", false)).toBe("b");
+    expect(toggleModel("", "x", true)).toBe("x");
   });
 });

@@ -215,3 +215,40 @@ export function serverFieldErrors(problem: { validations: readonly FieldProblem[
   for (const v of problem.validations) addError(errors, v.field, v.detail);
   return errors;
 }
+
+/**
+ * Where "List models" should ask. The saved provider (with its stored key) while the form
+ * still points where it did and no key was typed; otherwise the form's own values, so a
+ * stored key is never sent to a host or kind it was not saved for.
+ */
+export function modelDiscoveryFor(
+  values: ProviderFormValues,
+  original?: ModelProvider,
+):
+  | { type: "saved"; id: string }
+  | { type: "form"; body: { kind: ModelProviderKind; base_url?: string; api_key?: string } } {
+  const url = normalizeBaseUrl(values.base_url);
+  if (
+    original &&
+    values.kind === original.kind &&
+    (url || DEFAULT_BASE_URLS[values.kind]) === original.base_url &&
+    !values.api_key.value &&
+    !values.api_key.clear
+  ) {
+    return { type: "saved", id: original.id };
+  }
+  return {
+    type: "form",
+    body: {
+      kind: values.kind,
+      ...(url ? { base_url: url } : {}),
+      ...(values.api_key.value ? { api_key: values.api_key.value } : {}),
+    },
+  };
+}
+
+/** The models text with `model` added (at the end) or removed. */
+export function toggleModel(text: string, model: string, on: boolean): string {
+  const models = parseModels(text).filter((m) => m !== model);
+  return (on ? [...models, model] : models).join("\n");
+}

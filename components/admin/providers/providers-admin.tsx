@@ -19,6 +19,7 @@ import {
 import { modelProvidersQuery } from "@/lib/client/provider-queries";
 import type { ModelProvider } from "@/lib/client/types";
 import { DeleteProviderDialog } from "./delete-provider-dialog";
+import { ProviderTestButton } from "./provider-test-button";
 import { ProviderDialog } from "./provider-dialog";
 import { KIND_LABELS } from "./provider-form-logic";
 
@@ -139,7 +140,8 @@ function ProviderRow({
         )}
       </TableCell>
       <TableCell className="text-right">
-        <div className="flex justify-end gap-1">
+        <div className="flex items-start justify-end gap-1">
+          <ProviderTestButton provider={provider} />
           <Button
             variant="ghost"
             size="icon"
