@@ -28,6 +28,7 @@ import {
 } from "./validation";
 import { discoverOauth2, MANUAL_OAUTH2_EXTRAS, type DiscoveredOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
+import { catalogueFollowsConfig } from "./catalogue-admin";
 import { mcpServerJson } from "./serialize";
 
 const notFound = () => Errors.notFound("mcp_server", "MCP server");
@@ -117,6 +118,8 @@ export async function createServer(
     allowInPlanMode: input.allow_in_plan_mode,
     planModeTools: input.plan_mode_tools,
     forwardIdentityHeaders: input.forward_identity_headers,
+    toolDefault: input.tool_default,
+    pinToolDefinitions: input.pin_tool_definitions,
     createdBy: actor.id,
   };
   // No client given at all: discover the authorization server and register with it, under
@@ -202,6 +205,8 @@ const PLAIN_FIELDS = {
   allow_in_plan_mode: "allowInPlanMode",
   plan_mode_tools: "planModeTools",
   forward_identity_headers: "forwardIdentityHeaders",
+  tool_default: "toolDefault",
+  pin_tool_definitions: "pinToolDefinitions",
 } as const satisfies Record<string, keyof McpServerRow>;
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -364,6 +369,9 @@ export async function updateServer(
 
       const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...patch } = next;
       const updated = await updateMcpServer(tx, id, patch);
+      // plan_mode_tools is the writable view of the catalogue's per-tool flags; turning
+      // pinning off accepts the changes it was holding.
+      await catalogueFollowsConfig(tx, actor, updated, changed);
       // A token must never reach an origin it was not issued for (docs/security.md, point 5).
       let droppedTokens = 0;
       // A token issued to another client or token endpoint would fail to refresh, or be

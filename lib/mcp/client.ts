@@ -616,9 +616,13 @@ export async function listAllTools(
 
 export interface McpToolSummary {
   name: string;
+  title?: string;
   description?: string;
   annotations?: ToolAnnotations;
   inputSchema: Tool["inputSchema"];
+  outputSchema?: Tool["outputSchema"];
+  icons?: unknown[];
+  _meta?: { ui: unknown };
 }
 
 export type McpConnectionTestResult =
@@ -677,10 +681,14 @@ export async function testMcpConnection(
       serverInfo: connection.serverInfo,
       tools: (redactValue(listed.tools, redactor) as Tool[]).map((tool) => ({
         name: tool.name,
-        // Capped like the model's copy: an admin screen has no use for megabytes of text.
+        // Capped like the model's copy (the pool's), so the catalogue hashes the same text.
+        ...(tool.title !== undefined && { title: capDescription(tool.title) }),
         ...(tool.description !== undefined && { description: capDescription(tool.description) }),
         ...(tool.annotations !== undefined && { annotations: tool.annotations }),
         inputSchema: tool.inputSchema,
+        ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
+        ...(Array.isArray(tool.icons) && tool.icons.length > 0 && { icons: tool.icons }),
+        ...(tool._meta?.ui !== undefined && { _meta: { ui: tool._meta.ui } }),
       })),
       toolsTruncated: listed.truncated,
     };

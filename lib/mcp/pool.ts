@@ -56,6 +56,9 @@ export interface PooledTool {
     idempotentHint?: boolean;
     openWorldHint?: boolean;
   };
+  /** Kept for the catalogue's definition hash (lib/mcp/tool-definition.ts). */
+  icons?: unknown[];
+  _meta?: { ui: unknown };
 }
 
 /** A classified failure; `code` comes from classifyMcpError. */
@@ -191,6 +194,8 @@ function toPooledTool(listed: Tool, redactor: Redactor): PooledTool {
         }),
       },
     }),
+    ...(Array.isArray(tool.icons) && tool.icons.length > 0 && { icons: tool.icons }),
+    ...(tool._meta?.ui !== undefined && { _meta: { ui: tool._meta.ui } }),
   };
 }
 
@@ -675,7 +680,22 @@ export class McpPool {
 
   private refreshInBackground(entry: Entry): void {
     // A failure is remembered in the negative cache by fetchTools; nobody awaits this one.
-    void this.loadTools(entry).catch(() => undefined);
+    void this.loadTools(entry)
+      .then(({ list, truncated }) => this.backgroundListing?.(entry.endpoint, list, truncated))
+      .catch(() => undefined);
+  }
+
+  private backgroundListing:
+    ((ep: McpEndpoint, tools: PooledTool[], truncated: boolean) => void) | undefined;
+
+  /**
+   * Told of every listing the pool makes on its own, after a server's
+   * `notifications/tools/list_changed`, so the tool catalogue sees it before the next turn.
+   */
+  onBackgroundListing(
+    observer: ((ep: McpEndpoint, tools: PooledTool[], truncated: boolean) => void) | undefined,
+  ): void {
+    this.backgroundListing = observer;
   }
 
   private async invoke(
