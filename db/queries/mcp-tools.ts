@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import type { ToolGovernance } from "@/lib/policy/tool-policy";
 import type { Executor } from "../client";
 import { mcpServerTools } from "../schema";
@@ -70,4 +70,14 @@ export async function listServerTools(db: Executor, serverId: string): Promise<M
     .from(mcpServerTools)
     .where(eq(mcpServerTools.serverId, serverId))
     .orderBy(mcpServerTools.name);
+}
+
+/** How many tools of each server are held for review (status "changed"). */
+export async function countHeldTools(db: Executor): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ serverId: mcpServerTools.serverId, n: count() })
+    .from(mcpServerTools)
+    .where(eq(mcpServerTools.status, "changed"))
+    .groupBy(mcpServerTools.serverId);
+  return new Map(rows.map((r) => [r.serverId, Number(r.n)]));
 }

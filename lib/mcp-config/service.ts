@@ -28,6 +28,7 @@ import {
 } from "./validation";
 import { discoverOauth2, MANUAL_OAUTH2_EXTRAS, type DiscoveredOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
+import { countHeldTools } from "@/db/queries/mcp-tools";
 import { catalogueFollowsConfig } from "./catalogue-admin";
 import { mcpServerJson } from "./serialize";
 
@@ -42,9 +43,12 @@ export async function listServersFor(db: Database, caller: Caller) {
   const admin = caller.role === "admin";
   const rows = await listMcpServers(db, { enabledOnly: !admin });
   const connected = await authConnectedFor(db, caller.id, rows);
-  return rows.map((row) =>
-    mcpServerJson(row, { redacted: !admin, authConnected: connected.get(row.id) ?? false }),
-  );
+  // Admins see which servers have tools waiting for review (the list's badge).
+  const pending = admin ? await countHeldTools(db) : new Map<string, number>();
+  return rows.map((row) => ({
+    ...mcpServerJson(row, { redacted: !admin, authConnected: connected.get(row.id) ?? false }),
+    ...(admin && { tools_pending_review: pending.get(row.id) ?? 0 }),
+  }));
 }
 
 /** A config the caller may see: members never see disabled ones (404, same as missing). */
