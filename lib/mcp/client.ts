@@ -12,6 +12,7 @@ import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
 import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
+import { catalogueFields, type CatalogueFields } from "./pooled-tool";
 import { capDescription } from "@/lib/mcp/tool-adapter";
 import {
   limitResponses,
@@ -614,15 +615,11 @@ export async function listAllTools(
 // ---------------------------------------------------------------------------
 // Connection test (admin "Test connection")
 
-export interface McpToolSummary {
+export interface McpToolSummary extends CatalogueFields {
   name: string;
-  title?: string;
   description?: string;
   annotations?: ToolAnnotations;
   inputSchema: Tool["inputSchema"];
-  outputSchema?: Tool["outputSchema"];
-  icons?: unknown[];
-  _meta?: { ui: unknown };
 }
 
 export type McpConnectionTestResult =
@@ -682,13 +679,10 @@ export async function testMcpConnection(
       tools: (redactValue(listed.tools, redactor) as Tool[]).map((tool) => ({
         name: tool.name,
         // Capped like the model's copy (the pool's), so the catalogue hashes the same text.
-        ...(tool.title !== undefined && { title: capDescription(tool.title) }),
         ...(tool.description !== undefined && { description: capDescription(tool.description) }),
         ...(tool.annotations !== undefined && { annotations: tool.annotations }),
         inputSchema: tool.inputSchema,
-        ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
-        ...(Array.isArray(tool.icons) && tool.icons.length > 0 && { icons: tool.icons }),
-        ...(tool._meta?.ui !== undefined && { _meta: { ui: tool._meta.ui } }),
+        ...catalogueFields(tool),
       })),
       toolsTruncated: listed.truncated,
     };

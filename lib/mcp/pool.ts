@@ -10,7 +10,7 @@ import {
   McpError,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 import {
   classifyMcpError,
@@ -22,9 +22,9 @@ import {
   type McpConnection,
   type McpErrorCode,
 } from "@/lib/mcp/client";
-import { createRedactor, redactToolResult, redactValue, type Redactor } from "@/lib/mcp/redact";
+import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
-import { capDescription } from "@/lib/mcp/tool-adapter";
+import { toPooledTool, type PooledTool } from "./pooled-tool";
 
 export interface McpEndpoint {
   serverId: string;
@@ -43,23 +43,7 @@ export interface McpEndpoint {
   userId: string;
 }
 
-export interface PooledTool {
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-  annotations?: {
-    title?: string;
-    readOnlyHint?: boolean;
-    destructiveHint?: boolean;
-    idempotentHint?: boolean;
-    openWorldHint?: boolean;
-  };
-  /** Kept for the catalogue's definition hash (lib/mcp/tool-definition.ts). */
-  icons?: unknown[];
-  _meta?: { ui: unknown };
-}
+export type { PooledTool } from "./pooled-tool";
 
 /** A classified failure; `code` comes from classifyMcpError. */
 export type McpFailure = { code: McpErrorCode; message: string };
@@ -164,39 +148,6 @@ export function mcpEndpointKey(ep: McpEndpoint): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const headerHash = createHash("sha256").update(JSON.stringify(headers)).digest("hex");
   return JSON.stringify([ep.userId, ep.serverId, ep.version, ep.transport, ep.url, headerHash]);
-}
-
-function toPooledTool(listed: Tool, redactor: Redactor): PooledTool {
-  // A listing is server output like any result: it may echo what it was sent.
-  const tool = redactValue(listed, redactor) as Tool;
-  const annotations = tool.annotations;
-  return {
-    name: tool.name,
-    ...(tool.title !== undefined && { title: capDescription(tool.title) }),
-    // Capped here, as the model will see it, so a megabyte description is not kept per user.
-    ...(tool.description !== undefined && { description: capDescription(tool.description) }),
-    inputSchema: tool.inputSchema as Record<string, unknown>,
-    ...(tool.outputSchema !== undefined && {
-      outputSchema: tool.outputSchema as Record<string, unknown>,
-    }),
-    ...(annotations !== undefined && {
-      annotations: {
-        ...(annotations.title !== undefined && { title: annotations.title }),
-        ...(annotations.readOnlyHint !== undefined && { readOnlyHint: annotations.readOnlyHint }),
-        ...(annotations.destructiveHint !== undefined && {
-          destructiveHint: annotations.destructiveHint,
-        }),
-        ...(annotations.idempotentHint !== undefined && {
-          idempotentHint: annotations.idempotentHint,
-        }),
-        ...(annotations.openWorldHint !== undefined && {
-          openWorldHint: annotations.openWorldHint,
-        }),
-      },
-    }),
-    ...(Array.isArray(tool.icons) && tool.icons.length > 0 && { icons: tool.icons }),
-    ...(tool._meta?.ui !== undefined && { _meta: { ui: tool._meta.ui } }),
-  };
 }
 
 function hostOf(url: string): string {
@@ -685,16 +636,9 @@ export class McpPool {
       .catch(() => undefined);
   }
 
-  private backgroundListing:
-    ((ep: McpEndpoint, tools: PooledTool[], truncated: boolean) => void) | undefined;
-
-  /**
-   * Told of every listing the pool makes on its own, after a server's
-   * `notifications/tools/list_changed`, so the tool catalogue sees it before the next turn.
-   */
-  onBackgroundListing(
-    observer: ((ep: McpEndpoint, tools: PooledTool[], truncated: boolean) => void) | undefined,
-  ): void {
+  private backgroundListing?: (ep: McpEndpoint, tools: PooledTool[], truncated: boolean) => void;
+  /** Told of the pool's own listings (after list_changed), for the tool catalogue. */
+  onBackgroundListing(observer: McpPool["backgroundListing"]): void {
     this.backgroundListing = observer;
   }
 
