@@ -7,6 +7,8 @@ import type { ToolSet } from "ai";
 import type { Executor } from "@/db/client";
 import type { ChatToolRow } from "@/lib/client/types";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
+import { recordScopeStepUp, stepUpText } from "@/lib/mcp-config/step-up";
+import { insufficientScopeOf } from "@/lib/oauth/step-up";
 import { MAX_LISTED_TOOLS } from "@/lib/mcp/client";
 import { getMcpPool, McpToolCallError, type McpPool } from "@/lib/mcp/pool";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
@@ -90,6 +92,11 @@ function externalTool(
         return { ok: true, result };
       } catch (err) {
         if (!(err instanceof McpToolCallError)) throw err;
+        const challenge = row.authType === "oauth2" ? insufficientScopeOf(err) : undefined;
+        if (challenge) {
+          const stepUp = await recordScopeStepUp(db, row, ctx.identity.userId, challenge.scope);
+          return { ok: false, text: stepUpText(row.displayName, stepUp), code: err.code };
+        }
         const text = serverFailureText(ctx.audience, row.displayName, err);
         // The server's own words help the model fix its arguments; they are tool output,
         // which the system prompt tells the model not to obey.
