@@ -11,8 +11,7 @@ import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
 import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
-import { catalogueFields, type CatalogueFields } from "./pooled-tool";
-import { capDescription } from "@/lib/mcp/tool-adapter";
+import { summarizeTool, type CatalogueFields } from "./pooled-tool";
 import {
   limitResponses,
   McpResponseLimitError,
@@ -676,14 +675,8 @@ export async function testMcpConnection(
       ok: true,
       latencyMs: elapsed(),
       serverInfo: connection.serverInfo,
-      tools: (redactValue(listed.tools, redactor) as Tool[]).map((tool) => ({
-        name: tool.name,
-        // Capped like the model's copy (the pool's), so the catalogue hashes the same text.
-        ...(tool.description !== undefined && { description: capDescription(tool.description) }),
-        ...(tool.annotations !== undefined && { annotations: tool.annotations }),
-        inputSchema: tool.inputSchema,
-        ...catalogueFields(tool),
-      })),
+      // Capped like the model's copy (the pool's), so the catalogue hashes the same text.
+      tools: (redactValue(listed.tools, redactor) as Tool[]).map(summarizeTool),
       toolsTruncated: listed.truncated,
     };
   } catch (error) {

@@ -72,3 +72,14 @@ export function catalogueFields(tool: Tool): CatalogueFields {
     ...(tool._meta?.ui !== undefined && { _meta: { ui: tool._meta.ui } }),
   };
 }
+
+/** A listed tool for the admin's connection test: the model's text caps, every hashed field. */
+export function summarizeTool(tool: Tool) {
+  return {
+    name: tool.name,
+    ...(tool.description !== undefined && { description: capDescription(tool.description) }),
+    ...(tool.annotations !== undefined && { annotations: tool.annotations }),
+    inputSchema: tool.inputSchema,
+    ...catalogueFields(tool),
+  };
+}
