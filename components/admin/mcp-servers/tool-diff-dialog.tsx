@@ -30,6 +30,7 @@ const CELL: Record<DiffRow["kind"], { left: string; right: string }> = {
 function Side({ rows, side, label }: { rows: DiffRow[]; side: "left" | "right"; label: string }) {
   return (
     <pre
+      role="group"
       aria-label={label}
       className="max-h-64 overflow-auto rounded-md border bg-muted/30 p-2 font-mono text-xs whitespace-pre-wrap"
     >
