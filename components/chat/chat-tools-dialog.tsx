@@ -55,9 +55,16 @@ function ToolRow({ row }: { row: ChatToolRow }) {
             The name was shortened for the model, which accepts at most 64 characters.
           </span>
         ) : null}
-        <span className={row.available ? "sr-only" : "text-xs text-muted-foreground"}>
-          {row.available ? "Available" : `Hidden: ${reasonText(row.reason)}`}
-        </span>
+        {row.available && row.reason !== "allowed" ? (
+          // Offered with a condition (e.g. rule "approval": each call needs a person first).
+          <span className="text-xs text-amber-700 dark:text-amber-400">
+            {`Available: ${reasonText(row.reason)}`}
+          </span>
+        ) : (
+          <span className={row.available ? "sr-only" : "text-xs text-muted-foreground"}>
+            {row.available ? "Available" : `Hidden: ${reasonText(row.reason)}`}
+          </span>
+        )}
       </div>
     </li>
   );

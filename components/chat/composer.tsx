@@ -200,9 +200,10 @@ export function Composer({
         id={planHintId}
         className={planMode ? "px-2 text-xs text-amber-700 dark:text-amber-400" : "sr-only"}
       >
-        Plan mode: the model gets only the tools approved for planning, and the workspace&apos;s{" "}
-        <code>.mcp.json</code> tools are off. Workspace commands run only in an OS sandbox, with the
-        workspace read-only except the plan file and no network at all.
+        Plan mode: the model writes files only to the chat&apos;s plan file. Workspace commands run
+        in an OS sandbox, read-only except the plan file and with no network; the workspace&apos;s{" "}
+        <code>.mcp.json</code> tools are off. MCP tools an admin approved for planning still run as
+        usual, so they can act on the systems they connect to.
       </p>
     </form>
   );

@@ -40,6 +40,7 @@ import {
   workspacesQuery,
 } from "@/lib/client/workspace-queries";
 import type { Workspace } from "@/lib/client/workspace-types";
+import { toolReasonText } from "@/lib/policy/reasons";
 import { STATUS_TEXT, StatusDot } from "./workspace-status";
 
 /** The `.mcp.json` servers of a running workspace, with their state and a refresh action. */
@@ -104,13 +105,29 @@ function McpServers({ workspace }: { workspace: Workspace }) {
                   <div className="flex items-center gap-2">
                     <span className="font-medium">{server.name}</span>
                     <span className="text-xs text-muted-foreground">{server.transport}</span>
+                    {server.admitted === false ? (
+                      <Badge variant="outline" className="ml-auto">
+                        Blocked by admin
+                      </Badge>
+                    ) : null}
                     <Badge
                       variant={server.status === "ok" ? "secondary" : "destructive"}
-                      className="ml-auto"
+                      className={server.admitted === false ? undefined : "ml-auto"}
                     >
                       {server.status === "ok" ? "Connected" : "Error"}
                     </Badge>
                   </div>
+                  {server.blocked_reason ? (
+                    <span className="text-xs break-words text-muted-foreground">
+                      {toolReasonText(server.blocked_reason)}: its tools are not offered in chats.
+                      {server.launch ? (
+                        <>
+                          {" "}
+                          It runs <code className="break-all">{server.launch}</code>.
+                        </>
+                      ) : null}
+                    </span>
+                  ) : null}
                   {server.status === "ok" ? (
                     <span className="text-xs text-muted-foreground">
                       {server.tools_count} tool{server.tools_count === 1 ? "" : "s"}
@@ -123,7 +140,8 @@ function McpServers({ workspace }: { workspace: Workspace }) {
             </ul>
           ) : null}
           <p className="text-xs text-muted-foreground">
-            Their tools are offered on normal turns, never in plan mode.
+            Their tools are offered on normal turns, never in plan mode, and only for servers the
+            admin&apos;s workspace-server rule admits.
           </p>
         </>
       )}

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import type { ToolGovernance } from "@/lib/policy/tool-policy";
 import type { Executor } from "../client";
 import { mcpServerTools } from "../schema";
@@ -7,12 +7,22 @@ import { mcpServerTools } from "../schema";
 export type McpServerToolRow = typeof mcpServerTools.$inferSelect;
 export type McpServerToolInsert = typeof mcpServerTools.$inferInsert;
 
+/**
+ * A catalogue entry as a turn reads it: what the policy needs, plus what the bookkeeping
+ * compares a listing with (lib/mcp-config/catalogue-sync.ts).
+ */
+export interface CatalogueEntry extends ToolGovernance {
+  definitionHash: string;
+  approvedHash: string | null;
+  lastSeenAt: Date;
+}
+
 /** What the policy reads of a catalogue, for each of the given servers (absent: nothing yet). */
 export async function loadToolGovernance(
   db: Executor,
   serverIds: readonly string[],
-): Promise<Map<string, Map<string, ToolGovernance>>> {
-  const out = new Map<string, Map<string, ToolGovernance>>();
+): Promise<Map<string, Map<string, CatalogueEntry>>> {
+  const out = new Map<string, Map<string, CatalogueEntry>>();
   if (serverIds.length === 0) return out;
   const rows = await db
     .select({
@@ -21,13 +31,16 @@ export async function loadToolGovernance(
       status: mcpServerTools.status,
       rule: mcpServerTools.rule,
       planMode: mcpServerTools.planMode,
+      definitionHash: mcpServerTools.definitionHash,
+      approvedHash: mcpServerTools.approvedHash,
+      lastSeenAt: mcpServerTools.lastSeenAt,
     })
     .from(mcpServerTools)
     .where(inArray(mcpServerTools.serverId, [...serverIds]));
-  for (const { serverId, name, ...governance } of rows) {
+  for (const { serverId, name, ...entry } of rows) {
     let tools = out.get(serverId);
     if (!tools) out.set(serverId, (tools = new Map()));
-    tools.set(name, governance);
+    tools.set(name, entry);
   }
   return out;
 }
@@ -57,4 +70,14 @@ export async function listServerTools(db: Executor, serverId: string): Promise<M
     .from(mcpServerTools)
     .where(eq(mcpServerTools.serverId, serverId))
     .orderBy(mcpServerTools.name);
+}
+
+/** How many tools of each server are held for review (status "changed"). */
+export async function countHeldTools(db: Executor): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ serverId: mcpServerTools.serverId, n: count() })
+    .from(mcpServerTools)
+    .where(eq(mcpServerTools.status, "changed"))
+    .groupBy(mcpServerTools.serverId);
+  return new Map(rows.map((r) => [r.serverId, Number(r.n)]));
 }

@@ -65,6 +65,10 @@ export interface McpServerConfig {
   model_intent: boolean;
   allow_in_plan_mode: boolean;
   plan_mode_tools: string[] | null;
+  tool_default: "enabled" | "disabled" | "approval";
+  pin_tool_definitions: boolean;
+  /** Admins, in the list only: tools held until an admin reviews their new definition. */
+  tools_pending_review?: number;
   forward_identity_headers: boolean;
   version: number;
   created_at: string;

@@ -48,6 +48,11 @@ export interface WorkspaceMcpServer {
   status: "ok" | "error";
   error?: string;
   tools_count: number;
+  /** Whether the admin's workspace-server rule lets its tools into chats. */
+  admitted: boolean;
+  blocked_reason?: "workspace_mcp_off" | "workspace_mcp_not_allowed";
+  /** The command line or URL of a blocked server, so the user can ask an admin for it. */
+  launch?: string;
 }
 
 export interface WorkspaceMcpListing {

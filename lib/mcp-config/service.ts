@@ -28,6 +28,8 @@ import {
 } from "./validation";
 import { discoverOauth2, MANUAL_OAUTH2_EXTRAS, type DiscoveredOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
+import { countHeldTools } from "@/db/queries/mcp-tools";
+import { catalogueFollowsConfig } from "./catalogue-admin";
 import { mcpServerJson } from "./serialize";
 
 const notFound = () => Errors.notFound("mcp_server", "MCP server");
@@ -41,9 +43,12 @@ export async function listServersFor(db: Database, caller: Caller) {
   const admin = caller.role === "admin";
   const rows = await listMcpServers(db, { enabledOnly: !admin });
   const connected = await authConnectedFor(db, caller.id, rows);
-  return rows.map((row) =>
-    mcpServerJson(row, { redacted: !admin, authConnected: connected.get(row.id) ?? false }),
-  );
+  // Admins see which servers have tools waiting for review (the list's badge).
+  const pending = admin ? await countHeldTools(db) : new Map<string, number>();
+  return rows.map((row) => ({
+    ...mcpServerJson(row, { redacted: !admin, authConnected: connected.get(row.id) ?? false }),
+    ...(admin && { tools_pending_review: pending.get(row.id) ?? 0 }),
+  }));
 }
 
 /** A config the caller may see: members never see disabled ones (404, same as missing). */
@@ -117,6 +122,8 @@ export async function createServer(
     allowInPlanMode: input.allow_in_plan_mode,
     planModeTools: input.plan_mode_tools,
     forwardIdentityHeaders: input.forward_identity_headers,
+    toolDefault: input.tool_default,
+    pinToolDefinitions: input.pin_tool_definitions,
     createdBy: actor.id,
   };
   // No client given at all: discover the authorization server and register with it, under
@@ -202,6 +209,8 @@ const PLAIN_FIELDS = {
   allow_in_plan_mode: "allowInPlanMode",
   plan_mode_tools: "planModeTools",
   forward_identity_headers: "forwardIdentityHeaders",
+  tool_default: "toolDefault",
+  pin_tool_definitions: "pinToolDefinitions",
 } as const satisfies Record<string, keyof McpServerRow>;
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -364,6 +373,9 @@ export async function updateServer(
 
       const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...patch } = next;
       const updated = await updateMcpServer(tx, id, patch);
+      // plan_mode_tools is the writable view of the catalogue's per-tool flags; turning
+      // pinning off accepts the changes it was holding.
+      await catalogueFollowsConfig(tx, actor, updated, changed);
       // A token must never reach an origin it was not issued for (docs/security.md, point 5).
       let droppedTokens = 0;
       // A token issued to another client or token endpoint would fail to refresh, or be

@@ -7,6 +7,7 @@ import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { authHeadersFor } from "./credentials";
 import { loadToolGovernance } from "@/db/queries/mcp-tools";
+import { recordListing } from "./catalogue-sync";
 import { serverPolicyOf } from "./policy-view";
 
 /**
@@ -42,8 +43,14 @@ export async function testServerConnection(
   }
   await setMcpServerStatus(db, row.id, { state: "ok", detail: null });
 
-  const catalogue = await loadToolGovernance(db, [row.id]);
-  const server = { ...serverPolicyOf(row, catalogue.get(row.id)), enabled: true };
+  // The admin listed on purpose: the catalogue follows this listing, removals included.
+  const known = (await loadToolGovernance(db, [row.id])).get(row.id);
+  const catalogue = await recordListing(db, row, result.tools, known, {
+    userId,
+    admin: true,
+    truncated: result.toolsTruncated,
+  });
+  const server = { ...serverPolicyOf(row, catalogue), enabled: true };
   const selected = new Set([row.id]);
   const normal: TurnPolicy = { planMode: false, agent: "root", selectedServerIds: selected };
   const plan: TurnPolicy = { planMode: true, agent: "root", selectedServerIds: selected };

@@ -11,7 +11,7 @@ import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
 import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
-import { capDescription } from "@/lib/mcp/tool-adapter";
+import { summarizeTool, type CatalogueFields } from "./pooled-tool";
 import {
   limitResponses,
   McpResponseLimitError,
@@ -614,7 +614,7 @@ export async function listAllTools(
 // ---------------------------------------------------------------------------
 // Connection test (admin "Test connection")
 
-export interface McpToolSummary {
+export interface McpToolSummary extends CatalogueFields {
   name: string;
   description?: string;
   annotations?: ToolAnnotations;
@@ -675,13 +675,8 @@ export async function testMcpConnection(
       ok: true,
       latencyMs: elapsed(),
       serverInfo: connection.serverInfo,
-      tools: (redactValue(listed.tools, redactor) as Tool[]).map((tool) => ({
-        name: tool.name,
-        // Capped like the model's copy: an admin screen has no use for megabytes of text.
-        ...(tool.description !== undefined && { description: capDescription(tool.description) }),
-        ...(tool.annotations !== undefined && { annotations: tool.annotations }),
-        inputSchema: tool.inputSchema,
-      })),
+      // Capped like the model's copy (the pool's), so the catalogue hashes the same text.
+      tools: (redactValue(listed.tools, redactor) as Tool[]).map(summarizeTool),
       toolsTruncated: listed.truncated,
     };
   } catch (error) {

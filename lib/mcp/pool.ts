@@ -10,7 +10,7 @@ import {
   McpError,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 import {
   classifyMcpError,
@@ -22,9 +22,9 @@ import {
   type McpConnection,
   type McpErrorCode,
 } from "@/lib/mcp/client";
-import { createRedactor, redactToolResult, redactValue, type Redactor } from "@/lib/mcp/redact";
+import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
-import { capDescription } from "@/lib/mcp/tool-adapter";
+import { toPooledTool, type PooledTool } from "./pooled-tool";
 
 export interface McpEndpoint {
   serverId: string;
@@ -43,20 +43,7 @@ export interface McpEndpoint {
   userId: string;
 }
 
-export interface PooledTool {
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-  annotations?: {
-    title?: string;
-    readOnlyHint?: boolean;
-    destructiveHint?: boolean;
-    idempotentHint?: boolean;
-    openWorldHint?: boolean;
-  };
-}
+export type { PooledTool } from "./pooled-tool";
 
 /** A classified failure; `code` comes from classifyMcpError. */
 export type McpFailure = { code: McpErrorCode; message: string };
@@ -161,37 +148,6 @@ export function mcpEndpointKey(ep: McpEndpoint): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const headerHash = createHash("sha256").update(JSON.stringify(headers)).digest("hex");
   return JSON.stringify([ep.userId, ep.serverId, ep.version, ep.transport, ep.url, headerHash]);
-}
-
-function toPooledTool(listed: Tool, redactor: Redactor): PooledTool {
-  // A listing is server output like any result: it may echo what it was sent.
-  const tool = redactValue(listed, redactor) as Tool;
-  const annotations = tool.annotations;
-  return {
-    name: tool.name,
-    ...(tool.title !== undefined && { title: capDescription(tool.title) }),
-    // Capped here, as the model will see it, so a megabyte description is not kept per user.
-    ...(tool.description !== undefined && { description: capDescription(tool.description) }),
-    inputSchema: tool.inputSchema as Record<string, unknown>,
-    ...(tool.outputSchema !== undefined && {
-      outputSchema: tool.outputSchema as Record<string, unknown>,
-    }),
-    ...(annotations !== undefined && {
-      annotations: {
-        ...(annotations.title !== undefined && { title: annotations.title }),
-        ...(annotations.readOnlyHint !== undefined && { readOnlyHint: annotations.readOnlyHint }),
-        ...(annotations.destructiveHint !== undefined && {
-          destructiveHint: annotations.destructiveHint,
-        }),
-        ...(annotations.idempotentHint !== undefined && {
-          idempotentHint: annotations.idempotentHint,
-        }),
-        ...(annotations.openWorldHint !== undefined && {
-          openWorldHint: annotations.openWorldHint,
-        }),
-      },
-    }),
-  };
 }
 
 function hostOf(url: string): string {
@@ -675,7 +631,15 @@ export class McpPool {
 
   private refreshInBackground(entry: Entry): void {
     // A failure is remembered in the negative cache by fetchTools; nobody awaits this one.
-    void this.loadTools(entry).catch(() => undefined);
+    void this.loadTools(entry)
+      .then(({ list, truncated }) => this.backgroundListing?.(entry.endpoint, list, truncated))
+      .catch(() => undefined);
+  }
+
+  private backgroundListing?: (ep: McpEndpoint, tools: PooledTool[], truncated: boolean) => void;
+  /** Told of the pool's own listings (after list_changed), for the tool catalogue. */
+  onBackgroundListing(observer: McpPool["backgroundListing"]): void {
+    this.backgroundListing = observer;
   }
 
   private async invoke(

@@ -18,6 +18,12 @@ describe("tool reasons", () => {
       "too_many_tools_in_turn",
       "config_changed",
       "not_offered",
+      "approval_required",
+      "tool_definition_changed",
+      "tool_removed",
+      "tool_disabled",
+      "workspace_mcp_off",
+      "workspace_mcp_not_allowed",
     ]) {
       expect(isToolReason(reason)).toBe(true);
       expect(toolReasonText(reason)).toMatch(/^[A-Z].{10,}/);

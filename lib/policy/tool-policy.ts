@@ -3,6 +3,12 @@
 // a call is executed, by GET /api/chats/:id/tools and by the admin tool preview, and must not
 // be re-implemented anywhere else. No I/O here.
 import type { ToolRule, ToolStatus } from "@/db/enums";
+import {
+  matchWorkspaceServer,
+  WORKSPACE_MCP_ON,
+  type WorkspaceMcpRule,
+  type WorkspaceServerLaunch,
+} from "./workspace-mcp-rule";
 
 export type ToolSource = "builtin" | "mcp" | "workspace_mcp";
 export type AgentKind = "root" | "subagent" | "explore";
@@ -33,7 +39,12 @@ export interface ServerPolicy {
 export type ToolCandidate =
   | { source: "builtin"; name: string }
   | { source: "mcp"; name: string; server: ServerPolicy }
-  | { source: "workspace_mcp"; name: string };
+  | {
+      source: "workspace_mcp";
+      name: string;
+      rule?: WorkspaceMcpRule;
+      launch?: WorkspaceServerLaunch;
+    };
 
 export interface TurnPolicy {
   planMode: boolean;
@@ -53,6 +64,8 @@ export type PolicyReason =
   | "plan_mode_no_workspace_mcp"
   | "subagent_no_mcp"
   | "explore_no_workspace_mcp"
+  | "workspace_mcp_off"
+  | "workspace_mcp_not_allowed"
   | "builtin_not_in_plan_mode"
   | "builtin_not_for_subagents"
   | "builtin_plan_mode_only"
@@ -189,19 +202,27 @@ export function decide(candidate: ToolCandidate, turn: TurnPolicy): PolicyDecisi
     case "mcp":
       return decideMcp(candidate.name, candidate.server, turn);
     case "workspace_mcp":
-      return decideWorkspaceMcp(turn);
+      return decideWorkspaceMcp(turn, candidate.rule, { launch: candidate.launch });
   }
 }
 
 /**
- * Workspace .mcp.json servers have no admin governance: never while planning, never for explore
- * agents. The answer does not depend on the server or the tool, so it is also the gate asked
- * before the workspace's agent is.
+ * Workspace .mcp.json servers: never while planning, never for explore agents, then the
+ * admin's workspace-server rule (workspace-mcp-rule.ts). Without `server` this is the gate
+ * asked before the workspace's agent is (only "off" can refuse then); with it, the answer for
+ * that server, from what its agent reports about how it is reached.
  */
-export function decideWorkspaceMcp(turn: TurnPolicy): PolicyDecision {
+export function decideWorkspaceMcp(
+  turn: TurnPolicy,
+  rule: WorkspaceMcpRule = WORKSPACE_MCP_ON,
+  server?: { launch: WorkspaceServerLaunch | undefined },
+): PolicyDecision {
   if (turn.planMode) return deny("plan_mode_no_workspace_mcp");
   if (turn.agent === "explore") return deny("explore_no_workspace_mcp");
-  return ALLOW;
+  if (rule.mode === "off") return deny("workspace_mcp_off");
+  if (!server) return ALLOW;
+  const outcome = matchWorkspaceServer(rule, server.launch);
+  return outcome === "allowed" ? ALLOW : deny(outcome);
 }
 
 /** Human sentences for reason codes, for the admin preview and the tools explainer. */
@@ -216,6 +237,8 @@ export const REASON_TEXT: Record<PolicyReason, string> = {
   plan_mode_no_workspace_mcp: "Workspace MCP tools are never available in plan mode",
   subagent_no_mcp: "Plan-mode sub-agents cannot use MCP tools",
   explore_no_workspace_mcp: "Explore agents cannot use workspace MCP tools",
+  workspace_mcp_off: "An admin turned off workspace MCP servers",
+  workspace_mcp_not_allowed: "The server's command or URL is not on the admin's allowlist",
   builtin_not_in_plan_mode: "Not available in plan mode",
   builtin_not_for_subagents: "Not available to sub-agents",
   builtin_plan_mode_only: "Only available in plan mode",

@@ -105,6 +105,11 @@ export interface AgentMcpServer {
   error?: string;
   tools_count: number;
   pid?: number;
+  /** Absent from agents older than the workspace-server rule: such a server matches nothing. */
+  launch?:
+    | { transport: "stdio"; command: string; args: string[]; sets_path: boolean }
+    | { transport: "http" | "sse"; url: string };
+  fingerprint?: string;
 }
 
 export interface AgentMcpTool {
@@ -295,11 +300,20 @@ export class AgentClient {
     );
   }
 
-  callTool(toolName: string, args: Record<string, unknown>, signal?: AbortSignal) {
+  callTool(
+    toolName: string,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+    expectFingerprint?: string,
+  ) {
     return this.request<AgentCallToolResult>(
       "POST",
       "/api/v0/mcp/call-tool",
-      { tool_name: toolName, arguments: args },
+      {
+        tool_name: toolName,
+        arguments: args,
+        ...(expectFingerprint !== undefined && { expect_fingerprint: expectFingerprint }),
+      },
       { signal, timeoutMs: MCP_CALL_TIMEOUT_MS },
     );
   }

@@ -11,6 +11,8 @@ import {
   type WorkspaceRow,
 } from "@/db/queries/workspaces";
 import { ApiError, Errors } from "@/lib/errors";
+import { launchText, matchWorkspaceServer } from "@/lib/policy/workspace-mcp-rule";
+import { workspaceMcpRule } from "@/lib/settings/workspace-mcp";
 import type { Workspace, WorkspaceMcpListing } from "@/lib/client/workspace-types";
 
 export type AdminWorkspace = Workspace & { owner_email: string; owner_name: string };
@@ -209,15 +211,24 @@ export async function workspaceMcpServers(
   if (!client) throw notRunning(current);
   try {
     const listing = await client.mcpTools(refresh);
+    const rule = await workspaceMcpRule(db);
     return {
       config: listing.config,
-      servers: listing.servers.map(({ name, transport, status, error, tools_count }) => ({
-        name,
-        transport,
-        status,
-        ...(error !== undefined && { error }),
-        tools_count,
-      })),
+      servers: listing.servers.map(({ name, transport, status, error, tools_count, launch }) => {
+        const outcome = matchWorkspaceServer(rule, launch);
+        return {
+          name,
+          transport,
+          status,
+          ...(error !== undefined && { error }),
+          tools_count,
+          admitted: outcome === "allowed",
+          ...(outcome !== "allowed" && {
+            blocked_reason: outcome,
+            ...(launch && { launch: launchText(launch) }),
+          }),
+        };
+      }),
       tools: listing.tools.map(({ name, server, tool_name, description }) => ({
         name,
         server,

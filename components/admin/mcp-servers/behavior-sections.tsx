@@ -1,13 +1,16 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { ShieldAlertIcon } from "lucide-react";
 import { useId, type ReactNode } from "react";
 import { Alert, AlertDescription } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { Separator } from "@/components/ui/separator";
 import { Switch } from "@/components/ui/switch";
+import { serverToolsQuery, type McpServerTool } from "@/lib/client/mcp-tool-queries";
 import { cn } from "@/lib/utils";
 import { AVAILABILITY_OPTIONS } from "./mcp-server-labels";
 import { type McpServerFormValues, type SectionProps } from "./mcp-server-form-logic";
@@ -59,10 +62,13 @@ function ToolListField({
   field,
   label,
   description,
+  known,
 }: Pick<SectionProps, "values" | "update" | "errors"> & {
   field: "tool_allow_list" | "tool_deny_list" | "plan_mode_tools";
   label: string;
   description: ReactNode;
+  /** The server's catalogue names, to suggest and to warn about a name it does not have. */
+  known?: readonly string[];
 }) {
   return (
     <FormField label={label} description={description} error={errorFor(errors, field)}>
@@ -72,13 +78,33 @@ function ToolListField({
           listLabel={label}
           value={values[field]}
           onChange={(next) => update((v): McpServerFormValues => ({ ...v, [field]: next }))}
+          {...(known !== undefined && { known })}
         />
       )}
     </FormField>
   );
 }
 
-export function BehaviorSection({ values, update, errors }: SectionProps) {
+/** The saved server's catalogue (edit page only), for suggestions and warnings. */
+function useCatalogue(id: string | undefined): McpServerTool[] | undefined {
+  const query = useQuery({ ...serverToolsQuery(id ?? ""), enabled: id !== undefined });
+  return id === undefined ? undefined : query.data;
+}
+
+/** Tools plan mode would admit with the form's current lists. */
+function planModeCandidates(tools: McpServerTool[], values: McpServerFormValues) {
+  return tools.filter(
+    (t) =>
+      t.status !== "removed" &&
+      t.rule !== "disabled" &&
+      !values.tool_deny_list.includes(t.name) &&
+      (values.tool_allow_list.length === 0 || values.tool_allow_list.includes(t.name)) &&
+      (values.plan_mode_tools.length === 0 || values.plan_mode_tools.includes(t.name)),
+  );
+}
+
+export function BehaviorSection({ values, update, errors, original }: SectionProps) {
+  const known = useCatalogue(original?.id)?.map((t) => t.name);
   return (
     <Card>
       <CardHeader>
@@ -158,6 +184,7 @@ export function BehaviorSection({ values, update, errors }: SectionProps) {
             values={values}
             update={update}
             errors={errors}
+            known={known}
             field="tool_allow_list"
             label="Tool allow list"
             description="Tool names as the server calls them. Empty allows all tools."
@@ -166,6 +193,7 @@ export function BehaviorSection({ values, update, errors }: SectionProps) {
             values={values}
             update={update}
             errors={errors}
+            known={known}
             field="tool_deny_list"
             label="Tool deny list"
             description="These tools are never offered. The deny list always wins over the allow list."
@@ -176,7 +204,17 @@ export function BehaviorSection({ values, update, errors }: SectionProps) {
   );
 }
 
-export function PlanModeSection({ values, update, errors }: SectionProps) {
+export function PlanModeSection({ values, update, errors, original }: SectionProps) {
+  const catalogue = useCatalogue(original?.id);
+  const known = catalogue?.map((t) => t.name);
+  const writers = values.allow_in_plan_mode
+    ? planModeCandidates(catalogue ?? [], values).filter(
+        (t) => t.annotations?.readOnlyHint !== true,
+      )
+    : [];
+  const readOnly = (catalogue ?? [])
+    .filter((t) => t.status !== "removed" && t.annotations?.readOnlyHint === true)
+    .map((t) => t.name);
   return (
     <Card>
       <CardHeader>
@@ -196,11 +234,35 @@ export function PlanModeSection({ values, update, errors }: SectionProps) {
           label="Allow all tools from this MCP server in root plan mode"
           description="Only the chat's own (root) agent gets them, after the allow and deny lists. Workspace MCP servers and plan-mode sub-agents remain restricted."
         />
+        {writers.length > 0 ? (
+          <Alert role={undefined} className="border-amber-500/50">
+            <ShieldAlertIcon aria-hidden="true" />
+            <AlertDescription className="flex flex-col gap-2">
+              <span>
+                Plan mode would include tools that do not say they are read-only:{" "}
+                {writers.map((t) => t.name).join(", ")}.
+              </span>
+              <Button
+                type="button"
+                size="sm"
+                variant="outline"
+                className="w-fit"
+                disabled={readOnly.length === 0}
+                onClick={() =>
+                  update((v): McpServerFormValues => ({ ...v, plan_mode_tools: readOnly }))
+                }
+              >
+                Only read-only tools
+              </Button>
+            </AlertDescription>
+          </Alert>
+        ) : null}
         {values.allow_in_plan_mode ? (
           <ToolListField
             values={values}
             update={update}
             errors={errors}
+            known={known}
             field="plan_mode_tools"
             label="Only these tools in plan mode"
             description="Optional. Empty allows every tool the lists above admit; names here narrow plan mode to just those tools."

@@ -3,13 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeftIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { ErrorView } from "@/components/error-view";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { ApiRequestError, errorMessage } from "@/lib/client/api";
 import { mcpServerQuery } from "@/lib/client/mcp-queries";
 import type { McpServerConfig } from "@/lib/client/types";
@@ -18,6 +19,7 @@ import { McpServerForm } from "./mcp-server-form";
 import { McpServerIcon } from "./mcp-server-icon";
 import { HealthBadge } from "./mcp-servers-list";
 import { McpServerTestPanel } from "./mcp-server-test-panel";
+import { McpServerToolsTab } from "./tools-tab";
 
 function BackLink() {
   return (
@@ -87,6 +89,7 @@ export function McpServerEditor({ id }: { id: string }) {
 
 function LoadedEditor({ config }: { config: McpServerConfig }) {
   const router = useRouter();
+  const initialTab = useSearchParams().get("tab") === "tools" ? "tools" : "settings";
   const [dirty, setDirty] = useState(false);
   const [deleteOpen, setDeleteOpen] = useState(false);
   return (
@@ -123,8 +126,31 @@ function LoadedEditor({ config }: { config: McpServerConfig }) {
         onOpenChange={setDeleteOpen}
         onDeleted={() => router.push("/admin/mcp-servers")}
       />
-      <McpServerTestPanel serverId={config.id} dirty={dirty} />
-      <McpServerForm key={config.id} original={config} onDirtyChange={setDirty} />
+      <Tabs defaultValue={initialTab} className="flex flex-col gap-4">
+        <TabsList aria-label="Server sections">
+          <TabsTrigger value="settings">Settings</TabsTrigger>
+          <TabsTrigger value="tools">
+            Tools
+            {config.tools_pending_review ? (
+              <span className="ml-1 text-xs text-destructive">
+                ({config.tools_pending_review} to review)
+              </span>
+            ) : null}
+          </TabsTrigger>
+        </TabsList>
+        {/* Kept mounted while hidden, so switching tabs never drops unsaved form edits. */}
+        <TabsContent
+          value="settings"
+          forceMount
+          className="flex flex-col gap-6 data-[state=inactive]:hidden"
+        >
+          <McpServerTestPanel serverId={config.id} dirty={dirty} />
+          <McpServerForm key={config.id} original={config} onDirtyChange={setDirty} />
+        </TabsContent>
+        <TabsContent value="tools">
+          <McpServerToolsTab config={config} />
+        </TabsContent>
+      </Tabs>
     </>
   );
 }

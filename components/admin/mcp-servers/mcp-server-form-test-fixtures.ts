@@ -29,6 +29,8 @@ export function config(overrides: Partial<McpServerConfig> = {}): McpServerConfi
     allow_in_plan_mode: false,
     plan_mode_tools: null,
     forward_identity_headers: false,
+    tool_default: "enabled",
+    pin_tool_definitions: true,
     version: 3,
     created_at: "2026-01-01T00:00:00.000Z",
     updated_at: "2026-01-01T00:00:00.000Z",

@@ -78,6 +78,7 @@ export function McpServersList() {
                   <TableHead>Auth</TableHead>
                   <TableHead>Health</TableHead>
                   <TableHead>Availability</TableHead>
+                  <TableHead>Plan mode</TableHead>
                   <TableHead>Enabled</TableHead>
                   <TableHead className="text-right">
                     <span className="sr-only">Actions</span>
@@ -124,6 +125,14 @@ function ServerRow({ server }: { server: McpServerConfig }) {
               {server.display_name}
             </Link>
             <code className="text-xs text-muted-foreground">{server.slug}</code>
+            {server.tools_pending_review ? (
+              <Link href={`${editHref}?tab=tools`} className="w-fit">
+                <Badge variant="destructive">
+                  {server.tools_pending_review} tool
+                  {server.tools_pending_review === 1 ? "" : "s"} to review
+                </Badge>
+              </Link>
+            ) : null}
           </div>
         </div>
       </TableCell>
@@ -137,6 +146,13 @@ function ServerRow({ server }: { server: McpServerConfig }) {
         <HealthBadge status={server.status} />
       </TableCell>
       <TableCell>{AVAILABILITY_LABELS[server.availability] ?? server.availability}</TableCell>
+      <TableCell className="text-sm">
+        {!server.allow_in_plan_mode
+          ? "Off"
+          : server.plan_mode_tools === null
+            ? "All tools"
+            : `${server.plan_mode_tools.length} tool${server.plan_mode_tools.length === 1 ? "" : "s"}`}
+      </TableCell>
       <TableCell>
         <Switch
           checked={update.isPending ? Boolean(update.variables?.patch.enabled) : server.enabled}

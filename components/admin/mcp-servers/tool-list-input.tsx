@@ -1,7 +1,7 @@
 "use client";
 
 import { XIcon } from "lucide-react";
-import { useState, type KeyboardEvent } from "react";
+import { useId, useState, type KeyboardEvent } from "react";
 import type { FormFieldControlProps } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { normalizeList } from "./mcp-server-form-logic";
@@ -16,6 +16,7 @@ export function ToolListInput({
   value,
   onChange,
   placeholder = "Type a tool name and press Enter",
+  known,
 }: {
   /** FormField's wiring (id, aria-describedby, aria-invalid) for the text input. */
   control: FormFieldControlProps;
@@ -24,8 +25,12 @@ export function ToolListInput({
   value: string[];
   onChange: (next: string[]) => void;
   placeholder?: string;
+  /** Tool names the server has listed: suggested while typing; other names get a warning. */
+  known?: readonly string[];
 }) {
   const [draft, setDraft] = useState("");
+  const listId = useId();
+  const unknown = known ? value.filter((t) => !known.includes(t)) : [];
 
   function commit(text: string) {
     const added = text.split(/[\s,]+/);
@@ -73,6 +78,7 @@ export function ToolListInput({
         autoComplete="off"
         spellCheck={false}
         className="font-mono"
+        {...(known !== undefined && { list: listId })}
         onChange={(e) => setDraft(e.target.value)}
         onKeyDown={onKeyDown}
         onBlur={() => commit(draft)}
@@ -84,6 +90,21 @@ export function ToolListInput({
           }
         }}
       />
+      {known !== undefined ? (
+        <datalist id={listId}>
+          {known
+            .filter((name) => !value.includes(name))
+            .map((name) => (
+              <option key={name} value={name} />
+            ))}
+        </datalist>
+      ) : null}
+      {unknown.length > 0 ? (
+        <p role="status" className="text-xs text-amber-700 dark:text-amber-400">
+          Not a tool this server has listed: {unknown.join(", ")}. Check the spelling; such a name
+          matches nothing until the server lists it.
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -18,6 +18,7 @@ import {
   PLAN_MODE_INSTRUCTIONS_MAX,
   type AppSettings,
 } from "@/lib/schemas/settings";
+import { WorkspaceMcpSettingsCard } from "./workspace-mcp-settings";
 
 function PlanModeForm({ saved }: { saved: AppSettings }) {
   const qc = useQueryClient();
@@ -114,6 +115,7 @@ export function AppSettingsAdmin() {
       ) : (
         <PlanModeForm saved={settings.data} />
       )}
+      <WorkspaceMcpSettingsCard />
     </div>
   );
 }

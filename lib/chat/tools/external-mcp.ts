@@ -10,6 +10,7 @@ import type { ChatToolRow } from "@/lib/client/types";
 import { SecretDecryptError } from "@/lib/crypto/envelope";
 import { KeyRingError } from "@/lib/crypto/keyring";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";
+import { recordListing, watchPoolListings } from "@/lib/mcp-config/catalogue-sync";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
 import type { McpEndpoint, McpPool, PooledTool } from "@/lib/mcp/pool";
 import { credentialValues } from "@/lib/mcp/redact";
@@ -107,6 +108,7 @@ export async function connectExternalServers(
   ctx: TurnContext,
   opts: { explain: boolean; pool: McpPool; signal?: AbortSignal },
 ): Promise<ExternalServers> {
+  watchPoolListings(opts.pool, db);
   const enabled = await listMcpServers(db, { enabledOnly: true });
   const inTurn = enabled.filter(
     (r) => opts.explain || r.availability === "force_on" || ctx.policy.selectedServerIds.has(r.id),
@@ -155,7 +157,19 @@ export async function connectExternalServers(
         unavailable(row, listed.error, "server_unavailable");
         return null;
       }
-      return { row, policy, endpoint, tools: listed.tools, truncated: listed.truncated };
+      // The listing updates the shared catalogue first (nothing to write on a warm turn), so a
+      // definition that changed since it was pinned is judged as held, never as the old one.
+      const catalogue = await recordListing(db, row, listed.tools, catalogues.get(row.id), {
+        userId: ctx.identity.userId,
+        truncated: listed.truncated,
+      });
+      return {
+        row,
+        policy: serverPolicyOf(row, catalogue),
+        endpoint,
+        tools: listed.tools,
+        truncated: listed.truncated,
+      };
     }),
   );
   out.servers = connected.filter((s): s is ServerTools => s !== null);

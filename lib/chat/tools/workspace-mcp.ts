@@ -3,7 +3,10 @@ import "server-only";
 // of a turn. Only when the policy admits workspace MCP for the turn (never in plan mode, never
 // for explore agents) is the agent asked at all; the tools explainer lists them regardless,
 // with the policy's reason. Names are `<server>__<tool>`, sanitised like admin tools; a name a
-// built-in or an offered admin tool already holds is lost (`name_clash`).
+// built-in or an offered admin tool already holds is lost (`name_clash`). The admin's
+// workspace-server rule (off / on / allowlist) is read for the turn and again at every call;
+// a call names the server config it was decided on, so a `.mcp.json` edited in between (a new
+// command under an allowed name) is refused by the agent rather than run.
 import type { ToolSet } from "ai";
 import type { Executor } from "@/db/client";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
@@ -11,6 +14,7 @@ import type { ChatToolRow } from "@/lib/client/types";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import type { ToolReason } from "@/lib/policy/reasons";
 import { decideWorkspaceMcp, type TurnPolicy } from "@/lib/policy/tool-policy";
+import { workspaceMcpRule } from "@/lib/settings/workspace-mcp";
 import { AgentRequestError, type AgentMcpListing } from "@/lib/workspace/agent-client";
 import { runningAgent } from "@/lib/workspace/service";
 import type { Notice } from "../mcp-notices";
@@ -60,7 +64,8 @@ export async function assembleWorkspaceMcpTools(
   let budget = opts.maxTools ?? Number.POSITIVE_INFINITY;
   if (!opts.workspaceId) return out;
   // The gate does not depend on the tool's name: decide once whether to ask the agent at all.
-  const gate = decideWorkspaceMcp(opts.turn);
+  const rule = await workspaceMcpRule(db);
+  const gate = decideWorkspaceMcp(opts.turn, rule);
   if (!gate.available && !opts.listHidden) return out;
 
   const workspace = await findOwnWorkspace(db, opts.ownerId, opts.workspaceId);
@@ -98,6 +103,7 @@ export async function assembleWorkspaceMcpTools(
     return out;
   }
 
+  const serversByName = new Map(listing.servers.map((s) => [s.name, s]));
   for (const server of listing.servers) {
     if (server.status === "ok") continue;
     if (gate.available) {
@@ -128,7 +134,8 @@ export async function assembleWorkspaceMcpTools(
       });
       continue;
     }
-    const decision = decideWorkspaceMcp(opts.turn);
+    const server = serversByName.get(tool.server);
+    const decision = decideWorkspaceMcp(opts.turn, rule, { launch: server?.launch });
     const overLimit = decision.available && budget <= 0;
     out.rows.push({
       name: exposed,
@@ -152,7 +159,9 @@ export async function assembleWorkspaceMcpTools(
       inputSchema: tool.input_schema,
       modelIntent: false,
       recheck: async () => {
-        const again = decideWorkspaceMcp(opts.turn);
+        const again = decideWorkspaceMcp(opts.turn, await workspaceMcpRule(db), {
+          launch: server?.launch,
+        });
         return again.available ? { ok: true } : { ok: false, reason: again.reason };
       },
       call: async (args, signal) => {
@@ -166,7 +175,8 @@ export async function assembleWorkspaceMcpTools(
               "workspace.not_running",
               "The workspace is not running.",
             );
-          return { ok: true, result: (await agent.callTool(tool.name, args, signal)) as never };
+          const result = await agent.callTool(tool.name, args, signal, server?.fingerprint);
+          return { ok: true, result: result as never };
         } catch (err) {
           if (!(err instanceof AgentRequestError)) throw err;
           return { ok: false, text: `${label}: ${err.message}`, code: err.code };

@@ -127,7 +127,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       mcp.listTools(url.searchParams.get("refresh") === "true"),
     "POST /api/v0/mcp/call-tool": async (req) => {
       const body = parseWith(callToolBody, await readJsonBody(req));
-      return mcp.callTool(body.tool_name, body.arguments ?? {});
+      return mcp.callTool(body.tool_name, body.arguments ?? {}, body.expect_fingerprint);
     },
   };
   const knownPaths = new Set(Object.keys(routes).map((key) => key.split(" ")[1]));

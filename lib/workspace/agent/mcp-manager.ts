@@ -1,6 +1,7 @@
 // The workspace's own MCP servers (`.mcp.json`): connected once, tool lists cached, the file
 // watched (fs.watch plus an mtime check on each request) and reconciled without a restart.
 // A server that fails is reported with its error and skipped; it never blocks the others.
+import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
@@ -51,6 +52,17 @@ export interface McpServerStatus {
   tools_count: number;
   /** Process id of a running stdio server. */
   pid?: number;
+  /**
+   * How the server is reached, for the admin's workspace-server rule (decided by toolgate,
+   * not here): the command line of a stdio server (never its env values, only whether it sets
+   * PATH, which changes what a bare command runs), or the URL of an HTTP/SSE server (never
+   * its headers).
+   */
+  launch?:
+    | { transport: "stdio"; command: string; args: string[]; sets_path: boolean }
+    | { transport: "http" | "sse"; url: string };
+  /** Hash of the whole server config: a call naming an older one is refused (409). */
+  fingerprint?: string;
 }
 
 export interface McpToolListing {
@@ -86,6 +98,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function launchOf(config: ServerConfig): NonNullable<McpServerStatus["launch"]> {
+  return config.transport === "stdio"
+    ? {
+        transport: "stdio",
+        command: config.command,
+        args: config.args,
+        sets_path: Object.keys(config.env).some((k) => k.toUpperCase() === "PATH"),
+      }
+    : { transport: config.transport, url: config.url };
 }
 
 export class McpManager {
@@ -272,6 +295,8 @@ export class McpManager {
         ...(!ok && { error: conn.error ?? "not connected" }),
         tools_count: conn.tools.length,
         ...(ok && pid !== undefined && { pid }),
+        launch: launchOf(conn.config),
+        fingerprint: createHash("sha256").update(conn.fingerprint).digest("hex"),
       });
       for (const tool of conn.tools) {
         tools.push({
@@ -301,7 +326,11 @@ export class McpManager {
     };
   }
 
-  async callTool(toolName: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  async callTool(
+    toolName: string,
+    args: Record<string, unknown>,
+    expectFingerprint?: string,
+  ): Promise<CallToolResult> {
     const split = toolName.indexOf("__");
     const server = split > 0 ? toolName.slice(0, split) : "";
     const name = split > 0 ? toolName.slice(split + 2) : "";
@@ -325,6 +354,18 @@ export class McpManager {
         );
       }
       throw new AgentError(404, "mcp.unknown_server", `No workspace MCP server named ${server}.`);
+    }
+    // The caller decided on the config it listed; a server whose config changed since (a new
+    // command or URL under the same name) must be decided again before it is called.
+    if (
+      expectFingerprint !== undefined &&
+      createHash("sha256").update(conn.fingerprint).digest("hex") !== expectFingerprint
+    ) {
+      throw new AgentError(
+        409,
+        "mcp.server_changed",
+        `Workspace MCP server ${server} changed since its tools were listed.`,
+      );
     }
     await conn.ready;
     if (conn.status !== "ok" || !conn.client) {

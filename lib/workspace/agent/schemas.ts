@@ -94,4 +94,9 @@ export const signalBody = z.strictObject({
 export const callToolBody = z.strictObject({
   tool_name: z.string().min(1).max(512),
   arguments: z.record(z.string(), z.unknown()).optional(),
+  /** The server's fingerprint from the listing the caller decided on; 409 when it changed. */
+  expect_fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });

@@ -3,6 +3,7 @@
 // the fake model, a real MCP SDK test server and the real database.
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { mcpServerTools } from "@/db/schema";
 import type { ToolRule, ToolStatus } from "@/db/enums";
 import { assembleTurnTools } from "@/lib/chat/tools/assemble";
@@ -11,20 +12,25 @@ import { noticesOf, withHostileTurns } from "@/lib/testing/hostile-turns";
 
 const h = withHostileTurns();
 
+/**
+ * Sets a tool's catalogue entry: the server's real listing is recorded first (by the tools
+ * explainer), then the admin's decision is written over it. A held ("changed") tool gets an
+ * approved hash that is not the listed one, as a rewritten definition would leave it.
+ */
 async function catalogue(
   serverId: string,
+  chatId: string,
   name: string,
   over: { rule?: ToolRule; status?: ToolStatus; planMode?: boolean },
 ) {
-  const hash = `sha256:${createHash("sha256").update(name).digest("hex")}`;
-  await h.db.insert(mcpServerTools).values({
-    serverId,
-    name,
-    definition: { name },
-    definitionHash: hash,
-    approvedHash: hash,
-    ...over,
-  });
+  await explain(chatId, [serverId]);
+  const oldHash = `sha256:${createHash("sha256").update(name).digest("hex")}`;
+  const updated = await h.db
+    .update(mcpServerTools)
+    .set({ ...over, ...(over.status === "changed" && { approvedHash: oldHash }) })
+    .where(and(eq(mcpServerTools.serverId, serverId), eq(mcpServerTools.name, name)))
+    .returning();
+  expect(updated).toHaveLength(1);
 }
 
 async function explain(chatId: string, serverIds: string[]) {
@@ -40,9 +46,9 @@ async function explain(chatId: string, serverIds: string[]) {
 describe("per-tool rules from the catalogue", () => {
   it("hide a disabled tool and a held (changed or removed) one, with their reasons", async () => {
     const s = await h.server({ slug: "governed" });
-    await catalogue(s.id, "echo", { rule: "disabled" });
-    await catalogue(s.id, "add", { status: "changed" });
     const chat = await h.newChat(h.member.token, [s.id]);
+    await catalogue(s.id, chat.id, "echo", { rule: "disabled" });
+    await catalogue(s.id, chat.id, "add", { status: "changed" });
     const k = h.key("rules");
     const script = h.fake.script(k, [{ text: "Done." }]);
     const res = await h.sendJson(h.member.token, chat.id, k);
@@ -61,8 +67,8 @@ describe("per-tool rules from the catalogue", () => {
 
   it("refuse a call to an approval-required tool, which never reaches the server", async () => {
     const s = await h.server({ slug: "asking" });
-    await catalogue(s.id, "echo", { rule: "approval" });
     const chat = await h.newChat(h.member.token, [s.id]);
+    await catalogue(s.id, chat.id, "echo", { rule: "approval" });
     const before = h.mcp.toolCalls().filter((c) => c.tool === "echo").length;
     const k = h.key("approval");
     const script = h.fake.script(k, [
