@@ -3,7 +3,8 @@
 // has no user deletion (disabling also ends their sessions and stops their workspaces).
 import fs from "node:fs";
 import { expect, test as teardown } from "@playwright/test";
-import { ADMIN_STATE, ADMIN_TOKEN, APP_URL, RUN_PREFIX } from "./support/constants";
+import { adminJson, adminRequest } from "./support/admin-api";
+import { ADMIN_STATE, RUN_PREFIX } from "./support/constants";
 import { FACTS_FILE } from "./support/deployment";
 
 interface Named {
@@ -14,37 +15,31 @@ interface Named {
   disabled?: boolean;
 }
 
-teardown("what this run created is removed", async ({ playwright }) => {
-  const api = await playwright.request.newContext({
-    baseURL: APP_URL,
-    extraHTTPHeaders: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  const list = async (path: string) => {
-    const res = await api.get(path);
-    expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
-    return (await res.json()) as Named[];
-  };
-  const ours = (value: string | undefined) => value?.startsWith(RUN_PREFIX) ?? false;
+const ours = (value: string | undefined) => value?.startsWith(RUN_PREFIX) ?? false;
+const list = (path: string) => adminJson<Named[]>("GET", path, 200);
 
+teardown("what this run created is removed", async () => {
   for (const server of await list("/api/mcp/servers")) {
     if (!ours(server.slug) && !ours(server.display_name)) continue;
-    const res = await api.delete(`/api/mcp/servers/${server.id}`);
-    expect([204, 404], `delete server ${server.slug}`).toContain(res.status());
+    const res = await adminRequest("DELETE", `/api/mcp/servers/${server.id}`);
+    expect([204, 404], `delete server ${server.slug}: ${res.text}`).toContain(res.status);
   }
   for (const provider of await list("/api/model-providers")) {
     if (!ours(provider.display_name)) continue;
-    const res = await api.delete(`/api/model-providers/${provider.id}`);
-    expect([204, 404], `delete provider ${provider.display_name}`).toContain(res.status());
+    const res = await adminRequest("DELETE", `/api/model-providers/${provider.id}`);
+    expect([204, 404], `delete provider ${provider.display_name}: ${res.text}`).toContain(
+      res.status,
+    );
   }
   for (const user of await list("/api/users")) {
     if (!ours(user.email) || user.disabled) continue;
-    const res = await api.patch(`/api/users/${user.id}`, { data: { disabled: true } });
-    expect(res.status(), `disable ${user.email}: ${await res.text()}`).toBe(200);
+    await adminJson("PATCH", `/api/users/${user.id}`, 200, { disabled: true });
   }
-  // Nothing of ours is left enabled.
-  expect((await list("/api/mcp/servers")).filter((s) => ours(s.slug))).toEqual([]);
+  // Nothing of ours is left, and every user of ours is disabled.
+  const servers = await list("/api/mcp/servers");
+  expect(servers.filter((s) => ours(s.slug) || ours(s.display_name))).toEqual([]);
   expect((await list("/api/model-providers")).filter((p) => ours(p.display_name))).toEqual([]);
-  await api.dispose();
+  expect((await list("/api/users")).filter((u) => ours(u.email) && !u.disabled)).toEqual([]);
   fs.rmSync(ADMIN_STATE, { force: true });
   fs.rmSync(FACTS_FILE, { force: true });
 });
