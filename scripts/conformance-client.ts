@@ -22,12 +22,13 @@ import { sealSecret, secretAad } from "@/lib/crypto/secrets";
 import {
   discoverOauth2,
   MANUAL_OAUTH2_EXTRAS,
-  oauth2CallbackUrl,
   oauth2ClientOf,
+  oauth2RedirectUri,
 } from "@/lib/mcp-config/oauth2-config";
 import { classifyMcpError, connectMcp, listAllTools } from "@/lib/mcp/client";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
 import { codeChallengeS256, createCodeVerifier, createState } from "@/lib/oauth/pkce";
+import { insufficientScopeOf, MAX_STEP_UPS, stepUpScope } from "@/lib/oauth/step-up";
 import {
   buildAuthorizationUrl,
   checkAuthorizationResponseIssuer,
@@ -44,6 +45,7 @@ process.env.SECRETS_KEYS = randomBytes(32).toString("base64");
 process.env.DATA_DIR ??= path.join(os.tmpdir(), "toolgate-conformance");
 
 const TRANSPORT = "streamable_http";
+const SUITE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
 const MAX_AUTHORIZE_HOPS = 5;
 
 class AdapterError extends Error {}
@@ -103,6 +105,9 @@ async function createConfig(mcpUrl: string, context: ScenarioContext): Promise<O
       url: mcpUrl,
       transport: TRANSPORT,
       scopes: "",
+      // toolgate's client metadata document lives at APP_URL/api/mcp/oauth2/client-metadata;
+      // the suite's authorization server (auth/basic-cimd) expects this fixed URL instead.
+      clientMetadataUrl: SUITE_CLIENT_METADATA_URL,
     });
     log(
       `registered client ${fields.oauth2ClientId} (${fields.oauth2TokenAuthMethod}) at ${fields.oauth2Issuer}`,
@@ -156,7 +161,7 @@ async function connectUser(config: OAuthConfig): Promise<string> {
   if (!client || !config.oauth2AuthUrl) throw new AdapterError("the config has no OAuth2 client");
   const state = createState();
   const verifier = createCodeVerifier();
-  const redirectUri = oauth2CallbackUrl(config.id);
+  const redirectUri = oauth2RedirectUri(config);
   const authorizationUrl = buildAuthorizationUrl({
     authorizationEndpoint: config.oauth2AuthUrl,
     clientId: client.clientId,
@@ -211,9 +216,26 @@ async function main(): Promise<void> {
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "";
   log(`scenario ${scenario || "(unnamed)"} against ${mcpUrl}`);
   if (scenario.startsWith("auth/")) {
-    const config = await createConfig(mcpUrl, scenarioContext());
-    const token = await connectUser(config);
-    await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
+    let config = await createConfig(mcpUrl, scenarioContext());
+    let token = await connectUser(config);
+    // A 403 insufficient_scope: the member is asked to connect again, and that authorization
+    // requests the union of scopes (lib/mcp-config/step-up.ts); here the "member" says yes.
+    for (let stepUps = 0; ; stepUps += 1) {
+      try {
+        await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
+        break;
+      } catch (error) {
+        const challenge = insufficientScopeOf(error);
+        const next =
+          challenge && stepUps < MAX_STEP_UPS
+            ? stepUpScope(config.oauth2Scopes, challenge.scope)
+            : null;
+        if (next === null) throw error;
+        log(`insufficient_scope: asking again with "${next}"`);
+        config = { ...config, oauth2Scopes: next };
+        token = await connectUser(config);
+      }
+    }
   } else {
     await callServerTools(mcpUrl, {});
   }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // npm run conformance: the MCP conformance suite (@modelcontextprotocol/conformance, client
 // mode) against toolgate's own MCP client and OAuth code, through scripts/conformance-client.ts.
-// Runs `initialize`, `tools_call` and every `auth/*` scenario the suite lists, each as its own
-// `conformance client --scenario …` run, prints one line per scenario and a summary, and exits
-// 1 on a failure not listed in EXPECTED_FAILURES below, or when a listed one starts passing
-// (so the list, mirrored in the README, cannot go stale). Not part of `npm test`.
+// Runs every client scenario the suite lists, each as its own `conformance client --scenario …`
+// run, prints one line per scenario and a summary, and exits 1 when the suite lists other
+// scenarios than SCENARIOS below, on a failure not listed in EXPECTED_FAILURES, or when a
+// listed one starts passing (so the list, mirrored in the README, cannot go stale). Not part of
+// `npm test`.
 //
 //   npm run conformance [-- <scenario>…] [-- --verbose]
 import { spawn, spawnSync } from "node:child_process";
@@ -14,26 +15,26 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
+// The suite runs under this Node with scripts/conformance-compat (Node 20 lacks fs.globSync).
+const SUITE = [
+  "--import",
+  path.join(root, "scripts", "conformance-compat", "register.mjs"),
+  path.join(root, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js"),
+];
 const CLIENT = `${bin("tsx")} --conditions=react-server ${path.join(root, "scripts", "conformance-client.ts")}`;
 const TIMEOUT_MS = 30_000;
 const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
 
 /** Scenarios toolgate knowingly fails, with the reason (keep in step with the README). */
 const EXPECTED_FAILURES = {
-  "auth/metadata-var2":
-    "the suite's 0.1.13 authorization server publishes metadata under the issuer http://host/tenant1 whose `issuer` is the bare origin; toolgate refuses it (RFC 8414 §3.3; the suite fixed its server after 0.1.13), then tries the root RFC 8414 document, which the scenario flags as a wrong path",
-  "auth/metadata-var3":
-    "the same issuer mismatch at /tenant1/.well-known/openid-configuration; and for an issuer with a path toolgate tries the root RFC 8414 document before OpenID configuration (the order issue 7 asks for; the MCP spec leaves root out for such issuers), which the scenario flags as a wrong path",
-  "auth/basic-cimd":
-    "Client ID Metadata Documents are not implemented: toolgate registers with RFC 7591 dynamic registration (the scenario only warns, but a warning fails it)",
-  "auth/scope-step-up":
-    "no automatic step-up: scopes are fixed when the server is created and a member connects through a browser popup, so a 403 insufficient_scope on a tool call is reported to the user, not answered with a second authorization",
-  "auth/2025-03-26-oauth-endpoint-fallback":
-    "the 2025-03-26 fallback to /authorize, /token and /register at the MCP origin without any metadata is not implemented (removed from the spec in 2025-06-18); an admin enters those URLs by hand instead",
+  "elicitation-sep1034-client-defaults":
+    "elicitation (servers asking the member for input) is not implemented yet: the request is answered with Method not found",
   "auth/client-credentials-jwt":
-    "the client_credentials grant (SEP-1046) with private_key_jwt is not implemented: every OAuth2 server is used per member through the authorization code flow",
+    "an extension: the client_credentials grant (private_key_jwt) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
   "auth/client-credentials-basic":
-    "the client_credentials grant (SEP-1046) is not implemented: every OAuth2 server is used per member through the authorization code flow",
+    "an extension: the client_credentials grant (client_secret_basic) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
+  "auth/cross-app-access-complete-flow":
+    "enterprise-managed authorization (an extension: an ID-JAG from the member's identity provider exchanged at the MCP authorization server, RFC 8693 + RFC 7523) is not implemented",
 };
 
 const args = process.argv.slice(2);
@@ -41,19 +42,46 @@ const verbose = args.includes("--verbose");
 const only = args.filter((a) => !a.startsWith("--"));
 
 function listScenarios() {
-  const res = spawnSync(bin("conformance"), ["list", "--client"], { encoding: "utf8" });
+  const res = spawnSync(process.execPath, [...SUITE, "list", "--client"], { encoding: "utf8" });
   if (res.status !== 0) throw new Error(`conformance list failed:\n${res.stderr}`);
   // Lines read "- <scenario>", newer suites append the spec revisions: "- <scenario> [a,b]".
-  return [...res.stdout.matchAll(/^\s*-\s+(\S+)(?:\s+\[[^\]]*\])?\s*$/gm)]
-    .map((m) => m[1])
-    .filter((s) => s === "initialize" || s === "tools_call" || s.startsWith("auth/"));
+  return [...res.stdout.matchAll(/^\s*-\s+(\S+)(?:\s+\[[^\]]*\])?\s*$/gm)].map((m) => m[1]);
 }
 
 /**
- * The fewest scenarios a full run must find: a suite whose listing this script cannot read
- * (as happened when the listing format changed) must fail the gate, never pass it with zero.
+ * Every client scenario of the pinned suite (package.json pins it exactly). A full run must
+ * find exactly these: fewer means the listing was misread (as happened when its format
+ * changed, and the gate passed with zero), more means a suite upgrade brought scenarios
+ * nobody has looked at. Either fails the gate; update this list when bumping the suite.
  */
-const MIN_SCENARIOS = 20;
+const SCENARIOS = [
+  "initialize",
+  "tools_call",
+  "elicitation-sep1034-client-defaults",
+  "sse-retry",
+  "auth/metadata-default",
+  "auth/metadata-var1",
+  "auth/metadata-var2",
+  "auth/metadata-var3",
+  "auth/basic-cimd",
+  "auth/scope-from-www-authenticate",
+  "auth/scope-from-scopes-supported",
+  "auth/scope-omitted-when-undefined",
+  "auth/scope-step-up",
+  "auth/scope-retry-limit",
+  "auth/token-endpoint-auth-basic",
+  "auth/token-endpoint-auth-post",
+  "auth/token-endpoint-auth-none",
+  "auth/pre-registration",
+  "auth/2025-03-26-oauth-metadata-backcompat",
+  "auth/2025-03-26-oauth-endpoint-fallback",
+  "auth/resource-mismatch",
+  "auth/offline-access-scope",
+  "auth/offline-access-not-supported",
+  "auth/client-credentials-jwt",
+  "auth/client-credentials-basic",
+  "auth/cross-app-access-complete-flow",
+];
 
 function findFile(dir, name) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -71,8 +99,9 @@ function runScenario(scenario, outDir) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(
-      bin("conformance"),
+      process.execPath,
       [
+        ...SUITE,
         "client",
         "--command",
         CLIENT,
@@ -113,15 +142,18 @@ if (unknown.length > 0) {
   console.error(`Unknown scenario(s): ${unknown.join(", ")}\nAvailable: ${all.join(", ")}`);
   process.exit(2);
 }
-if (only.length === 0 && all.length < MIN_SCENARIOS) {
+const missing = SCENARIOS.filter((s) => !all.includes(s));
+const unlisted = all.filter((s) => !SCENARIOS.includes(s));
+const stale = Object.keys(EXPECTED_FAILURES).filter((s) => !SCENARIOS.includes(s));
+if (missing.length > 0 || unlisted.length > 0 || stale.length > 0) {
+  if (missing.length > 0) console.error(`The suite did not list: ${missing.join(", ")}`);
+  if (unlisted.length > 0)
+    console.error(`The suite lists unknown scenarios: ${unlisted.join(", ")}`);
+  if (stale.length > 0) console.error(`EXPECTED_FAILURES names unknown: ${stale.join(", ")}`);
   console.error(
-    `The suite listed ${all.length} client scenarios this script recognises; at least ${MIN_SCENARIOS} are expected. Refusing to report a pass.`,
+    `Expected the ${SCENARIOS.length} scenarios of SCENARIOS, found ${all.length}. Refusing to report a pass.`,
   );
   process.exit(1);
-}
-const stale = Object.keys(EXPECTED_FAILURES).filter((s) => !all.includes(s));
-if (stale.length > 0 && only.length === 0) {
-  console.error(`EXPECTED_FAILURES names scenarios the suite no longer has: ${stale.join(", ")}`);
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "toolgate-conformance-"));

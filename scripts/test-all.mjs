@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The one test command (npm test): static checks, Vitest on PGlite, Vitest on Postgres when
-// DATABASE_URL is set, then Playwright against a production build: the local run (the suite
-// starts the app), then the deployed mode against the same build started as a separate
-// deployment (scripts/e2e-deployed.mjs). Every stage runs even if an earlier one fails, and the
-// last line is "N passed, N failed" for CI to read.
+// DATABASE_URL is set, the MCP conformance suite, then Playwright against a production build:
+// the local run (the suite starts the app), then the deployed mode against the same build
+// started as a separate deployment (scripts/e2e-deployed.mjs). Every stage runs even if an
+// earlier one fails, and the last line is "N passed, N failed" for CI to read.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -124,6 +124,13 @@ if (!skip.has("postgres")) {
   } else {
     console.log("\n=== vitest (Postgres): skipped, DATABASE_URL is not set");
   }
+}
+
+// The MCP conformance suite as a gate (scripts/conformance.mjs: the exact scenario list, the
+// known failures, nothing passing by accident).
+if (!skip.has("conformance")) {
+  const ok = run("MCP conformance", "npm", ["run", "conformance"]);
+  if (!ok) totals.failed += 1;
 }
 
 if (!skip.has("e2e")) {

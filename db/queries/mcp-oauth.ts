@@ -92,6 +92,14 @@ export async function updateUserToken(
     .where(eq(mcpServerUserTokens.id, id));
 }
 
+/** Step-up: the connection must be authorized again, for `scope` (lib/mcp-config/step-up.ts). */
+export async function markTokenForStepUp(db: Executor, id: string, scope: string): Promise<void> {
+  await db
+    .update(mcpServerUserTokens)
+    .set({ scope, needsReconnect: true, updatedAt: sql`now()` })
+    .where(eq(mcpServerUserTokens.id, id));
+}
+
 export async function markTokenNeedsReconnect(db: Executor, id: string): Promise<void> {
   await db
     .update(mcpServerUserTokens)

@@ -1,7 +1,7 @@
 import "server-only";
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import type { LanguageModel } from "ai";
+import { wrapLanguageModel, type LanguageModel } from "ai";
 import type { Executor } from "@/db/client";
 import {
   findDefaultModelProvider,
@@ -11,6 +11,7 @@ import {
 } from "@/db/queries/model-providers";
 import { ApiError } from "@/lib/errors";
 import { getDefaultGuardedFetch } from "@/lib/net/egress";
+import { toolResultImagesAsUserMessages } from "./tool-result-images";
 import { openProviderApiKey } from "@/lib/model-providers/secrets";
 import {
   effectiveDefaultModel,
@@ -29,8 +30,9 @@ export interface ResolvedModel {
   /** `<provider_id>:<model>`, as stored on chats and listed by /api/models. */
   modelId: string;
   /**
-   * Whether tool results may carry images to the model. OpenAI-compatible chat completions
-   * only take text tool results: images would arrive as base64 text.
+   * Whether tool results may carry images to the model: Anthropic natively; OpenAI chat
+   * models through a user message after the tool results (tool-result-images.ts); other
+   * OpenAI-compatible servers not, as nothing says whether a model takes images.
    */
   imageToolResults: boolean;
 }
@@ -70,7 +72,30 @@ function buildFactory(row: ModelProviderRow): ModelFactory {
     includeUsage: true,
     fetch: getDefaultGuardedFetch(),
   });
-  return (name) => provider.chatModel(name);
+  if (row.kind !== "openai") return (name) => provider.chatModel(name);
+  return (name) =>
+    openaiTakesImages(name)
+      ? wrapLanguageModel({
+          model: provider.chatModel(name),
+          middleware: toolResultImagesAsUserMessages,
+        })
+      : provider.chatModel(name);
+}
+
+// OpenAI chat models that take no image input. Every other model of the OpenAI API (GPT-4o,
+// 4.1, 5, o1, o3, o4-mini, …) does.
+const OPENAI_TEXT_ONLY = /^(gpt-3\.5|gpt-4(-0314|-0613)?$|gpt-4-32k|o1-mini|o1-preview|o3-mini)/;
+
+/** Whether a model takes images from tool results, by provider kind and model name. */
+export function takesToolResultImages(kind: ModelProviderRow["kind"], modelName: string): boolean {
+  if (kind === "anthropic") return true;
+  // An OpenAI-compatible server's models are unknown: an image sent to a text-only model
+  // fails the whole request, so they get a text note instead.
+  return kind === "openai" && openaiTakesImages(modelName);
+}
+
+function openaiTakesImages(modelName: string): boolean {
+  return !OPENAI_TEXT_ONLY.test(modelName);
 }
 
 function clientFor(row: ModelProviderRow): ModelFactory {
@@ -143,7 +168,7 @@ export async function resolveModel(
     providerId: row.id,
     modelName,
     modelId: toModelId(row.id, modelName),
-    imageToolResults: row.kind === "anthropic",
+    imageToolResults: takesToolResultImages(row.kind, modelName),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type TokenAuthMethod,
 } from "@/lib/oauth/registration";
 import type { OAuthClient } from "@/lib/oauth/tokens";
+import { clientMetadataDocumentUrl, sharedCallbackUrl } from "./client-metadata";
 import { openOauth2ClientSecret, sealServerSecret } from "./secrets";
 
 /** Discovery and registration together may take this long before the create is refused. */
@@ -21,6 +22,18 @@ const DISCOVERY_BUDGET_MS = 30_000;
 /** The redirect URI of a config: registered with the provider, so it must be the real one. */
 export function oauth2CallbackUrl(serverId: string): string {
   return `${getEnv().appUrl}/api/mcp/servers/${serverId}/oauth2/callback`;
+}
+
+/**
+ * Where the authorization server sends the member back: the shared callback when the config
+ * uses toolgate's client metadata document as client_id (its one redirect URI), else the
+ * config's own callback.
+ */
+export function oauth2RedirectUri(row: Pick<McpServerRow, "id" | "oauth2ClientId">): string {
+  const cimd = clientMetadataDocumentUrl();
+  return cimd !== null && row.oauth2ClientId === cimd
+    ? sharedCallbackUrl()
+    : oauth2CallbackUrl(row.id);
 }
 
 /** RFC 8707 resource of a config: the discovered one, else the canonical MCP server URL. */
@@ -79,6 +92,14 @@ export type DiscoveredOauth2 = Required<
   >
 >;
 
+/** A client metadata document client: public (PKCE only), nothing registered to undo. */
+const NO_SECRET = {
+  clientSecret: null,
+  authMethod: "none",
+  registrationClientUri: null,
+  registrationAccessToken: null,
+} as const satisfies Omit<RegisteredClient, "clientId">;
+
 function toApiError(error: unknown): never {
   const egress = findEgressError(error);
   if (error instanceof OAuthDiscoveryError) {
@@ -94,10 +115,11 @@ function toApiError(error: unknown): never {
 }
 
 /**
- * Discovers the authorization server of an MCP server and registers this config with it
- * (RFC 9728 → RFC 8414 → RFC 7591). `serverId` must be the id the config will be stored
- * under: it is part of the registered redirect URI. Throws ApiError 400 naming the failed
- * step, URL and problem. Call `abandon` if the config is then not stored.
+ * Discovers the authorization server of an MCP server and sets up a client there (RFC 9728 →
+ * RFC 8414 → a client metadata document where the server supports one and APP_URL is https,
+ * else RFC 7591 registration). `serverId` must be the id the config will be stored under: it
+ * is part of the registered redirect URI. Throws ApiError 400 naming the failed step, URL and
+ * problem. Call `abandon` if the config is then not stored.
  */
 export async function discoverOauth2(input: {
   serverId: string;
@@ -105,17 +127,23 @@ export async function discoverOauth2(input: {
   transport: "streamable_http" | "sse";
   /** Scopes the admin entered; when empty, the discovered ones are used. */
   scopes: string;
+  /** Only for the conformance suite, whose server expects its own fixed URL. */
+  clientMetadataUrl?: string | null;
 }): Promise<{ fields: DiscoveredOauth2; abandon: () => Promise<void> }> {
   const signal = AbortSignal.timeout(DISCOVERY_BUDGET_MS);
   let registered: RegisteredClient;
   let found: Awaited<ReturnType<typeof discoverAuthorization>>;
   try {
     found = await discoverAuthorization(input.url, input.transport, { signal });
-    registered = await registerClient(
-      found.metadata,
-      { redirectUri: oauth2CallbackUrl(input.serverId) },
-      { signal },
-    );
+    const cimd = input.clientMetadataUrl ?? clientMetadataDocumentUrl();
+    registered =
+      cimd !== null && found.metadata.client_id_metadata_document_supported === true
+        ? { ...NO_SECRET, clientId: cimd }
+        : await registerClient(
+            found.metadata,
+            { redirectUri: oauth2CallbackUrl(input.serverId) },
+            { signal },
+          );
   } catch (error) {
     toApiError(error);
   }

@@ -24,8 +24,10 @@ import {
   revokeToken,
   TokenEndpointError,
 } from "@/lib/oauth/tokens";
-import { oauth2CallbackUrl, oauth2ClientOf } from "./oauth2-config";
+import { sharedCallbackUrl } from "./client-metadata";
+import { oauth2CallbackUrl, oauth2ClientOf, oauth2RedirectUri } from "./oauth2-config";
 import { expiresAtFrom } from "./refresh-under-lock";
+import { connectScope } from "./step-up";
 import { sealUserTokenColumn } from "./token-refresh";
 
 /** RFC 9700 §4.7: a state lives only as long as a person needs to sign in. */
@@ -69,11 +71,11 @@ export async function startOauth2Connect(
   return buildAuthorizationUrl({
     authorizationEndpoint: row.oauth2AuthUrl,
     clientId: client.clientId,
-    redirectUri: oauth2CallbackUrl(row.id),
+    redirectUri: oauth2RedirectUri(row),
     state,
     codeChallenge: codeChallengeS256(verifier),
     resource: client.resource,
-    scope: row.oauth2Scopes,
+    scope: await connectScope(db, row, caller.id),
   });
 }
 
@@ -115,7 +117,8 @@ const RESTART = "Start the connection again from toolgate.";
 export async function completeOauth2Callback(
   db: Database,
   caller: Caller | null,
-  serverId: string,
+  /** The server of the per-server callback URL; null at the shared callback. */
+  routeServerId: string | null,
   query: URLSearchParams,
 ): Promise<CallbackOutcome> {
   if (!caller || caller.via !== "session") {
@@ -124,13 +127,14 @@ export async function completeOauth2Callback(
   const state = query.get("state");
   if (!state) return fail(400, "oauth2.state_missing", `The response has no state. ${RESTART}`);
   const pending = await consumeOauthState(db, hashState(state));
-  if (!pending || pending.serverId !== serverId) {
+  if (!pending || (routeServerId !== null && pending.serverId !== routeServerId)) {
     return fail(
       400,
       "oauth2.state_invalid",
       `This response is unknown or was already used. ${RESTART}`,
     );
   }
+  const serverId = pending.serverId;
   const audit = (outcome: "success" | "failure" | "denied", detail: Record<string, string>) =>
     recordAudit(db, {
       actorId: caller.id,
@@ -178,6 +182,16 @@ export async function completeOauth2Callback(
       serverId,
     );
   }
+  // The response must arrive at the redirect URI the request named (the shared one for a
+  // client metadata document client), as the token request repeats it.
+  const arrivedAt = routeServerId === null ? sharedCallbackUrl() : oauth2CallbackUrl(serverId);
+  if (arrivedAt !== oauth2RedirectUri(row)) {
+    return fail(
+      400,
+      "oauth2.state_invalid",
+      `This response is unknown or was already used. ${RESTART}`,
+    );
+  }
   const iss = checkAuthorizationResponseIssuer(query.get("iss"), {
     issuer: row.oauth2Issuer,
     required: row.oauth2IssRequired,
@@ -208,7 +222,7 @@ export async function completeOauth2Callback(
     tokens = await exchangeAuthorizationCode(client, {
       code,
       codeVerifier: verifier,
-      redirectUri: oauth2CallbackUrl(serverId),
+      redirectUri: oauth2RedirectUri(row),
     });
   } catch (error) {
     if (!(error instanceof TokenEndpointError)) throw error;

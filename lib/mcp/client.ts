@@ -1,5 +1,4 @@
 import "server-only";
-
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport, SseError } from "@modelcontextprotocol/sdk/client/sse.js";
@@ -19,6 +18,7 @@ import {
   type ResponseLimits,
 } from "@/lib/mcp/response-limits";
 import { findEgressError, getDefaultGuardedFetch, type EgressErrorCode } from "@/lib/net/egress";
+import { detectInsufficientScope } from "@/lib/oauth/step-up";
 
 export type McpTransportKind = "streamable_http" | "sse";
 
@@ -450,7 +450,7 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<McpConnect
   const responses: Response[] = [];
   const fetchFn: FetchLike = async (input, init) => {
     try {
-      const response = await baseFetch(input, init);
+      const response = await detectInsufficientScope(baseFetch)(input, init);
       if (connecting) responses.push(response);
       return response;
     } catch (error) {

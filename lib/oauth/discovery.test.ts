@@ -134,12 +134,12 @@ describe("OAuth discovery", () => {
     ]);
   });
 
-  it("falls back to OpenID configuration for an issuer with a path", async () => {
+  it("falls back to OpenID configuration for an issuer with a path, never asking the root", async () => {
     const o = stub.origin;
     const issuer = `${o}/tenant`;
     stub.setRoutes({
       [PRM_PATH]: { body: { resource: `${o}/mcp`, authorization_servers: [issuer] } },
-      // A root RFC 8414 document of another issuer is passed over, never used.
+      // The root RFC 8414 document belongs to another issuer: it is not even requested.
       [AS_ROOT]: { body: asDoc(o) },
       "/tenant/.well-known/openid-configuration": { body: asDoc(issuer) },
     });
@@ -148,7 +148,6 @@ describe("OAuth discovery", () => {
     expect(found.metadataUrl).toBe(`${issuer}/.well-known/openid-configuration`);
     expect(stub.paths().slice(2)).toEqual([
       `GET ${AS_ROOT}/tenant`,
-      `GET ${AS_ROOT}`,
       "GET /.well-known/openid-configuration/tenant",
       "GET /tenant/.well-known/openid-configuration",
     ]);
@@ -179,14 +178,48 @@ describe("OAuth discovery", () => {
     expect(found).toMatchObject({ resource: `${o}/mcp`, resourceMetadataUrl: null, scopes: [] });
   });
 
-  it("names both halves when neither resource nor server metadata exists", async () => {
+  it("uses the 2025-03-26 default endpoints when no metadata exists at all", async () => {
+    const o = stub.origin;
     stub.setRoutes({ "POST /mcp": { status: 401 } });
+    const found = await discover();
+    expect(found.metadata).toEqual({
+      issuer: o,
+      authorization_endpoint: `${o}/authorize`,
+      token_endpoint: `${o}/token`,
+      registration_endpoint: `${o}/register`,
+    });
+    expect(found.resourceMetadataUrl).toBeNull();
+  });
+
+  it("names both halves when a server without any metadata asks for no authorization", async () => {
+    stub.setRoutes({ "POST /mcp": { status: 200, body: {} } });
     const error = await failure(discover());
     expect(error.step).toBe("protected_resource_metadata");
     expect(error.message).toContain("publishes no protected resource metadata");
     expect(error.message).toContain(`${stub.origin}${PRM_PATH} (HTTP 404)`);
-    expect(error.message).toContain("HTTP 401 without a resource_metadata hint");
+    expect(error.message).toContain("HTTP 200, no authorization challenge");
     expect(error.message).toContain("Authorization server metadata (RFC 8414)");
+    expect(stub.paths()).not.toContain("GET /authorize");
+  });
+
+  it("accepts a 2025-03-26 server's own metadata naming an issuer on its origin", async () => {
+    const o = stub.origin;
+    stub.setRoutes({ "POST /mcp": { status: 401 }, [AS_ROOT]: { body: asDoc(`${o}/oauth`) } });
+    const found = await discover();
+    expect(found.metadata.issuer).toBe(`${o}/oauth`);
+    expect(found.metadataUrl).toBe(`${o}${AS_ROOT}`);
+  });
+
+  it("refuses a 2025-03-26 server's metadata naming an issuer on another origin", async () => {
+    stub.setRoutes({
+      "POST /mcp": { status: 401 },
+      [AS_ROOT]: { body: asDoc("https://as.example.com") },
+    });
+    const error = await failure(discover());
+    expect(error.step).toBe("protected_resource_metadata");
+    expect(error.message).toContain("publishes no protected resource metadata");
+    expect(error.message).toContain("HTTP 401 without a resource_metadata hint");
+    expect(error.message).toContain("names the issuer https://as.example.com");
   });
 
   it("refuses metadata without a token endpoint, naming the field and URL", async () => {
@@ -244,15 +277,27 @@ describe("OAuth discovery", () => {
     expect((await failure(discover())).message).toContain("PKCE S256");
   });
 
-  it("keeps a trailing slash in the path-aware URL and treats `issuer/` as `issuer`", async () => {
+  it("keeps a trailing slash in the path-aware URL", async () => {
     const o = stub.origin;
     stub.setRoutes({
-      [`${PRM_PATH}/`]: { body: { resource: `${o}/mcp/`, authorization_servers: [`${o}/`] } },
+      [`${PRM_PATH}/`]: { body: { resource: `${o}/mcp/`, authorization_servers: [o] } },
       [AS_ROOT]: { body: asDoc(o) },
     });
     const found = await discover(`${o}/mcp/`);
     expect(found.resource).toBe(`${o}/mcp/`);
     expect(stub.paths()[0]).toBe(`GET ${PRM_PATH}/`);
+  });
+
+  it("compares issuers as plain strings: `issuer/` is not `issuer` (RFC 8414 §3.3)", async () => {
+    const o = stub.origin;
+    stub.setRoutes({
+      [PRM_PATH]: { body: { resource: `${o}/mcp`, authorization_servers: [`${o}/`] } },
+      [AS_ROOT]: { body: asDoc(o) },
+    });
+    const error = await failure(discover());
+    expect(error.message).toContain(
+      `names the issuer ${o}, but it was fetched for the issuer ${o}/`,
+    );
   });
 
   it("goes through the egress guard", async () => {

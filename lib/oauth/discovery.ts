@@ -50,6 +50,8 @@ interface Attempt {
   served: boolean;
   problem: string;
   issuerMismatch?: boolean;
+  /** The MCP server itself answered 401: it does want authorization. */
+  challenged?: boolean;
 }
 
 function describe(attempts: Attempt[]): string {
@@ -182,6 +184,7 @@ async function findResourceMetadata(
     attempts.push({
       url: mcpUrl,
       served: false,
+      ...(probe.status === 401 && { challenged: true }),
       problem:
         probe.status === 401
           ? "HTTP 401 without a resource_metadata hint"
@@ -203,6 +206,8 @@ export async function fetchAuthorizationServerMetadata(
     candidates?: string[];
     /** False when no authorization request will be made (refresh only). */
     requirePkce?: boolean;
+    /** See parseAuthorizationServerMetadata: 2025-03-26 servers only. */
+    issuerOrigin?: string;
   } = {},
 ): Promise<{ metadata: AuthorizationServerMetadata; url: string }> {
   const candidates = options.candidates ?? authorizationServerMetadataUrls(new URL(issuer));
@@ -220,6 +225,7 @@ export async function fetchAuthorizationServerMetadata(
     }
     const parsed = parseAuthorizationServerMetadata(got.doc, issuer, {
       requirePkce: options.requirePkce ?? true,
+      ...(options.issuerOrigin !== undefined && { issuerOrigin: options.issuerOrigin }),
     });
     if (parsed.ok) return { metadata: parsed.value, url };
     attempts.push({
@@ -237,13 +243,54 @@ export async function fetchAuthorizationServerMetadata(
     "authorization_server_metadata",
     issuer,
     `no metadata document was found for this issuer: ${describe(attempts)}`,
+    { cause: NO_METADATA },
   );
+}
+
+/** The cause of the error above: nothing was served at all (vs. a broken document). */
+const NO_METADATA = Symbol("no authorization server metadata");
+
+/**
+ * The 2025-03-26 MCP authorization specification's default endpoints, for a server that
+ * publishes no metadata at all: /authorize, /token and /register at its origin. PKCE is still
+ * used (toolgate always sends S256); the issuer recorded is the origin.
+ */
+function defaultEndpoints(origin: string): AuthorizationServerMetadata {
+  return {
+    issuer: origin,
+    authorization_endpoint: `${origin}/authorize`,
+    token_endpoint: `${origin}/token`,
+    registration_endpoint: `${origin}/register`,
+  };
+}
+
+/**
+ * The authorization server of a 2025-03-26 MCP server (one without resource metadata): its
+ * origin is the authorization base URL. Its metadata document there may name an issuer on
+ * that origin with a path; without any document, the default endpoints apply, but only to a
+ * server that asked for authorization (a 401): any other server is more likely not an OAuth2
+ * server at all, and is better told so than sent to register at a made-up /register.
+ */
+async function legacyAuthorizationServer(
+  origin: string,
+  options: OAuthHttpOptions,
+  challenged: boolean,
+): Promise<{ metadata: AuthorizationServerMetadata; url: string }> {
+  try {
+    return await fetchAuthorizationServerMetadata(origin, { ...options, issuerOrigin: origin });
+  } catch (error) {
+    if (challenged && error instanceof OAuthDiscoveryError && error.cause === NO_METADATA) {
+      return { metadata: defaultEndpoints(origin), url: `${origin}/authorize` };
+    }
+    throw error;
+  }
 }
 
 /**
  * Finds the authorization server protecting an MCP server: RFC 9728 metadata (path-aware,
- * root, then the 401 challenge's hint); its first authorization server, or the MCP origin when
- * it names none or no document exists; then that server's metadata (RFC 8414 / OIDC).
+ * root, then the 401 challenge's hint); its first authorization server and that server's
+ * metadata (RFC 8414 / OIDC). When it names none or no document exists, the 2025-03-26 rules:
+ * the MCP origin's own metadata, else its default endpoints.
  */
 export async function discoverAuthorization(
   mcpUrl: string,
@@ -252,10 +299,17 @@ export async function discoverAuthorization(
 ): Promise<DiscoveredAuthorization> {
   const result = await findResourceMetadata(mcpUrl, transport, options);
   const found = Array.isArray(result) ? undefined : result;
-  const issuer = found?.prm.authorization_servers[0] ?? new URL(mcpUrl).origin;
+  const issuer = found?.prm.authorization_servers[0];
   let as: Awaited<ReturnType<typeof fetchAuthorizationServerMetadata>>;
   try {
-    as = await fetchAuthorizationServerMetadata(issuer, options);
+    as =
+      issuer !== undefined
+        ? await fetchAuthorizationServerMetadata(issuer, options)
+        : await legacyAuthorizationServer(
+            new URL(mcpUrl).origin,
+            options,
+            Array.isArray(result) && result.some((a) => a.challenged === true),
+          );
   } catch (error) {
     if (!(error instanceof OAuthDiscoveryError) || !Array.isArray(result)) throw error;
     // Both halves failed: say so, or the admin would only see the fallback's failure.

@@ -14,6 +14,8 @@ export interface AuthorizationServerMetadata {
   scopes_supported?: string[];
   /** RFC 9207 §3. */
   authorization_response_iss_parameter_supported?: boolean;
+  /** OAuth Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document). */
+  client_id_metadata_document_supported?: boolean;
 }
 
 /** RFC 9728 §2. */
@@ -41,15 +43,15 @@ export function protectedResourceMetadataUrls(resource: URL): string[] {
 
 /**
  * Where an authorization server's metadata may live, in the order the MCP authorization
- * specification tries them: RFC 8414 path-aware, RFC 8414 at the root, then OpenID Connect
- * Discovery with the path inserted and appended (OIDC Discovery §4). Each document must still
- * name exactly `issuer` (RFC 8414 §3.3), so a root document of another issuer is refused.
+ * specification (2025-11-25) tries them. Without a path: RFC 8414, then OpenID Connect
+ * Discovery. With a path: RFC 8414 with the path inserted, OIDC Discovery with the path
+ * inserted, then appended (OIDC Discovery §4). The root RFC 8414 document is never asked for
+ * an issuer with a path: it belongs to another issuer (RFC 8414 §3.1).
  */
 export function authorizationServerMetadataUrls(issuer: URL): string[] {
   const hasPath = issuer.pathname !== "/" && issuer.pathname !== "";
   const urls = [wellKnownUrl(issuer, "oauth-authorization-server", true)];
   if (hasPath) {
-    urls.push(wellKnownUrl(new URL(issuer.origin), "oauth-authorization-server", false));
     urls.push(wellKnownUrl(issuer, "openid-configuration", true));
     urls.push(`${issuer.href.replace(/\/+$/, "")}/.well-known/openid-configuration`);
   } else {
@@ -70,11 +72,13 @@ export function canonicalResource(mcpUrl: string): string {
   return url.href;
 }
 
-/** Two issuer identifiers are the same when their URL serialisations are identical. */
+/**
+ * Two issuer identifiers are the same only when they are the same string: RFC 8414 §3.3 and
+ * RFC 9207 §2.4 ask for simple string comparison, with no URL normalisation (no trailing
+ * slash, case or default-port folding), so `https://as/` is not `https://as`.
+ */
 export function sameIssuer(a: string, b: string): boolean {
-  const ua = URL.parse(a);
-  const ub = URL.parse(b);
-  return ua !== null && ub !== null ? ua.href === ub.href : a === b;
+  return a === b;
 }
 
 /**
@@ -136,15 +140,25 @@ const ENDPOINTS = [
 export function parseAuthorizationServerMetadata(
   doc: Record<string, unknown>,
   expectedIssuer: string,
-  opts: { requirePkce?: boolean } = {},
+  opts: {
+    requirePkce?: boolean;
+    /**
+     * 2025-03-26 servers (no resource metadata): the MCP server's own origin is the
+     * authorization base URL, and a document it serves there may name any issuer on that
+     * origin (e.g. `https://mcp.example.com/oauth`), as that origin controls both.
+     */
+    issuerOrigin?: string;
+  } = {},
 ): Parsed<AuthorizationServerMetadata> & { issuerMismatch?: boolean } {
   const issuer = doc["issuer"];
   if (typeof issuer !== "string" || issuer === "") {
     return { ok: false, problem: "it has no `issuer` (RFC 8414 §2)" };
   }
+  const sameOrigin =
+    opts.issuerOrigin !== undefined && URL.parse(issuer)?.origin === opts.issuerOrigin;
   // RFC 8414 §3.3 / OIDC Discovery §4.3: a document naming another issuer may be an attempt
   // to impersonate an authorization server; it must not be used.
-  if (!sameIssuer(issuer, expectedIssuer)) {
+  if (!sameIssuer(issuer, expectedIssuer) && !sameOrigin) {
     return {
       ok: false,
       issuerMismatch: true,
@@ -181,8 +195,11 @@ export function parseAuthorizationServerMetadata(
       problem: "it does not advertise PKCE S256 in `code_challenge_methods_supported`",
     };
   }
-  if (doc["authorization_response_iss_parameter_supported"] === true) {
-    value["authorization_response_iss_parameter_supported"] = true;
+  for (const flag of [
+    "authorization_response_iss_parameter_supported",
+    "client_id_metadata_document_supported",
+  ] as const) {
+    if (doc[flag] === true) value[flag] = true;
   }
   return { ok: true, value: value as unknown as AuthorizationServerMetadata };
 }

@@ -52,9 +52,21 @@ describe("PKCE and authorization requests", () => {
   it("checks the RFC 9207 iss parameter", () => {
     const expected = { issuer: "https://as.example.com", required: false };
     expect(checkAuthorizationResponseIssuer(null, expected)).toEqual({ ok: true });
-    expect(checkAuthorizationResponseIssuer("https://as.example.com/", expected)).toEqual({
+    expect(checkAuthorizationResponseIssuer("https://as.example.com", expected)).toEqual({
       ok: true,
     });
+    // RFC 9207 §2.4: simple string comparison, no URL normalisation.
+    for (const variant of [
+      "https://as.example.com/",
+      "HTTPS://as.example.com",
+      "https://AS.example.com",
+      "https://as.example.com:443",
+    ]) {
+      expect(checkAuthorizationResponseIssuer(variant, expected)).toEqual({
+        ok: false,
+        reason: "iss_mismatch",
+      });
+    }
     expect(checkAuthorizationResponseIssuer("https://evil.example.com", expected)).toEqual({
       ok: false,
       reason: "iss_mismatch",
@@ -78,6 +90,11 @@ describe("metadata URLs", () => {
     expect(authorizationServerMetadataUrls(new URL("https://as.example.com"))).toEqual([
       "https://as.example.com/.well-known/oauth-authorization-server",
       "https://as.example.com/.well-known/openid-configuration",
+    ]);
+    expect(authorizationServerMetadataUrls(new URL("https://as.example.com/tenant1"))).toEqual([
+      "https://as.example.com/.well-known/oauth-authorization-server/tenant1",
+      "https://as.example.com/.well-known/openid-configuration/tenant1",
+      "https://as.example.com/tenant1/.well-known/openid-configuration",
     ]);
   });
 
