@@ -54,8 +54,17 @@ export class ChatPage {
   }
 
   async chooseModel(model: string): Promise<void> {
-    await this.page.getByRole("combobox", { name: "Model" }).click();
-    await this.page.getByRole("option", { name: model, exact: true }).click();
+    const picker = this.page.getByRole("combobox", { name: "Model" });
+    const list = this.page.getByRole("listbox");
+    // Tests running beside this one add models: the open list can be laid out anew under the
+    // pointer and the click lands elsewhere. The choice is retried until the picker shows it
+    // with its list closed (a web-first retry, no sleep); a picker that never does still fails.
+    await expect(async () => {
+      if (!(await list.isVisible())) await picker.click();
+      await this.page.getByRole("option", { name: model, exact: true }).click({ timeout: 5_000 });
+      await expect(picker).toHaveText(model, { timeout: 2_000 });
+      await expect(list).toBeHidden({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
   }
 
   /** The picker's entry for a server (a checkbox item; "Connect …" items are separate). */
