@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { SettingsPage } from "./pages/settings-page";
 import { ADMIN, ADMIN_STATE } from "./support/constants";
+import { unique } from "./support/names";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -7,19 +9,15 @@ test("creates an API token, uses it as a Bearer token, and revokes it", async ({
   page,
   playwright,
 }) => {
-  await page.goto("/settings");
-  await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
-  const name = `ci-${Date.now()}`;
+  const settings = new SettingsPage(page);
+  await settings.goto();
+  await expect(settings.tokensHeading).toBeVisible();
+  const name = unique("token");
 
-  await page.getByRole("button", { name: "New token" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Token name").fill(name);
-  await dialog.getByRole("button", { name: "Create token" }).click();
-  const value = await dialog.getByLabel("New API token").inputValue();
+  const value = await settings.createToken(name);
   expect(value).toMatch(/^tg_/);
-  await dialog.getByRole("button", { name: "Done" }).click();
 
-  const row = page.getByRole("row").filter({ hasText: name });
+  const row = settings.tokenRow(name);
   await expect(row).toBeVisible();
   // The list never shows the value again, only its prefix.
   await expect(page.getByText(value)).toHaveCount(0);
@@ -30,11 +28,7 @@ test("creates an API token, uses it as a Bearer token, and revokes it", async ({
   expect(me.status()).toBe(200);
   expect((await me.json()).email).toBe(ADMIN.email);
 
-  await row.getByRole("button", { name: `Revoke token ${name}` }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
-  // While the dialog is open the page behind it is aria-hidden, so wait for the outcome itself.
-  await expect(page.getByText(`Token “${name}” revoked`)).toBeVisible();
-  await expect(page.getByRole("alertdialog")).toBeHidden();
+  await settings.revokeToken(name);
   await expect(row).toHaveCount(0);
 
   const after = await api.get("/api/users/me", { headers: { Authorization: `Bearer ${value}` } });

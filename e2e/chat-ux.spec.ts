@@ -1,17 +1,20 @@
 import { expect, test } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
 import { scriptModel } from "./support/api";
-import { createFakeModel, startChat } from "./support/chat";
+import { createFakeModel } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
+import { needsFixtures } from "./support/deployment";
+import { unique } from "./support/names";
 
 test.use({ storageState: ADMIN_STATE });
+test.beforeEach(() => needsFixtures());
 
 const FENCE = "```";
 
 test("an answer renders GitHub-flavoured Markdown, safely, with copy buttons", async ({ page }) => {
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  const stamp = `${Date.now()}`;
-  const key = `gfm-${stamp}`;
-  const model = await createFakeModel(page.request, stamp);
+  const key = unique("gfm");
+  const model = await createFakeModel(page.request);
   const answer = [
     "Status of the ~~draft~~ tools:",
     "",
@@ -35,12 +38,12 @@ test("an answer renders GitHub-flavoured Markdown, safely, with copy buttons", a
   ].join("\n");
   await scriptModel(key, [{ text: answer }]);
 
-  await startChat(page, model);
-  await page.getByRole("textbox", { name: "Message" }).fill(`${key} show me a table`);
-  await page.keyboard.press("Enter");
+  const chat = new ChatPage(page);
+  await chat.startNew(model);
+  await chat.send(`${key} show me a table`);
 
-  const conversation = page.getByRole("region", { name: "Messages" });
-  await expect(conversation.getByText(`Done ${key}.`)).toBeVisible({ timeout: 30_000 });
+  const conversation = chat.conversation;
+  await chat.expectAnswer(`Done ${key}.`);
   const table = conversation.getByRole("table");
   await expect(table.getByRole("columnheader", { name: "Status" })).toBeVisible();
   await expect(table.getByRole("row")).toHaveCount(3);
@@ -70,20 +73,16 @@ test("an answer renders GitHub-flavoured Markdown, safely, with copy buttons", a
     .poll(() => page.evaluate(() => navigator.clipboard.readText()))
     .toBe("const answer: number = 42;");
 
-  const assistant = conversation.locator('[data-role="assistant"]');
-  await assistant.getByRole("button", { name: "Copy message" }).click();
+  await chat.assistantMessages.getByRole("button", { name: "Copy message" }).click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(answer);
-  await conversation
-    .locator('[data-role="user"]')
-    .getByRole("button", { name: "Copy message" })
-    .click();
+  await chat.userMessages.getByRole("button", { name: "Copy message" }).click();
   await expect
     .poll(() => page.evaluate(() => navigator.clipboard.readText()))
     .toBe(`${key} show me a table`);
 
   // The Tools dialog: built-ins collapsed, described, searchable.
-  await page.getByRole("button", { name: "Tools" }).click();
-  const dialog = page.getByRole("dialog", { name: "Tools in this chat" });
+  await chat.expectAccessible("A chat with a Markdown answer");
+  const dialog = await chat.openToolsDialog();
   const builtins = dialog.getByRole("button", { name: /Built-in tools/ });
   await expect(builtins).toHaveAttribute("aria-expanded", "false");
   await expect(dialog.getByText("read_file", { exact: true })).toHaveCount(0);
@@ -95,24 +94,25 @@ test("an answer renders GitHub-flavoured Markdown, safely, with copy buttons", a
   await builtins.click();
   await expect(builtins).toHaveAttribute("aria-expanded", "true");
   await expect(dialog.getByRole("region", { name: "Sub-agents" })).toBeVisible();
+  await chat.expectAccessible("The Tools dialog");
   await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
 
   // Search in the history finds this chat by a word of its title.
-  const history = page.getByRole("navigation", { name: "Chat history" });
-  const search = history.getByRole("searchbox", { name: "Search chats" });
+  const history = chat.history;
+  const search = chat.historySearch;
   await search.fill(key.toUpperCase());
   await expect(history.getByRole("link")).toHaveCount(2); // "New chat" and this chat
   await expect(history.getByRole("link", { name: new RegExp(key) })).toBeVisible();
-  await search.fill(`no-such-chat-${stamp}`);
+  await search.fill(`no-such-chat-${key}`);
   await expect(history.getByText(/No chats match/)).toBeVisible();
 });
 
 test("Enter while an answer is being written sends the message when it finishes", async ({
   page,
 }) => {
-  const stamp = `${Date.now()}`;
-  const key = `queue-${stamp}`;
-  const model = await createFakeModel(page.request, stamp);
+  const key = unique("queue");
+  const model = await createFakeModel(page.request);
   // About 12 s of streaming: room for the steps below on a busy machine.
   const slow = Array.from({ length: 80 }, (_, i) => `word${i}`).join(" ");
   await scriptModel(key, [
@@ -120,22 +120,21 @@ test("Enter while an answer is being written sends the message when it finishes"
     { text: `Second answer ${key}.` },
   ]);
 
-  await startChat(page, model);
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(`${key} go slowly`);
-  await box.press("Enter");
-  const conversation = page.getByRole("region", { name: "Messages" });
-  await expect(page.getByRole("button", { name: "Stop generating" })).toBeVisible();
+  const chat = new ChatPage(page);
+  await chat.startNew(model);
+  const box = chat.composer;
+  await chat.send(`${key} go slowly`);
+  const conversation = chat.conversation;
+  await expect(chat.stopButton).toBeVisible();
   await expect(conversation.getByText("word3", { exact: false })).toBeVisible();
 
-  await box.fill("And a follow-up");
-  await box.press("Enter");
+  await chat.send("And a follow-up");
   await expect(page.getByText(/will be sent when the answer finishes/)).toBeVisible();
   // No spinner on a send button while the turn runs: the stop button is there instead.
-  await expect(page.getByRole("button", { name: "Send message" })).toHaveCount(0);
+  await expect(chat.sendButton).toHaveCount(0);
 
-  await expect(conversation.getByText(`Second answer ${key}.`)).toBeVisible({ timeout: 30_000 });
-  await expect(conversation.locator('[data-role="user"]')).toHaveCount(2);
-  await expect(conversation.locator('[data-role="user"]').last()).toContainText("And a follow-up");
+  await chat.expectAnswer(`Second answer ${key}.`);
+  await expect(chat.userMessages).toHaveCount(2);
+  await expect(chat.userMessages.last()).toContainText("And a follow-up");
   await expect(box).toHaveValue("");
 });

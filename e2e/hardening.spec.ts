@@ -1,15 +1,20 @@
 import net from "node:net";
 import os from "node:os";
 import { expect, test, type Page } from "@playwright/test";
+import { AppShell } from "./pages/app-shell";
+import { LoginPage } from "./pages/login-page";
+import { SettingsPage } from "./pages/settings-page";
+import { UsersPage } from "./pages/users-page";
 import { apiPost } from "./support/api";
-import { signOut } from "./support/auth";
 import { ADMIN, ADMIN_STATE, APP_PORT, APP_URL } from "./support/constants";
+import { localOnly } from "./support/deployment";
+import { uniqueEmail } from "./support/names";
 
+/** Opens `path` (a /login URL), signs in and leaves it to the caller to say where that leads. */
 async function signInFrom(page: Page, path: string, email: string, password: string) {
+  const login = new LoginPage(page);
   await page.goto(path);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await login.submit(email, password);
 }
 
 test.describe("sign-in redirects stay on APP_URL", () => {
@@ -36,7 +41,7 @@ test("signing out ends the session on the server: a copied cookie is refused", a
   await expect(page).toHaveURL(/\/chat$/);
   const copied = await context.cookies();
   expect((await page.request.get("/api/users/me")).status()).toBe(200);
-  await signOut(page);
+  await new AppShell(page).signOut();
   await expect(page).toHaveURL(`${APP_URL}/login`);
 
   const thief = await browser.newContext();
@@ -53,10 +58,10 @@ test.describe("passwords", () => {
     page,
     browser,
   }) => {
-    const email = `pw-${Date.now()}@example.com`;
+    const pat = { email: uniqueEmail("pw"), name: "Pat Password" };
+    const email = pat.email;
     await apiPost(page.request, "/api/users", {
-      email,
-      name: "Pat Password",
+      ...pat,
       password: "first-password",
       role: "member",
     });
@@ -65,26 +70,21 @@ test.describe("passwords", () => {
     await signInFrom(memberPage, "/login", email, "first-password");
     await expect(memberPage).toHaveURL(/\/chat$/);
 
-    await page.goto("/admin/users");
-    await page.getByRole("button", { name: `Reset password of ${email}` }).click();
-    const dialog = page.getByRole("dialog", { name: "Reset password of Pat Password" });
-    await dialog.getByLabel("New password").fill("second-password");
-    await dialog.getByRole("button", { name: "Set password" }).click();
-    await expect(dialog).toBeHidden();
+    const users = new UsersPage(page);
+    await users.goto();
+    await users.resetPassword(pat, "second-password");
 
     // The reset signed the member out everywhere.
     expect((await memberPage.request.get("/api/users/me")).status()).toBe(401);
     await signInFrom(memberPage, "/login", email, "second-password");
     await expect(memberPage).toHaveURL(/\/chat$/);
 
-    await memberPage.goto("/settings");
-    await memberPage.getByLabel("Current password").fill("wrong-password");
-    await memberPage.getByLabel("New password", { exact: true }).fill("third-password");
-    await memberPage.getByLabel("Repeat the new password").fill("third-password");
-    await memberPage.getByRole("button", { name: "Change password" }).click();
+    const settings = new SettingsPage(memberPage);
+    await settings.goto();
+    await settings.changePassword("wrong-password", "third-password");
     await expect(memberPage.getByText("Current password is incorrect")).toBeVisible();
-    await memberPage.getByLabel("Current password").fill("second-password");
-    await memberPage.getByRole("button", { name: "Change password" }).click();
+    await settings.expectAccessible();
+    await settings.changePassword("second-password", "third-password");
     await expect(memberPage.getByText(/Password changed/)).toBeVisible();
     // This browser stays signed in.
     expect((await memberPage.request.get("/api/users/me")).status()).toBe(200);
@@ -116,8 +116,7 @@ test.describe("Content-Security-Policy", () => {
       nonces.add(nonce!);
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
       // Hydrated: a client-side control responds.
-      await page.getByRole("button", { name: "User menu" }).first().click();
-      await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeVisible();
+      await new AppShell(page).openUserMenu();
       await page.keyboard.press("Escape");
     }
     expect(nonces.size).toBe(4);
@@ -135,6 +134,7 @@ test.describe("Content-Security-Policy", () => {
 });
 
 test("npm start listens on HOSTNAME only (loopback here), not on every interface", async () => {
+  localOnly("listen");
   const external = Object.values(os.networkInterfaces())
     .flat()
     .find((a) => a && a.family === "IPv4" && !a.internal)?.address;

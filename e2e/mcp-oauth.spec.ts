@@ -1,6 +1,13 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
+import { IdpLoginPage, LoginPage } from "./pages/login-page";
+import { McpServerEditorPage } from "./pages/mcp-servers-page";
+import { SettingsPage } from "./pages/settings-page";
 import { apiPost, scriptModel } from "./support/api";
-import { ADMIN_STATE, FAKE_MODEL_URL, MCP_OAUTH_URL, MCP_TEST_URL } from "./support/constants";
+import { createFakeModel } from "./support/chat";
+import { ADMIN_STATE, MCP_OAUTH_URL, MCP_TEST_URL } from "./support/constants";
+import { localOnly, needsFixtures } from "./support/deployment";
+import { unique } from "./support/names";
 
 // The IdP fixture on IDP_PORT is both the sign-in provider and the authorization server of the
 // MCP test server on MCP_OAUTH_PORT, which accepts only its JWT access tokens for its own URL.
@@ -9,12 +16,11 @@ test.use({ storageState: ADMIN_STATE });
 
 /** Alice signs in through the IdP: a member whose browser now has a session there too. */
 async function signInWithOidc(page: Page) {
-  await page.goto("/login");
-  await page.getByRole("button", { name: "Sign in with OIDC" }).click();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.oidcButton.click();
   await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/interaction\//);
-  await page.getByLabel("Email or username").fill("alice@example.com");
-  await page.getByLabel("Password").fill("alice-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await new IdpLoginPage(page).submit("alice@example.com", "alice-password");
   await expect(page).toHaveURL(/localhost:\d+\/chat$/);
 }
 
@@ -43,12 +49,12 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
   page: adminPage,
   browser,
 }) => {
+  // Alice signs in through the IdP fixture: only the local app has it as its OIDC provider.
+  localOnly("oidc");
   test.setTimeout(120_000);
-  const stamp = `${Date.now()}`;
-  const key = `oauth-key-${stamp}`;
-  const slug = `e2e-oauth-${stamp.slice(-8)}`;
-  const serverName = `E2E OAuth ${stamp}`;
-  const model = `fake-model-oauth-${stamp}`;
+  const slug = unique("oauth");
+  const key = `${slug}-key`;
+  const serverName = `E2E OAuth ${slug}`;
 
   // By URL alone: the server discovers the IdP (RFC 9728 → OpenID configuration) and
   // registers itself there (RFC 7591) while the request runs.
@@ -59,13 +65,7 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
     oauth2_client_id: expect.any(String),
     oauth2_auth_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/auth$/),
   });
-  await apiPost(adminPage.request, "/api/model-providers", {
-    kind: "openai-compatible",
-    display_name: `E2E fake ${stamp}`,
-    base_url: FAKE_MODEL_URL,
-    models: [model],
-    default_model: model,
-  });
+  const model = await createFakeModel(adminPage.request);
   await scriptModel(key, [
     { toolCalls: [{ name: `${slug}__whoami`, arguments: {} }] },
     { text: `Asked the server who I am. Done ${key}.` },
@@ -74,9 +74,9 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
   const page = await alicePage(browser);
 
   // Settings → Connections: not connected yet.
-  await page.goto("/settings");
-  const card = page.getByRole("region", { name: "Connections" });
-  const row = card.getByRole("listitem", { name: serverName });
+  const settings = new SettingsPage(page);
+  await settings.goto();
+  const row = settings.connection(serverName);
   await expect(row).toContainText("Not connected");
   const connect = row.getByRole("button", { name: `Connect ${serverName}` });
 
@@ -85,40 +85,32 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
   const popup = await popupOpened;
   const popupClosed = popup.waitForEvent("close");
   // The IdP knows Alice from the sign-in; if it still asks, she signs in in the popup.
-  const login = popup.getByLabel("Email or username");
-  await Promise.race([popupClosed, login.waitFor({ timeout: 30_000 })]);
-  if (!popup.isClosed()) {
-    await login.fill("alice@example.com");
-    await popup.getByLabel("Password").fill("alice-password");
-    await popup.getByRole("button", { name: "Sign in" }).click();
-  }
+  const idp = new IdpLoginPage(popup);
+  await Promise.race([popupClosed, idp.username.waitFor({ timeout: 30_000 })]);
+  if (!popup.isClosed()) await idp.submit("alice@example.com", "alice-password");
   await popupClosed;
 
   await expect(row.getByText("Connected", { exact: true })).toBeVisible();
   await expect(row.getByRole("button", { name: `Disconnect ${serverName}` })).toBeVisible();
   await expect(page.getByText(`Connected to ${serverName}`)).toBeVisible();
+  await settings.expectAccessible();
 
   // A chat turn whose tool call reaches the protected server with Alice's token.
-  await page.goto("/chat");
-  await expect(page.getByRole("heading", { name: "New chat", level: 1 })).toBeVisible();
-  await page.getByRole("combobox", { name: "Model" }).click();
-  await page.getByRole("option", { name: model, exact: true }).click();
-  await page.getByRole("button", { name: /MCP servers/ }).click();
-  const picker = page.getByRole("menu", { name: "MCP servers" });
-  const item = picker.getByRole("menuitemcheckbox", { name: new RegExp(serverName) });
+  const chat = new ChatPage(page);
+  await chat.gotoNew();
+  await chat.chooseModel(model);
+  const picker = await chat.openServerPicker();
+  const item = chat.serverItem(serverName);
   // Connected: no Connect button for it in the picker.
   await expect(picker.getByRole("menuitem", { name: `Connect ${serverName}` })).toHaveCount(0);
   await item.click();
   await expect(item).toHaveAttribute("aria-checked", "true");
-  await page.keyboard.press("Escape");
-  await expect(picker).toBeHidden();
+  await chat.closeMenu();
 
-  const message = page.getByRole("textbox", { name: "Message" });
-  await message.fill(`Who am I? ${key}`);
-  await message.press("Enter");
-  const conversation = page.getByRole("region", { name: "Messages" });
-  await expect(conversation.getByText(`Done ${key}.`)).toBeVisible({ timeout: 30_000 });
-  await conversation.getByRole("button", { name: "Show details for Whoami" }).click();
+  await chat.send(`Who am I? ${key}`);
+  const conversation = chat.conversation;
+  await chat.expectAnswer(`Done ${key}.`);
+  await chat.toolCallDetails("Whoami").click();
   // whoami answers the request's headers: a bearer token reached the server, and the echo of
   // it was redacted before it was stored or shown (the token never reaches the page).
   await expect(
@@ -129,7 +121,7 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
   await expect(conversation.getByText(/Bearer ey/)).toHaveCount(0);
 
   // Disconnect on the settings page, confirmed; the server asks to be connected again.
-  await page.goto("/settings");
+  await settings.goto();
   await row.getByRole("button", { name: `Disconnect ${serverName}` }).click();
   const confirm = page.getByRole("alertdialog", { name: `Disconnect “${serverName}”?` });
   await confirm.getByRole("button", { name: "Disconnect" }).click();
@@ -140,8 +132,7 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
 
   // The chat's picker now offers to connect it, and connects from there too.
   await page.goto("/chat");
-  await page.getByRole("button", { name: /MCP servers/ }).click();
-  const menu = page.getByRole("menu", { name: "MCP servers" });
+  const menu = await chat.openServerPicker();
   const connectItem = menu.getByRole("menuitem", { name: `Connect ${serverName}` });
   const again = page.waitForEvent("popup");
   await connectItem.click();
@@ -156,18 +147,19 @@ test("a blocked popup offers a link that connects in a new tab", async ({
   page: adminPage,
   browser,
 }) => {
-  const stamp = `${Date.now()}`;
-  const serverName = `E2E OAuth tab ${stamp}`;
-  await createOauthServer(adminPage.request, serverName, `e2e-oauth-tab-${stamp.slice(-8)}`);
+  // Alice signs in through the IdP fixture: only the local app has it as its OIDC provider.
+  localOnly("oidc");
+  const slug = unique("oauth-tab");
+  const serverName = `E2E OAuth tab ${slug}`;
+  await createOauthServer(adminPage.request, serverName, slug);
   const page = await alicePage(browser);
   // What a popup blocker does: window.open answers null.
   await page.addInitScript(() => {
     window.open = () => null;
   });
-  await page.goto("/settings");
-  const row = page
-    .getByRole("region", { name: "Connections" })
-    .getByRole("listitem", { name: serverName });
+  const settings = new SettingsPage(page);
+  await settings.goto();
+  const row = settings.connection(serverName);
   await row.getByRole("button", { name: `Connect ${serverName}` }).click();
   await expect(row.getByRole("alert")).toContainText("The sign-in window was blocked");
   // Never a same-tab navigation: the callback page reports to its opener.
@@ -187,19 +179,20 @@ test("a popup whose message never arrives is noticed when it closes", async ({
   page: adminPage,
   browser,
 }) => {
-  const stamp = `${Date.now()}`;
-  const serverName = `E2E OAuth coop ${stamp}`;
-  await createOauthServer(adminPage.request, serverName, `e2e-oauth-coop-${stamp.slice(-8)}`);
+  // Alice signs in through the IdP fixture: only the local app has it as its OIDC provider.
+  localOnly("oidc");
+  const slug = unique("oauth-coop");
+  const serverName = `E2E OAuth coop ${slug}`;
+  await createOauthServer(adminPage.request, serverName, slug);
   const page = await alicePage(browser);
   // As when an authorization server sending COOP cuts window.opener: the page never hears
   // from the callback page, so only the popup closing can tell it to look again.
   await page.addInitScript(() => {
     window.addEventListener("message", (event) => event.stopImmediatePropagation(), true);
   });
-  await page.goto("/settings");
-  const row = page
-    .getByRole("region", { name: "Connections" })
-    .getByRole("listitem", { name: serverName });
+  const settings = new SettingsPage(page);
+  await settings.goto();
+  const row = settings.connection(serverName);
   const popupOpened = page.waitForEvent("popup");
   await row.getByRole("button", { name: `Connect ${serverName}` }).click();
   const popup = await popupOpened;
@@ -212,13 +205,13 @@ test("a popup whose message never arrives is noticed when it closes", async ({
 test("the admin sees progress while OAuth2 is discovered, and the precise failure", async ({
   page,
 }) => {
-  const stamp = `${Date.now()}`;
-  await page.goto("/admin/mcp-servers/new");
-  await page.getByLabel("Display name").fill(`E2E OAuth form ${stamp}`);
+  needsFixtures();
+  const editor = new McpServerEditorPage(page);
+  await editor.gotoNew();
+  await editor.displayName.fill(unique("oauth-form"));
   // The plain MCP test server: no protected resource metadata, no authorization server.
-  await page.getByRole("textbox", { name: "URL", exact: true }).fill(MCP_TEST_URL);
-  await page.getByRole("combobox", { name: "Authentication type" }).click();
-  await page.getByRole("option", { name: "OAuth2" }).click();
+  await editor.url.fill(MCP_TEST_URL);
+  await editor.chooseAuthType("OAuth2");
   // Held for a moment, so the progress is observable whatever the discovery's speed.
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -226,7 +219,7 @@ test("the admin sees progress while OAuth2 is discovered, and the precise failur
     if (route.request().method() === "POST") await held;
     await route.continue();
   });
-  await page.getByRole("button", { name: "Create server" }).click();
+  await editor.create();
   await expect(
     page.getByRole("status").filter({ hasText: "Discovering the authorization server" }),
   ).toContainText("Discovering the authorization server and registering toolgate…");

@@ -1,74 +1,64 @@
-import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support/auth";
-import { ADMIN_STATE, APP_URL } from "./support/constants";
-
-const PLAN_MODE_SWITCH = "Allow all tools from this MCP server in root plan mode";
-// Cookie-authenticated writes made with page.request need the Origin a browser would send.
-const SAME_ORIGIN = { Origin: APP_URL };
-
-async function saveChanges(page: Page) {
-  await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("Saved", { exact: true }).first()).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { AppShell } from "./pages/app-shell";
+import { LoginPage } from "./pages/login-page";
+import { McpServerEditorPage, McpServerListPage } from "./pages/mcp-servers-page";
+import { apiPost, SAME_ORIGIN } from "./support/api";
+import { ADMIN_STATE } from "./support/constants";
+import { unique, uniqueEmail } from "./support/names";
 
 test.describe("as admin", () => {
   test.use({ storageState: ADMIN_STATE });
 
   test("adds, configures, tests and deletes an MCP server", async ({ page }) => {
-    const stamp = Date.now();
-    const name = `E2E Docs ${stamp}`;
-    const secret = `sk-e2e-${stamp}-do-not-leak`;
+    const slug = unique("docs");
+    // Upper case and spaces, so the slug the form proposes is really derived from it.
+    const name = slug.toUpperCase().replace(/-/g, " ");
+    const secret = `sk-${slug}-do-not-leak`;
+    const list = new McpServerListPage(page);
 
-    await page.goto("/admin/mcp-servers");
-    await expect(page.getByRole("heading", { name: "MCP servers", level: 1 })).toBeVisible();
-    await page.getByRole("link", { name: "Add server" }).first().click();
-    await expect(page).toHaveURL(/\/admin\/mcp-servers\/new$/);
+    await list.goto();
+    await list.expectAccessible();
+    const editor = await list.addServer();
 
     // Client-side checks use the route's own schema before anything is sent.
-    await page.getByRole("button", { name: "Create server" }).click();
+    await editor.create();
     await expect(page.getByText("Display name is required")).toBeVisible();
+    await editor.expectAccessible("The new MCP server form with an error");
 
-    await page.getByLabel("Display name").fill(name);
-    await expect(page.getByLabel("Slug")).toHaveValue(`e2e-docs-${stamp}`);
+    await editor.displayName.fill(name);
+    await expect(editor.slug).toHaveValue(slug);
 
     // A link-local (cloud metadata) URL is refused by the server's egress guard, shown beside
     // the field. (The e2e app allowlists 127.0.0.1 for its MCP test server.)
-    await page
-      .getByRole("textbox", { name: "URL", exact: true })
-      .fill("http://169.254.169.254/latest");
-    await page.getByRole("button", { name: "Create server" }).click();
+    await editor.url.fill("http://169.254.169.254/latest");
+    await editor.create();
     await expect(page.getByText(/URL points to a loopback/)).toBeVisible();
 
-    await page
-      .getByRole("textbox", { name: "URL", exact: true })
-      .fill("https://mcp.example.com/mcp");
-    await page.getByRole("button", { name: "Create server" }).click();
-    await expect(page).toHaveURL(/\/admin\/mcp-servers\/[0-9a-f-]{36}$/);
-    const id = page.url().split("/").pop()!;
-    await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+    await editor.url.fill("https://mcp.example.com/mcp");
+    await editor.create();
+    await editor.expectCreated(name);
+    const id = editor.id();
 
     // Plan mode approval survives a reload and is what the API reports.
-    const planMode = page.getByRole("switch", { name: PLAN_MODE_SWITCH, exact: true });
-    await expect(planMode).not.toBeChecked();
-    await planMode.click();
+    await expect(editor.planModeSwitch).not.toBeChecked();
+    await editor.planModeSwitch.click();
     await expect(page.getByLabel("Only these tools in plan mode")).toBeVisible();
-    await saveChanges(page);
+    await editor.save();
     await page.reload();
-    await expect(page.getByRole("switch", { name: PLAN_MODE_SWITCH, exact: true })).toBeChecked();
+    await expect(editor.planModeSwitch).toBeChecked();
     const afterPlan = await page.request.get(`/api/mcp/servers/${id}`);
     expect(afterPlan.status()).toBe(200);
     expect((await afterPlan.json()).allow_in_plan_mode).toBe(true);
 
     // An API key is write-only: after saving it never comes back to the browser.
-    await page.getByRole("combobox", { name: "Authentication type" }).click();
-    await page.getByRole("option", { name: "API key" }).click();
+    await editor.chooseAuthType("API key");
     await page.getByLabel("Header name", { exact: true }).fill("X-API-Key");
-    await page.getByLabel("Key value").fill(secret);
-    await saveChanges(page);
+    await editor.apiKeyValue.fill(secret);
+    await editor.save();
     await page.reload();
-    await expect(page.getByLabel("Key value")).toHaveValue("");
-    await expect(page.getByLabel("Key value")).toHaveAttribute("placeholder", /stored/);
-    await expect(page.getByRole("button", { name: "Clear stored API key" })).toBeVisible();
+    await expect(editor.apiKeyValue).toHaveValue("");
+    await expect(editor.apiKeyValue).toHaveAttribute("placeholder", /stored/);
+    await expect(editor.clearStoredKey).toBeVisible();
     expect(await page.content()).not.toContain(secret);
     const afterKey = await page.request.get(`/api/mcp/servers/${id}`);
     const keyText = await afterKey.text();
@@ -78,21 +68,18 @@ test.describe("as admin", () => {
       api_key_header: "X-API-Key",
       has_api_key: true,
     });
+    await editor.expectAccessible("An MCP server's editor");
 
     // The test dials the saved URL; mcp.example.com serves no MCP, so it reports a failure.
-    const testCard = page.locator("[data-slot=card]").filter({
-      has: page.getByRole("heading", { name: "Test connection" }),
-    });
-    await testCard.getByRole("button", { name: "Test connection" }).click();
+    const testCard = await editor.testConnection();
     await expect(testCard.getByRole("alert")).toBeVisible({ timeout: 30_000 });
 
     // The list shows the server; enabling it is one switch.
-    await page.getByRole("link", { name: "MCP servers" }).first().click();
-    const table = page.getByRole("table", { name: "MCP servers" });
-    const row = table.getByRole("row").filter({ hasText: name });
+    await editor.backToList();
+    const row = list.row(name);
     await expect(row).toBeVisible();
     await expect(row.getByText("API key")).toBeVisible();
-    const enabled = row.getByRole("switch", { name: `Enabled: ${name}` });
+    const enabled = list.enabledSwitch(name);
     await expect(enabled).not.toBeChecked();
     await enabled.click();
     await expect(page.getByText(`${name} is enabled`)).toBeVisible();
@@ -100,45 +87,34 @@ test.describe("as admin", () => {
     expect((await (await page.request.get(`/api/mcp/servers/${id}`)).json()).enabled).toBe(true);
 
     // Delete asks first, names the server, and removes it.
-    await row.getByRole("button", { name: `Actions for ${name}` }).click();
-    await page.getByRole("menuitem", { name: "Delete" }).click();
-    const confirm = page.getByRole("alertdialog", { name: `Delete “${name}”?` });
-    await expect(confirm).toBeVisible();
-    await confirm.getByRole("button", { name: "Delete server" }).click();
-    await expect(page.getByText(`Deleted “${name}”`)).toBeVisible();
+    await list.deleteServer(name);
     await expect(row).toHaveCount(0);
     expect((await page.request.get(`/api/mcp/servers/${id}`)).status()).toBe(404);
   });
 });
 
 test("a member gets the admins-only page and cannot create servers", async ({ browser }) => {
-  const stamp = Date.now();
-  const member = {
-    name: "Max Member",
-    email: `max-${stamp}@example.com`,
-    password: "member-password",
-  };
+  const member = { name: "Max Member", email: uniqueEmail("max"), password: "member-password" };
   const admin = await browser.newContext({ storageState: ADMIN_STATE });
-  const adminPage = await admin.newPage();
-  const created = await adminPage.request.post("/api/users", {
-    data: { ...member, role: "member" },
-    headers: SAME_ORIGIN,
+  await apiPost(await admin.newPage().then((p) => p.request), "/api/users", {
+    ...member,
+    role: "member",
   });
-  expect(created.status()).toBe(201);
   await admin.close();
 
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, member.email, member.password);
-  await expect(page.getByRole("link", { name: "MCP servers" })).toHaveCount(0);
+  const shell = new AppShell(page);
+  await new LoginPage(page).signIn(member.email, member.password);
+  await expect(shell.navLink("MCP servers")).toHaveCount(0);
   await page.goto("/admin/mcp-servers");
-  await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
-  await expect(page.getByRole("table", { name: "MCP servers" })).toHaveCount(0);
-  await page.goto("/admin/mcp-servers/new");
-  await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  await expect(shell.adminsOnly).toBeVisible();
+  await expect(new McpServerListPage(page).table).toHaveCount(0);
+  await new McpServerEditorPage(page).gotoNew();
+  await expect(shell.adminsOnly).toBeVisible();
 
   const api = await page.request.post("/api/mcp/servers", {
-    data: { display_name: `Sneaky ${stamp}`, url: "https://mcp.example.com/mcp" },
+    data: { display_name: unique("sneaky"), url: "https://mcp.example.com/mcp" },
     headers: SAME_ORIGIN,
   });
   expect(api.status()).toBe(403);

@@ -1,15 +1,18 @@
 import { expect, test } from "@playwright/test";
-import { signOut } from "./support/auth";
+import { AppShell } from "./pages/app-shell";
+import { IdpLoginPage, LoginPage } from "./pages/login-page";
+import { localOnly } from "./support/deployment";
 
 // The IdP fixture (e2e/fixtures/oidc-provider.ts) is started by playwright.config.ts with its
 // default user alice@example.com / alice-password.
 test("signs in with OIDC, creating a member, and comes back as the same user", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByRole("button", { name: "Sign in with OIDC" }).click();
+  localOnly("oidc");
+  const login = new LoginPage(page);
+  const idp = new IdpLoginPage(page);
+  await login.goto();
+  await login.oidcButton.click();
   await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/interaction\//);
-  await page.getByLabel("Email or username").fill("alice@example.com");
-  await page.getByLabel("Password").fill("wrong-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await idp.submit("alice@example.com", "wrong-password");
   await expect(page.getByRole("alert")).toBeVisible();
   await page.getByLabel("Password").fill("alice-password");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -24,12 +27,13 @@ test("signs in with OIDC, creating a member, and comes back as the same user", a
     role: "member",
     login_type: "oidc",
   });
-  await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
-  await signOut(page);
+  const shell = new AppShell(page);
+  await expect(shell.navLink("Users")).toHaveCount(0);
+  await shell.signOut();
   expect((await page.request.get("/api/users/me")).status()).toBe(401);
 
   // The IdP still has a session: signing in again goes straight through to the same account.
-  await page.getByRole("button", { name: "Sign in with OIDC" }).click();
+  await login.oidcButton.click();
   await expect(page).toHaveURL(/localhost:\d+\/chat$/);
   expect((await (await page.request.get("/api/users/me")).json()).id).toBe(first.id);
 });

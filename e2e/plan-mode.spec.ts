@@ -2,11 +2,16 @@
 // a chat with a workspace, answers the model's questions in a form, gets the plan file proposed
 // and implements it with a normal turn.
 import { expect, test } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
+import { LoginPage } from "./pages/login-page";
 import { apiPost, modelRequests, SAME_ORIGIN, scriptModel } from "./support/api";
-import { signIn } from "./support/auth";
-import { ADMIN_STATE, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
+import { createFakeModel, createMcpServer, createMember } from "./support/chat";
+import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
+import { needsFixtures } from "./support/deployment";
+import { unique } from "./support/names";
 
 test.use({ storageState: ADMIN_STATE });
+test.beforeEach(() => needsFixtures());
 
 // Workspaces run their own agent process, detached so it survives an app restart: a test that
 // starts one stops it, even when it fails half-way.
@@ -20,48 +25,32 @@ test("a member plans with an approved MCP tool, answers questions and implements
   browser,
 }) => {
   test.setTimeout(180_000);
-  const stamp = `${Date.now()}`;
-  const key = `plan-key-${stamp}`;
-  const approvedSlug = `e2e-plan-${stamp.slice(-8)}`;
-  const otherSlug = `e2e-noplan-${stamp.slice(-8)}`;
+  const approvedSlug = unique("plan");
+  const otherSlug = unique("noplan");
+  const key = `${approvedSlug}-key`;
+  const stamp = approvedSlug;
   const admin = adminPage.request;
 
   // Admin: a model on the fake server, one server approved for plan mode and one not.
-  const model = `fake-model-${stamp}`;
-  await apiPost(admin, "/api/model-providers", {
-    kind: "openai-compatible",
-    display_name: `E2E plan ${stamp}`,
-    base_url: FAKE_MODEL_URL,
-    models: [model],
-    default_model: model,
-  });
+  const model = await createFakeModel(admin);
   const server = (slug: string, allow: boolean) =>
-    apiPost<{ id: string }>(admin, "/api/mcp/servers", {
-      display_name: `E2E ${slug}`,
+    createMcpServer(admin, {
+      name: `E2E ${slug}`,
       slug,
       url: MCP_TEST_URL,
-      transport: "streamable_http",
-      availability: "default_off",
-      enabled: true,
-      tool_allow_list: ["echo", "read_docs"],
-      allow_in_plan_mode: allow,
+      extra: { tool_allow_list: ["echo", "read_docs"], allow_in_plan_mode: allow },
     });
   const approved = await server(approvedSlug, true);
   const other = await server(otherSlug, false);
 
   // Member: signs in, gets a workspace and a chat bound to it with both servers picked.
-  const member = {
-    name: "Plan Member",
-    email: `plan-member-${stamp}@example.com`,
-    password: "member-password",
-  };
-  await apiPost(admin, "/api/users", { ...member, role: "member" });
+  const member = await createMember(admin, "plan-member");
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   cleanups.push(() => context.close());
-  await signIn(page, member.email, member.password);
+  await new LoginPage(page).signIn(member.email, member.password);
   const workspace = await apiPost<{ id: string; status: string }>(page.request, "/api/workspaces", {
-    name: `plans-${stamp.slice(-6)}`,
+    name: unique("plans"),
     template: "empty",
   });
   cleanups.push(async () => {
@@ -126,17 +115,16 @@ test("a member plans with an approved MCP tool, answers questions and implements
     { text: `Implementing the invoice plan ${stamp}.` },
   ]);
 
-  await page.goto(`/chat/${chat.id}`);
-  const planSwitch = page.getByRole("switch", { name: /Plan/ });
+  const chatPage = new ChatPage(page);
+  await chatPage.goto(chat.id);
+  const planSwitch = chatPage.planSwitch;
   await planSwitch.click();
   await expect(planSwitch).toBeChecked();
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(`Plan invoice storage ${key}`);
-  await box.press("Enter");
+  await chatPage.send(`Plan invoice storage ${key}`);
 
-  const conversation = page.getByRole("region", { name: "Messages" });
+  const conversation = chatPage.conversation;
   // The approved tool ran; the form shows both questions with an "Other" choice each.
-  const form = conversation.getByRole("form", { name: /2 questions for you/ });
+  const form = chatPage.questionForm(/2 questions for you/);
   await expect(form).toBeVisible({ timeout: 30_000 });
   await expect(conversation.getByText(`E2E ${approvedSlug}`).first()).toBeVisible();
   const storage = form.getByRole("group", { name: /Where should invoices be stored/ });
@@ -150,16 +138,18 @@ test("a member plans with an approved MCP tool, answers questions and implements
   await exports.getByRole("checkbox", { name: "CSV" }).check();
   await exports.getByRole("checkbox", { name: "Other" }).check();
   await exports.getByRole("textbox", { name: /Your answer/ }).fill("XLSX");
+  await chatPage.expectAccessible("The question form");
   await form.getByRole("button", { name: "Submit answers" }).click();
 
   // The answers go out as the next user message, still in plan mode.
   await expect(conversation.getByText("My answers to your questions:")).toBeVisible();
   await expect(conversation.getByText("Answer: CSV; Other: XLSX")).toBeVisible();
-  const plan = conversation.getByRole("region", { name: "Proposed plan" });
+  const plan = chatPage.proposedPlan;
   await expect(plan).toBeVisible({ timeout: 30_000 });
   await expect(plan.getByText(`Invoice plan ${stamp}`)).toBeVisible();
   await expect(plan.locator("strong", { hasText: "Postgres" })).toBeVisible();
   await expect(plan.getByText(planPath)).toBeVisible();
+  await chatPage.expectAccessible("The proposed plan");
   // The old form is closed now.
   await expect(conversation.getByRole("button", { name: "Submit answers" })).toHaveCount(0);
 
@@ -170,11 +160,9 @@ test("a member plans with an approved MCP tool, answers questions and implements
   expect(requests[0]!.toolNames).toContain("propose_plan");
 
   await plan.getByRole("button", { name: "Implement plan" }).click();
-  await expect(conversation.getByText(`Implementing the invoice plan ${stamp}.`)).toBeVisible({
-    timeout: 30_000,
-  });
+  await chatPage.expectAnswer(`Implementing the invoice plan ${stamp}.`);
   await expect(planSwitch).not.toBeChecked();
-  const userMessages = conversation.locator('[data-role="user"]');
+  const userMessages = chatPage.userMessages;
   await expect(userMessages.last()).toContainText("Implement the plan.");
   await expect(userMessages.last().getByText("Plan mode")).toHaveCount(0);
   await expect(userMessages.first().getByText("Plan mode")).toBeVisible();
@@ -185,6 +173,6 @@ test("a member plans with an approved MCP tool, answers questions and implements
 
   // Reloaded, the stored plan and answers render the same way.
   await page.reload();
-  await expect(conversation.getByRole("region", { name: "Proposed plan" })).toBeVisible();
+  await expect(chatPage.proposedPlan).toBeVisible();
   await expect(conversation.getByText("Answer: CSV; Other: XLSX")).toBeVisible();
 });

@@ -1,24 +1,24 @@
 import { expect, test } from "@playwright/test";
+import { AppShell } from "./pages/app-shell";
+import { ProvidersPage } from "./pages/providers-page";
 import { ADMIN_STATE } from "./support/constants";
+import { unique } from "./support/names";
 
 test.use({ storageState: ADMIN_STATE });
 
 test("adds, edits and deletes a model provider without the key reaching the page", async ({
   page,
 }) => {
-  const stamp = Date.now();
-  const name = `E2E Ollama ${stamp}`;
-  const secret = `sk-e2e-provider-${stamp}-do-not-leak`;
+  const name = unique("ollama");
+  const secret = `sk-${name}-do-not-leak`;
+  const providers = new ProvidersPage(page);
 
-  await page.goto("/admin/providers");
-  await expect(page.getByRole("heading", { name: "Model providers", level: 1 })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Model providers" })).toHaveAttribute(
+  await providers.goto();
+  await expect(new AppShell(page).navLink("Model providers")).toHaveAttribute(
     "aria-current",
     "page",
   );
-  // The empty state or the page header offers it, depending on what other specs created.
-  await page.getByRole("button", { name: "Add provider" }).first().click();
-  const dialog = page.getByRole("dialog");
+  const dialog = await providers.openAdd();
   await expect(dialog.getByRole("combobox", { name: "Kind" })).toHaveText(/OpenAI-compatible/);
   await expect(dialog.getByText("Any OpenAI-compatible server: Ollama, vLLM")).toBeVisible();
 
@@ -28,6 +28,7 @@ test("adds, edits and deletes a model provider without the key reaching the page
     dialog.getByText("Base URL is required for an OpenAI-compatible provider"),
   ).toBeVisible();
   await expect(dialog.getByText("Add at least one model")).toBeVisible();
+  await providers.expectAccessible("The Add provider dialog with errors");
 
   await dialog.getByLabel("Display name").fill(name);
   // A local server is fine here: admins configure providers, no egress guard applies.
@@ -39,15 +40,13 @@ test("adds, edits and deletes a model provider without the key reaching the page
   await expect(page.getByText(`Added “${name}”`)).toBeVisible();
   await expect(dialog).toBeHidden();
 
-  const row = page
-    .getByRole("table", { name: "Model providers" })
-    .getByRole("row")
-    .filter({ hasText: name });
-  const modelBadges = row.getByRole("list", { name: `Models of ${name}` }).getByRole("listitem");
+  const row = providers.row(name);
+  const modelBadges = providers.modelBadges(name);
   await expect(row).toContainText("OpenAI-compatible");
   await expect(row).toContainText("http://localhost:11434/v1");
   await expect(modelBadges).toHaveText(["llama3.1:8b (default)", "qwen2.5:7b"]);
   await expect(row.getByRole("cell", { name: "Set", exact: true })).toBeVisible();
+  await providers.expectAccessible();
 
   // After a reload the key is nowhere: not in the HTML, not in the API the page reads.
   await page.reload();
@@ -64,8 +63,7 @@ test("adds, edits and deletes a model provider without the key reaching the page
   expect(models.map((m) => m.id)).toContain(`${provider.id}:llama3.1:8b`);
 
   // Editing: the key field starts empty with a "stored" placeholder; change the default.
-  await row.getByRole("button", { name: `Edit ${name}` }).click();
-  const edit = page.getByRole("dialog");
+  const edit = await providers.openEdit(name);
   await expect(edit.getByLabel("API key", { exact: true })).toHaveValue("");
   await expect(edit.getByLabel("API key", { exact: true })).toHaveAttribute(
     "placeholder",
@@ -82,11 +80,7 @@ test("adds, edits and deletes a model provider without the key reaching the page
   // The untouched key is kept.
   await expect(row.getByRole("cell", { name: "Set", exact: true })).toBeVisible();
 
-  await row.getByRole("button", { name: `Delete ${name}` }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Delete provider" }).click();
-  // While the dialog is open the page behind it is aria-hidden, so wait for the outcome itself.
-  await expect(page.getByText(`Deleted “${name}”`)).toBeVisible();
-  await expect(page.getByRole("alertdialog")).toBeHidden();
+  await providers.delete(name);
   await expect(row).toHaveCount(0);
   const gone = await page.request.get(`/api/model-providers/${provider.id}`);
   expect(gone.status()).toBe(404);

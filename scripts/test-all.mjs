@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The one test command (npm test): static checks, Vitest on PGlite, Vitest on Postgres when
-// DATABASE_URL is set, the MCP conformance suite, then Playwright against a production build.
-// Every stage runs even if an earlier one fails, and the last line is "N passed, N failed" for
-// CI to read.
+// DATABASE_URL is set, the MCP conformance suite, then Playwright against a production build:
+// the local run (the suite starts the app), then the deployed mode against the same build
+// started as a separate deployment (scripts/e2e-deployed.mjs). Every stage runs even if an
+// earlier one fails, and the last line is "N passed, N failed" for CI to read.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -62,6 +63,19 @@ function countPlaywright(file, stageOk) {
 }
 
 const npx = "npx";
+/** Playwright runs that failed ("local", "deployed"), for the artefact paths at the end. */
+const artefacts = [];
+/** The specs the deployed-mode stage runs: the journeys a deployment must pass. */
+const DEPLOYED_JOURNEYS = [
+  "e2e/first-run.spec.ts",
+  "e2e/auth.spec.ts",
+  "e2e/admin-users.spec.ts",
+  "e2e/mcp-servers.spec.ts",
+  "e2e/providers.spec.ts",
+  "e2e/chat.spec.ts",
+  "e2e/api-tokens.spec.ts",
+  "e2e/oidc.spec.ts",
+];
 const skip = new Set((process.env.TEST_SKIP ?? "").split(",").filter(Boolean));
 
 if (!skip.has("check")) {
@@ -124,11 +138,36 @@ if (!skip.has("e2e")) {
   if (!built) {
     totals.failed += 1;
   } else {
-    const file = path.join(reports, "playwright.json");
+    const file = path.join(reports, "playwright-local.json");
     fs.rmSync(file, { force: true });
     const ok = run("playwright", npx, ["playwright", "test"]);
     countPlaywright(file, ok);
+    if (!ok) artefacts.push("local");
+
+    // The same build as a separate deployment, and the suite's deployed mode against it: the
+    // journeys that must work on any deployment, two at a time.
+    if (!skip.has("deployed")) {
+      const deployedFile = path.join(reports, "playwright-deployed.json");
+      fs.rmSync(deployedFile, { force: true });
+      const deployedOk = run("playwright (deployed)", "node", [
+        "scripts/e2e-deployed.mjs",
+        ...DEPLOYED_JOURNEYS,
+      ]);
+      countPlaywright(deployedFile, deployedOk);
+      if (!deployedOk) artefacts.push("deployed");
+    }
   }
+}
+
+// Where CI collects what a failed browser run left: the HTML report (with each failed test's
+// trace and screenshot) and the raw test-results folder.
+if (artefacts.length > 0) {
+  console.log("\n=== Playwright artefacts of the failed runs");
+  for (const mode of artefacts) {
+    console.log(`HTML report: ${path.join(reports, `playwright-html-${mode}`)}`);
+    console.log(`traces and screenshots: ${path.join(root, "test-results", mode)}`);
+  }
+  console.log("Open a trace with: npx playwright show-trace <trace.zip>");
 }
 
 console.log("\n=== summary");

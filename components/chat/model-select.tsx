@@ -37,7 +37,8 @@ export function ModelSelect({
       <SelectTrigger
         size="sm"
         aria-label="Model"
-        className="max-w-52 border-none bg-transparent text-muted-foreground shadow-none dark:bg-transparent"
+        // Hovered, dark mode lightens the background: full-strength text keeps it readable.
+        className="max-w-52 border-none bg-transparent text-muted-foreground shadow-none hover:text-foreground dark:bg-transparent"
       >
         <CpuIcon aria-hidden="true" />
         <SelectValue placeholder="Model" />

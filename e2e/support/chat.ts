@@ -1,16 +1,20 @@
-// Helpers the chat specs share: a fake model, MCP servers, a member's page, a new chat.
+// What the chat journeys set up through the API: a fake model, MCP servers, a member.
 import { createServer as createTcpServer } from "node:net";
-import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import type { APIRequestContext, Browser } from "@playwright/test";
+import { LoginPage } from "../pages/login-page";
 import { apiPost } from "./api";
-import { signIn } from "./auth";
-import { FAKE_MODEL_URL } from "./constants";
+import { FAKE_MODEL_URL, FIXTURE_HOST } from "./constants";
+import { unique, uniqueEmail } from "./names";
 
-/** A provider pointing at the fake model, with a model name no other spec uses. */
-export async function createFakeModel(request: APIRequestContext, stamp: string): Promise<string> {
-  const model = `fake-model-${stamp}`;
+/** A provider pointing at the fake model, with a model name no other test uses. */
+export async function createFakeModel(
+  request: APIRequestContext,
+  label = "model",
+): Promise<string> {
+  const model = unique(label);
   await apiPost(request, "/api/model-providers", {
     kind: "openai-compatible",
-    display_name: `E2E fake ${stamp}`,
+    display_name: model,
     base_url: FAKE_MODEL_URL,
     models: [model],
     default_model: model,
@@ -18,61 +22,51 @@ export async function createFakeModel(request: APIRequestContext, stamp: string)
   return model;
 }
 
-/** A loopback URL where nothing listens: a port that was free a moment ago. */
+/** A URL on the fixtures' host where nothing listens: a port that was free a moment ago. */
 export async function deadMcpUrl(): Promise<string> {
   const server = createTcpServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/mcp`;
+  return `http://${FIXTURE_HOST}:${port}/mcp`;
 }
 
-/** A fresh member, signed in in a context of their own. */
-export async function memberPage(browser: Browser, admin: APIRequestContext, stamp: string) {
-  const member = {
-    name: "Chat Member",
-    email: `chat-member-${stamp}@example.com`,
-    password: "member-password",
-  };
+/** Creates a member through the API. */
+export async function createMember(admin: APIRequestContext, label = "member") {
+  const member = { name: "Chat Member", email: uniqueEmail(label), password: "member-password" };
   await apiPost(admin, "/api/users", { ...member, role: "member" });
+  return member;
+}
+
+/** A fresh member, signed in in a browser context of their own. */
+export async function memberPage(browser: Browser, admin: APIRequestContext, label = "member") {
+  const member = await createMember(admin, label);
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
-  await signIn(page, member.email, member.password);
+  await new LoginPage(page).signIn(member.email, member.password);
   return page;
 }
 
+/** An enabled, default_off Streamable HTTP server; its slug is `name` unless given. */
 export async function createMcpServer(
   request: APIRequestContext,
-  input: { name: string; slug: string; url: string; modelIntent?: boolean },
+  input: {
+    name: string;
+    slug?: string;
+    url: string;
+    modelIntent?: boolean;
+    extra?: Record<string, unknown>;
+  },
 ): Promise<{ id: string; slug: string }> {
   return apiPost(request, "/api/mcp/servers", {
     display_name: input.name,
-    slug: input.slug,
-    description: "Tools for the chat end-to-end test.",
+    slug: input.slug ?? input.name,
+    description: "Tools for an end-to-end test.",
     url: input.url,
     transport: "streamable_http",
     availability: "default_off",
     enabled: true,
     model_intent: input.modelIntent ?? false,
+    ...input.extra,
   });
-}
-
-/**
- * Opens a new chat with the test model and, when named, exactly that server picked among
- * default_off ones.
- */
-export async function startChat(page: Page, model: string, serverName?: string) {
-  await page.goto("/chat");
-  await expect(page.getByRole("heading", { name: "New chat", level: 1 })).toBeVisible();
-  await page.getByRole("combobox", { name: "Model" }).click();
-  await page.getByRole("option", { name: model, exact: true }).click();
-  if (serverName === undefined) return;
-  await page.getByRole("button", { name: /MCP servers/ }).click();
-  const picker = page.getByRole("menu", { name: "MCP servers" });
-  const item = picker.getByRole("menuitemcheckbox", { name: new RegExp(serverName) });
-  await expect(item).toHaveAttribute("aria-checked", "false");
-  await item.click();
-  await expect(item).toHaveAttribute("aria-checked", "true");
-  await page.keyboard.press("Escape");
-  await expect(picker).toBeHidden();
 }

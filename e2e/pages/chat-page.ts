@@ -1,0 +1,149 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import { expectAccessible } from "../support/a11y";
+
+/**
+ * /chat and /chat/:id: the model and server pickers, the composer, the conversation and the
+ * history. Parts of a conversation that have their own controls (the question form, the
+ * proposed plan, and later the approval card) are reached from `conversation`: a page object
+ * for such a part takes that locator (see e2e/pages/README.md).
+ */
+export class ChatPage {
+  constructor(readonly page: Page) {}
+
+  get conversation() {
+    return this.page.getByRole("region", { name: "Messages" });
+  }
+  get composer() {
+    return this.page.getByRole("textbox", { name: "Message" });
+  }
+  get sendButton() {
+    return this.page.getByRole("button", { name: "Send message" });
+  }
+  get stopButton() {
+    return this.page.getByRole("button", { name: "Stop generating" });
+  }
+  get planSwitch() {
+    return this.page.getByRole("switch", { name: "Plan mode" });
+  }
+  get history() {
+    return this.page.getByRole("navigation", { name: "Chat history" });
+  }
+  get historySearch() {
+    return this.history.getByRole("searchbox", { name: "Search chats" });
+  }
+  get serverPickerButton() {
+    return this.page.getByRole("button", { name: /MCP servers/ });
+  }
+  get serverMenu() {
+    return this.page.getByRole("menu", { name: "MCP servers" });
+  }
+  get userMessages() {
+    return this.conversation.locator('[data-role="user"]');
+  }
+  get assistantMessages() {
+    return this.conversation.locator('[data-role="assistant"]');
+  }
+
+  async gotoNew(): Promise<void> {
+    await this.page.goto("/chat");
+    await expect(this.page.getByRole("heading", { name: "New chat", level: 1 })).toBeVisible();
+  }
+
+  async goto(chatId: string): Promise<void> {
+    await this.page.goto(`/chat/${chatId}`);
+  }
+
+  async chooseModel(model: string): Promise<void> {
+    const picker = this.page.getByRole("combobox", { name: "Model" });
+    const list = this.page.getByRole("listbox");
+    // Tests running beside this one add models: the open list can be laid out anew under the
+    // pointer and the click lands elsewhere. The choice is retried until the picker shows it
+    // with its list closed (a web-first retry, no sleep); a picker that never does still fails.
+    await expect(async () => {
+      if (!(await list.isVisible())) await picker.click();
+      await this.page.getByRole("option", { name: model, exact: true }).click({ timeout: 5_000 });
+      await expect(picker).toHaveText(model, { timeout: 2_000 });
+      await expect(list).toBeHidden({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+  }
+
+  /** The picker's entry for a server (a checkbox item; "Connect …" items are separate). */
+  serverItem(serverName: string): Locator {
+    return this.serverMenu.getByRole("menuitemcheckbox", { name: new RegExp(serverName) });
+  }
+
+  async openServerPicker(name: RegExp = /MCP servers/): Promise<Locator> {
+    await this.page.getByRole("button", { name }).click();
+    await expect(this.serverMenu).toBeVisible();
+    return this.serverMenu;
+  }
+
+  async closeMenu(): Promise<void> {
+    await this.page.keyboard.press("Escape");
+    await expect(this.serverMenu).toBeHidden();
+  }
+
+  /** Turns on one server that starts off for this chat (availability default_off). */
+  async pickServer(serverName: string): Promise<void> {
+    await this.openServerPicker();
+    const item = this.serverItem(serverName);
+    await expect(item).toHaveAttribute("aria-checked", "false");
+    await item.click();
+    await expect(item).toHaveAttribute("aria-checked", "true");
+    await this.closeMenu();
+  }
+
+  /** A new chat with `model` and, when named, exactly that default_off server picked. */
+  async startNew(model: string, serverName?: string): Promise<void> {
+    await this.gotoNew();
+    await this.chooseModel(model);
+    if (serverName !== undefined) await this.pickServer(serverName);
+  }
+
+  /** Types a message and sends it with Enter. */
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.composer.press("Enter");
+  }
+
+  /** Types a message and sends it with the send button. */
+  async sendWithButton(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.sendButton.click();
+  }
+
+  /** Waits for text of an answer (turns on a busy machine can take a while). */
+  async expectAnswer(text: string, timeout = 30_000): Promise<void> {
+    await expect(this.conversation.getByText(text)).toBeVisible({ timeout });
+  }
+
+  /** The disclosure of one tool call, named by its label (the model's intent or the tool). */
+  toolCallDetails(label: string): Locator {
+    return this.conversation.getByRole("button", { name: `Show details for ${label}` });
+  }
+
+  /** Notices in the conversation (role status) with this text. */
+  notice(text: string): Locator {
+    return this.conversation.getByRole("status").filter({ hasText: text });
+  }
+
+  questionForm(name: RegExp): Locator {
+    return this.conversation.getByRole("form", { name });
+  }
+
+  get proposedPlan() {
+    return this.conversation.getByRole("region", { name: "Proposed plan" });
+  }
+
+  async openToolsDialog(): Promise<Locator> {
+    await this.page.getByRole("button", { name: "Tools" }).click();
+    const dialog = this.page.getByRole("dialog", { name: "Tools in this chat" });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  async expectAccessible(label = "The chat"): Promise<void> {
+    await expect(this.page.locator("main").first()).toBeVisible();
+    await expectAccessible(this.page, label);
+  }
+}
