@@ -8,3 +8,11 @@ export const AVAILABILITIES = ["force_on", "default_on", "default_off"] as const
 export type Transport = (typeof TRANSPORTS)[number];
 export type AuthType = (typeof AUTH_TYPES)[number];
 export type Availability = (typeof AVAILABILITIES)[number];
+
+// Per-tool governance (the tool catalogue, db/schema.ts `mcp_server_tools`).
+/** What the admin decided for one tool: offered, hidden, or offered with a person in the loop. */
+export const TOOL_RULES = ["enabled", "disabled", "approval"] as const;
+/** Where a catalogued tool stands against the server's latest listing and the pinned definition. */
+export const TOOL_STATUSES = ["active", "changed", "removed"] as const;
+export type ToolRule = (typeof TOOL_RULES)[number];
+export type ToolStatus = (typeof TOOL_STATUSES)[number];

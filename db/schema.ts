@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { AuthType, Availability, Transport } from "./enums";
+import type { AuthType, Availability, ToolRule, ToolStatus, Transport } from "./enums";
 import {
   boolean,
   check,
@@ -190,6 +190,10 @@ export const mcpServerConfigs = pgTable(
     allowInPlanMode: boolean("allow_in_plan_mode").notNull().default(false),
     planModeTools: text("plan_mode_tools").array(),
     forwardIdentityHeaders: boolean("forward_identity_headers").notNull().default(false),
+    // The rule a tool gets when the server lists it for the first time.
+    toolDefault: text("tool_default").$type<ToolRule>().notNull().default("enabled"),
+    // A tool whose definition changes is held until an admin approves the new one.
+    pinToolDefinitions: boolean("pin_tool_definitions").notNull().default(true),
     version: integer("version").notNull().default(1),
     statusState: text("status_state").notNull().default("unknown"),
     statusCheckedAt: timestamp("status_checked_at", { withTimezone: true }),
@@ -210,6 +214,47 @@ export const mcpServerConfigs = pgTable(
       sql`${t.availability} in ('force_on', 'default_on', 'default_off')`,
     ),
     check("mcp_server_configs_status_check", sql`${t.statusState} in ('ok', 'error', 'unknown')`),
+    check(
+      "mcp_server_configs_tool_default_check",
+      sql`${t.toolDefault} in ('enabled', 'disabled', 'approval')`,
+    ),
+  ],
+);
+
+/**
+ * The tool catalogue: every tool an admin-registered server has ever listed, shared by all
+ * users, with the admin's per-tool decisions and the pinned (approved) definition. See
+ * docs/architecture.md, "Tool governance".
+ */
+export const mcpServerTools = pgTable(
+  "mcp_server_tools",
+  {
+    serverId: uuid("server_id")
+      .notNull()
+      .references(() => mcpServerConfigs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // The definition as last listed: name, title, description, inputSchema, outputSchema,
+    // annotations, icons and _meta.ui (the fields definition_hash covers).
+    definition: jsonb("definition").$type<Record<string, unknown>>().notNull(),
+    definitionHash: text("definition_hash").notNull(),
+    // The definition the admin (or first sight on a pinned server) approved; shown as
+    // `previous` beside a changed one.
+    approvedDefinition: jsonb("approved_definition").$type<Record<string, unknown>>(),
+    approvedHash: text("approved_hash"),
+    status: text("status").$type<ToolStatus>().notNull().default("active"),
+    rule: text("rule").$type<ToolRule>().notNull().default("enabled"),
+    planMode: boolean("plan_mode").notNull().default(false),
+    // First seen after the server's last review: the UI marks it until an admin reviews it.
+    isNew: boolean("is_new").notNull().default(true),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serverId, t.name] }),
+    check("mcp_server_tools_status_check", sql`${t.status} in ('active', 'changed', 'removed')`),
+    check("mcp_server_tools_rule_check", sql`${t.rule} in ('enabled', 'disabled', 'approval')`),
   ],
 );
 

@@ -1,8 +1,16 @@
 import type { McpServerRow } from "@/db/queries/mcp-servers";
-import type { ServerPolicy } from "@/lib/policy/tool-policy";
+import type { ServerPolicy, ToolGovernance } from "@/lib/policy/tool-policy";
 
-/** The slice of a config row the tool policy reads. */
-export function serverPolicyOf(row: McpServerRow): ServerPolicy {
+const NO_CATALOGUE: ReadonlyMap<string, ToolGovernance> = new Map();
+
+/**
+ * The slice of a config row the tool policy reads, with the server's tool catalogue (without
+ * one, every tool is judged as first seen: the server's default rule, plan_mode_tools).
+ */
+export function serverPolicyOf(
+  row: McpServerRow,
+  tools: ReadonlyMap<string, ToolGovernance> = NO_CATALOGUE,
+): ServerPolicy {
   return {
     id: row.id,
     enabled: row.enabled,
@@ -11,5 +19,7 @@ export function serverPolicyOf(row: McpServerRow): ServerPolicy {
     toolDenyList: row.toolDenyList,
     allowInPlanMode: row.allowInPlanMode,
     planModeTools: row.planModeTools,
+    toolDefault: row.toolDefault,
+    tools,
   };
 }

@@ -6,6 +6,7 @@ import { testMcpConnection } from "@/lib/mcp/client";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { authHeadersFor } from "./credentials";
+import { loadToolGovernance } from "@/db/queries/mcp-tools";
 import { serverPolicyOf } from "./policy-view";
 
 /**
@@ -41,7 +42,8 @@ export async function testServerConnection(
   }
   await setMcpServerStatus(db, row.id, { state: "ok", detail: null });
 
-  const server = { ...serverPolicyOf(row), enabled: true };
+  const catalogue = await loadToolGovernance(db, [row.id]);
+  const server = { ...serverPolicyOf(row, catalogue.get(row.id)), enabled: true };
   const selected = new Set([row.id]);
   const normal: TurnPolicy = { planMode: false, agent: "root", selectedServerIds: selected };
   const plan: TurnPolicy = { planMode: true, agent: "root", selectedServerIds: selected };

@@ -20,7 +20,9 @@ export type ToolReason =
   /** The server's config changed between the offer and the call. */
   | "config_changed"
   /** The model called a tool the turn never offered. */
-  | "not_offered";
+  | "not_offered"
+  /** Rule "approval": the call needs a person's approval first. */
+  | "approval_required";
 
 export const TOOL_REASON_TEXT: Record<ToolReason, string> = {
   ...REASON_TEXT,
@@ -31,6 +33,7 @@ export const TOOL_REASON_TEXT: Record<ToolReason, string> = {
   too_many_tools_in_turn: "Past the limit of tools one turn may offer",
   config_changed: "The server's configuration changed since the tools were offered",
   not_offered: "It is not offered in this chat",
+  approval_required: "Each call needs a person's approval",
 };
 
 export function isToolReason(value: string): value is ToolReason {

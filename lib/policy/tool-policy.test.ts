@@ -3,8 +3,10 @@ import {
   decide,
   decideServer,
   PLAN_MODE_ROOT_BUILTINS,
+  governanceOf,
   REASON_TEXT,
   type ServerPolicy,
+  type ToolGovernance,
   type ToolCandidate,
   type TurnPolicy,
 } from "./tool-policy";
@@ -17,6 +19,8 @@ const server = (over: Partial<ServerPolicy> = {}): ServerPolicy => ({
   toolDenyList: [],
   allowInPlanMode: false,
   planModeTools: null,
+  toolDefault: "enabled",
+  tools: new Map(),
   ...over,
 });
 
@@ -272,5 +276,139 @@ describe("decideServer (asked before a server is dialled)", () => {
       const decision = decide(mcp("t", server({ ...s, ...lists })), turn(t));
       if (reason !== "allowed") expect(decision).toEqual({ available: false, reason });
     }
+  });
+});
+
+describe("the tool catalogue in the precedence", () => {
+  const entry = (over: Partial<ToolGovernance> = {}): ToolGovernance => ({
+    status: "active",
+    rule: "enabled",
+    planMode: false,
+    ...over,
+  });
+  const catalogued = (tool: ToolGovernance, over: Partial<ServerPolicy> = {}) =>
+    server({ tools: new Map([["t", tool]]), ...over });
+  const PLAN = { planMode: true };
+  const approved = { allowInPlanMode: true };
+  type Case = [string, ServerPolicy, Partial<TurnPolicy>, string, boolean?];
+  const cases: Case[] = [
+    ["an active enabled tool", catalogued(entry()), {}, "allowed"],
+    [
+      "a changed tool is held",
+      catalogued(entry({ status: "changed" })),
+      {},
+      "tool_definition_changed",
+    ],
+    ["a removed tool", catalogued(entry({ status: "removed" })), {}, "tool_removed"],
+    ["a disabled tool", catalogued(entry({ rule: "disabled" })), {}, "tool_disabled"],
+    [
+      "an approval tool is offered, asking",
+      catalogued(entry({ rule: "approval" })),
+      {},
+      "allowed",
+      true,
+    ],
+    // Deny and allow lists come before the catalogue.
+    [
+      "deny list before a changed status",
+      catalogued(entry({ status: "changed" }), { toolDenyList: ["t"] }),
+      {},
+      "denied_by_deny_list",
+    ],
+    [
+      "allow list before a disabled rule",
+      catalogued(entry({ rule: "disabled" }), { toolAllowList: ["x"] }),
+      {},
+      "not_in_allow_list",
+    ],
+    // The catalogue comes before plan mode.
+    [
+      "a changed tool in plan mode on an unapproved server",
+      catalogued(entry({ status: "changed" })),
+      PLAN,
+      "tool_definition_changed",
+    ],
+    [
+      "a disabled tool in plan mode",
+      catalogued(entry({ rule: "disabled", planMode: true }), approved),
+      PLAN,
+      "tool_disabled",
+    ],
+    // Plan mode needs both the server's approval and the tool's flag.
+    [
+      "a plan-mode tool on an unapproved server",
+      catalogued(entry({ planMode: true })),
+      PLAN,
+      "plan_mode_server_not_approved",
+    ],
+    [
+      "a tool without plan mode on an approved server",
+      catalogued(entry({ planMode: false }), approved),
+      PLAN,
+      "plan_mode_tool_not_approved",
+    ],
+    [
+      "the tool's flag wins over plan_mode_tools",
+      catalogued(entry({ planMode: false }), { ...approved, planModeTools: null }),
+      PLAN,
+      "plan_mode_tool_not_approved",
+    ],
+    [
+      "a plan-mode tool on an approved server",
+      catalogued(entry({ planMode: true }), approved),
+      PLAN,
+      "allowed",
+    ],
+    // Plan mode before approval: a tool not admitted for planning never asks.
+    [
+      "an approval tool not admitted for planning",
+      catalogued(entry({ rule: "approval" }), approved),
+      PLAN,
+      "plan_mode_tool_not_approved",
+    ],
+    [
+      "an approval tool admitted for planning still asks",
+      catalogued(entry({ rule: "approval", planMode: true }), approved),
+      PLAN,
+      "allowed",
+      true,
+    ],
+    // Not in the catalogue yet: judged as first seen.
+    [
+      "an uncatalogued tool gets the server's default",
+      server({ toolDefault: "disabled" }),
+      {},
+      "tool_disabled",
+    ],
+    [
+      "an uncatalogued tool with default approval",
+      server({ toolDefault: "approval" }),
+      {},
+      "allowed",
+      true,
+    ],
+    [
+      "an uncatalogued tool in plan mode follows plan_mode_tools",
+      server({ ...approved, planModeTools: ["other"] }),
+      PLAN,
+      "plan_mode_tool_not_approved",
+    ],
+    ["an uncatalogued tool, plan_mode_tools null", server(approved), PLAN, "allowed"],
+  ];
+
+  it.each(cases)("%s", (_label, s, t, reason, asks) => {
+    const decision = decide(mcp("t", s), turn(t));
+    expect(decision.reason).toBe(reason);
+    expect(decision.available).toBe(reason === "allowed");
+    expect(decision.needsApproval ?? false).toBe(asks ?? false);
+  });
+
+  it("judges an uncatalogued tool as first sight would record it", () => {
+    expect(governanceOf("t", server({ toolDefault: "approval", planModeTools: ["t"] }))).toEqual({
+      status: "active",
+      rule: "approval",
+      planMode: true,
+    });
+    expect(governanceOf("t", server({ planModeTools: [] })).planMode).toBe(false);
   });
 });

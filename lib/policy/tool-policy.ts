@@ -2,9 +2,17 @@
 // model and called in a given turn. It is used when building the offered tool set, again when
 // a call is executed, by GET /api/chats/:id/tools and by the admin tool preview, and must not
 // be re-implemented anywhere else. No I/O here.
+import type { ToolRule, ToolStatus } from "@/db/enums";
 
 export type ToolSource = "builtin" | "mcp" | "workspace_mcp";
 export type AgentKind = "root" | "subagent" | "explore";
+
+/** The admin's decisions on one catalogued tool (the server's tool catalogue). */
+export interface ToolGovernance {
+  status: ToolStatus;
+  rule: ToolRule;
+  planMode: boolean;
+}
 
 /** The parts of an MCP server config the policy reads. */
 export interface ServerPolicy {
@@ -14,7 +22,12 @@ export interface ServerPolicy {
   toolAllowList: readonly string[];
   toolDenyList: readonly string[];
   allowInPlanMode: boolean;
+  /** The derived view of the catalogue's plan-mode flags; decides for an uncatalogued tool. */
   planModeTools: readonly string[] | null;
+  /** The rule of a tool the catalogue has not recorded yet. */
+  toolDefault: ToolRule;
+  /** The server's catalogue by tool name; a tool missing from it is judged as first seen. */
+  tools: ReadonlyMap<string, ToolGovernance>;
 }
 
 export type ToolCandidate =
@@ -42,11 +55,16 @@ export type PolicyReason =
   | "explore_no_workspace_mcp"
   | "builtin_not_in_plan_mode"
   | "builtin_not_for_subagents"
-  | "builtin_plan_mode_only";
+  | "builtin_plan_mode_only"
+  | "tool_definition_changed"
+  | "tool_removed"
+  | "tool_disabled";
 
 export interface PolicyDecision {
   available: boolean;
   reason: PolicyReason;
+  /** Offered, but every call waits for a person's approval (rule "approval"). */
+  needsApproval?: true;
 }
 
 const ALLOW: PolicyDecision = { available: true, reason: "allowed" };
@@ -124,10 +142,26 @@ export function decideServer(server: ServerPolicy, turn: TurnPolicy): PolicyDeci
 }
 
 /**
+ * How the catalogue governs a tool: its recorded entry, or for a tool the catalogue has not
+ * recorded yet (listed after the last bookkeeping) what first sight would give it: the
+ * server's default rule and the plan-mode view of `plan_mode_tools` (null = every tool).
+ */
+export function governanceOf(name: string, server: ServerPolicy): ToolGovernance {
+  return (
+    server.tools.get(name) ?? {
+      status: "active",
+      rule: server.toolDefault,
+      planMode: server.planModeTools === null || server.planModeTools.includes(name),
+    }
+  );
+}
+
+/**
  * Precedence for MCP tools (docs/architecture.md, "The policy"): enabled → availability / chat
- * selection → deny list (deny always wins) → allow list (empty = all) → plan mode
- * (allow_in_plan_mode, narrowed by plan_mode_tools when that is a list). Plan mode is an
- * additional requirement, never a way in.
+ * selection → deny list (deny always wins) → allow list (empty = all) → catalogue status
+ * (changed and removed tools are held) → rule "disabled" → plan mode (allow_in_plan_mode and the
+ * tool's own plan-mode flag) → rule "approval" (offered, every call waits for a person). Plan
+ * mode is an additional requirement, never a way in.
  */
 function decideMcp(name: string, server: ServerPolicy, turn: TurnPolicy): PolicyDecision {
   if (!server.enabled) return deny("server_disabled");
@@ -138,12 +172,14 @@ function decideMcp(name: string, server: ServerPolicy, turn: TurnPolicy): Policy
   if (server.toolAllowList.length > 0 && !server.toolAllowList.includes(name)) {
     return deny("not_in_allow_list");
   }
+  const tool = governanceOf(name, server);
+  if (tool.status === "changed") return deny("tool_definition_changed");
+  if (tool.status === "removed") return deny("tool_removed");
+  if (tool.rule === "disabled") return deny("tool_disabled");
   const serverLevel = decideServer(server, turn);
   if (!serverLevel.available) return serverLevel;
-  if (turn.planMode && server.planModeTools !== null && !server.planModeTools.includes(name)) {
-    return deny("plan_mode_tool_not_approved");
-  }
-  return ALLOW;
+  if (turn.planMode && !tool.planMode) return deny("plan_mode_tool_not_approved");
+  return tool.rule === "approval" ? { ...ALLOW, needsApproval: true } : ALLOW;
 }
 
 export function decide(candidate: ToolCandidate, turn: TurnPolicy): PolicyDecision {
@@ -176,11 +212,14 @@ export const REASON_TEXT: Record<PolicyReason, string> = {
   denied_by_deny_list: "Listed in the server's tool deny list",
   not_in_allow_list: "Not in the server's tool allow list",
   plan_mode_server_not_approved: "The server is not approved for plan mode",
-  plan_mode_tool_not_approved: "Not among the server's plan-mode tools",
+  plan_mode_tool_not_approved: "Not approved for plan mode by an admin",
   plan_mode_no_workspace_mcp: "Workspace MCP tools are never available in plan mode",
   subagent_no_mcp: "Plan-mode sub-agents cannot use MCP tools",
   explore_no_workspace_mcp: "Explore agents cannot use workspace MCP tools",
   builtin_not_in_plan_mode: "Not available in plan mode",
   builtin_not_for_subagents: "Not available to sub-agents",
   builtin_plan_mode_only: "Only available in plan mode",
+  tool_definition_changed: "The server changed this tool; an admin must review the change",
+  tool_removed: "The server no longer lists this tool",
+  tool_disabled: "An admin disabled this tool",
 };

@@ -12,6 +12,7 @@ import { getMcpPool, McpToolCallError, type McpPool } from "@/lib/mcp/pool";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide } from "@/lib/policy/tool-policy";
 import { findMcpServer } from "@/db/queries/mcp-servers";
+import { findToolGovernance } from "@/db/queries/mcp-tools";
 import { serverFailureText, type Notice } from "../mcp-notices";
 import type { ToolOrigin } from "../parts";
 import { OVER_SERVER_LIMIT, OVER_TURN_LIMIT, TOO_MANY_TOOLS, toolLimits } from "../tool-limits";
@@ -63,16 +64,25 @@ function externalTool(
     inputSchema: tool.inputSchema,
     modelIntent: row.modelIntent,
     recheck: async () => {
-      const current = await findMcpServer(db, row.id);
+      const [current, governance] = await Promise.all([
+        findMcpServer(db, row.id),
+        findToolGovernance(db, row.id, tool.name),
+      ]);
+      const catalogue = governance ? new Map([[tool.name, governance]]) : undefined;
       const again = current
-        ? decide({ source: "mcp", name: tool.name, server: serverPolicyOf(current) }, ctx.policy)
+        ? decide(
+            { source: "mcp", name: tool.name, server: serverPolicyOf(current, catalogue) },
+            ctx.policy,
+          )
         : { available: false, reason: "server_disabled" as const };
-      if (again.available && current?.version === row.version) return { ok: true };
-      return {
-        ok: false,
-        reason: again.available ? "config_changed" : again.reason,
-        serverId: row.id,
-      };
+      if (!again.available) return { ok: false, reason: again.reason, serverId: row.id };
+      if (current?.version !== row.version) {
+        return { ok: false, reason: "config_changed", serverId: row.id };
+      }
+      // Rule "approval": the call waits for a person. Until a turn can pause for one, it is
+      // refused, never run unasked.
+      if (again.needsApproval) return { ok: false, reason: "approval_required", serverId: row.id };
+      return { ok: true };
     },
     call: async (args, signal) => {
       try {
@@ -131,7 +141,7 @@ export async function assembleTurnTools(
   const offeredMcp = new Set<string>();
 
   for (const server of servers) {
-    const policy = serverPolicyOf(server.row);
+    const { policy } = server;
     // Tools the policy admits, in the server's order: past perServer they are cut whatever
     // the turn's budget, so the reason names the cap that really applies.
     let admittedHere = 0;
@@ -144,7 +154,7 @@ export async function assembleTurnTools(
         source: "mcp",
         server_id: server.row.id,
         available: decision.available,
-        reason: decision.reason,
+        reason: decision.needsApproval ? "approval_required" : decision.reason,
       };
       rows.push(row);
       if (!decision.available) continue;

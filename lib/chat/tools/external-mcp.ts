@@ -14,12 +14,15 @@ import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
 import type { McpEndpoint, McpPool, PooledTool } from "@/lib/mcp/pool";
 import { credentialValues } from "@/lib/mcp/redact";
 import type { ToolReason } from "@/lib/policy/reasons";
-import { decideServer } from "@/lib/policy/tool-policy";
+import { decideServer, type ServerPolicy } from "@/lib/policy/tool-policy";
+import { loadToolGovernance } from "@/db/queries/mcp-tools";
 import { serverNotice, type Notice, type ServerFailure } from "../mcp-notices";
 import type { TurnContext, TurnIdentity } from "./context";
 
 export interface ServerTools {
   row: McpServerRow;
+  /** What the policy reads of the server: its config and its tool catalogue. */
+  policy: ServerPolicy;
   endpoint: McpEndpoint;
   tools: PooledTool[];
   truncated: boolean;
@@ -108,6 +111,11 @@ export async function connectExternalServers(
   const inTurn = enabled.filter(
     (r) => opts.explain || r.availability === "force_on" || ctx.policy.selectedServerIds.has(r.id),
   );
+  // One read of the catalogues of every server that may take part, before any is dialled.
+  const catalogues = await loadToolGovernance(
+    db,
+    inTurn.map((r) => r.id),
+  );
   const out: ExternalServers = { servers: [], rows: [], notices: [] };
   const unavailable = (row: McpServerRow, failure: ServerFailure, reason: ToolReason) => {
     out.notices.push(serverNotice(ctx.audience, row, failure));
@@ -118,7 +126,8 @@ export async function connectExternalServers(
     inTurn.map(async (row): Promise<ServerTools | null> => {
       // Before credentials and before the pool: a server the turn cannot use costs nothing.
       // The explainer still lists such a server's tools, each with its per-tool reason.
-      const gate = decideServer(serverPolicyOf(row), ctx.policy);
+      const policy = serverPolicyOf(row, catalogues.get(row.id));
+      const gate = decideServer(policy, ctx.policy);
       if (!gate.available && !opts.explain) {
         out.rows.push(wholeServerRow(row, gate.reason));
         return null;
@@ -146,7 +155,7 @@ export async function connectExternalServers(
         unavailable(row, listed.error, "server_unavailable");
         return null;
       }
-      return { row, endpoint, tools: listed.tools, truncated: listed.truncated };
+      return { row, policy, endpoint, tools: listed.tools, truncated: listed.truncated };
     }),
   );
   out.servers = connected.filter((s): s is ServerTools => s !== null);
