@@ -77,6 +77,8 @@ function toolPart(part: ToolPart): DynamicToolUIPart {
     case "input-streaming":
       return { ...base, state: "input-streaming", input: part.input };
     case "running":
+    case "awaiting-approval":
+      // A call waiting for a person shows as not yet run; its approval card sits beside it.
       return { ...base, state: "input-available", input: part.input };
     case "complete":
       return part.is_error

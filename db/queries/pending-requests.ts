@@ -6,6 +6,12 @@ import { pendingRequests, type PendingKind, type PendingState } from "../schema-
 
 export type PendingRequestRow = typeof pendingRequests.$inferSelect;
 
+/** A chat by id, whoever owns it: the resume of a paused turn runs as the chat's owner. */
+export async function findChatById(db: Executor, id: string) {
+  const [row] = await db.select().from(chats).where(eq(chats.id, id)).limit(1);
+  return row;
+}
+
 export async function insertPendingRequest(
   db: Executor,
   row: typeof pendingRequests.$inferInsert,
@@ -159,6 +165,15 @@ export async function closeOpenRequests(
       resumedTurnId: sql`${pendingRequests.turnId}`,
     })
     .where(and(eq(pendingRequests.chatId, chatId), eq(pendingRequests.state, "pending")))
+    .returning();
+}
+
+/** Answered requests no turn carried yet are dropped: a new message came first. */
+export async function dropUnresumed(db: Executor, chatId: string): Promise<PendingRequestRow[]> {
+  return db
+    .update(pendingRequests)
+    .set({ resumedTurnId: sql`${pendingRequests.turnId}` })
+    .where(and(eq(pendingRequests.chatId, chatId), isNull(pendingRequests.resumedTurnId)))
     .returning();
 }
 

@@ -199,6 +199,7 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
           messageId: assistantMessageId,
           ask,
           planMode: input.planMode,
+          userEmail: audit.turn.userEmail,
         });
         emit({ type: "data-approval", id: request.id, data: approvalPartOf(request) });
         continue;

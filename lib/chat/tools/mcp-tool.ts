@@ -30,7 +30,7 @@ export interface McpCallContext extends DeniedCallContext {
 
 /** The policy's second answer, at execution time. */
 export type Recheck =
-  | { ok: true; needsApproval?: boolean }
+  | { ok: true; needsApproval?: boolean; definitionHash?: string }
   | { ok: false; reason: ToolReason; serverId?: string };
 
 /** A call's outcome: the server's result, or a failure worded for the user and the model. */
@@ -60,11 +60,12 @@ export interface McpToolSpec {
 }
 
 /** The arguments and intent of a call, as far as they can be told apart. */
-function argsOf(input: unknown, modelIntent: boolean) {
+function argsOf(input: unknown, modelIntent: boolean): { args: unknown; intent?: string } {
   const unwrapped = unwrapToolInput(input, modelIntent);
-  return unwrapped.ok
-    ? { args: unwrapped.args, ...(unwrapped.intent !== undefined && { intent: unwrapped.intent }) }
-    : { args: input };
+  if (!unwrapped.ok) return { args: input };
+  return unwrapped.intent === undefined
+    ? { args: unwrapped.args }
+    : { args: unwrapped.args, intent: unwrapped.intent };
 }
 
 export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
@@ -75,8 +76,9 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
     ctx.modelOutputs.set(toolCallId, { type: "error-text", value: forModel });
     return { is_error: true, text, code };
   };
-  const auditCall = (toolCallId: string, input: unknown): AuditCall => {
+  const auditCall = (toolCallId: string, input: unknown, again: Recheck): AuditCall => {
     const { args, intent } = argsOf(input, spec.modelIntent);
+    const definitionHash = (again.ok && again.definitionHash) || spec.about.definitionHash;
     return {
       toolCallId,
       source: spec.about.source,
@@ -84,9 +86,7 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
       input: args,
       ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
       ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
-      ...(spec.about.definitionHash !== undefined && {
-        definitionHash: spec.about.definitionHash,
-      }),
+      ...(definitionHash !== undefined && { definitionHash }),
       ...(intent !== undefined && { modelIntent: intent }),
     };
   };
@@ -97,7 +97,9 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
     // Rule "approval": the call waits for a person unless one already answered it (the turn
     // carrying the answer) or a grant covers it. A sub-agent cannot ask: execute refuses.
     needsApproval: async (input, { toolCallId }) => {
-      if (!loop || loop.answered.has(toolCallId)) return false;
+      if (!loop) return false;
+      // The SDK asks again for an answered call and refuses to run one that "needs none".
+      if (loop.answered.has(toolCallId)) return true;
       const again = await spec.recheck();
       checks.set(toolCallId, again);
       if (!again.ok || !again.needsApproval) return false;
@@ -124,9 +126,7 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
         ...(unwrapped.intent !== undefined && { modelIntent: unwrapped.intent }),
         ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
         ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
-        ...(spec.about.definitionHash !== undefined && {
-          definitionHash: spec.about.definitionHash,
-        }),
+        ...(again.definitionHash !== undefined && { definitionHash: again.definitionHash }),
       });
       return true;
     },
@@ -134,7 +134,9 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
       const started = Date.now();
       const answered = loop?.answered.get(toolCallId);
       const grant = loop?.granted.get(toolCallId);
-      const call = auditCall(toolCallId, input);
+      const again = checks.get(toolCallId) ?? (await spec.recheck());
+      checks.delete(toolCallId);
+      const call = auditCall(toolCallId, input, again);
       // How the row reads: a person's yes (now or by a grant), else the policy's.
       let verdict: AuditVerdict = { decision: "allowed" };
       if (answered?.approved) verdict = { decision: "approved", decidedBy: answered.decidedBy };
@@ -151,8 +153,6 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
         else await loop.audit.record(call, verdict, result);
       };
 
-      const again = checks.get(toolCallId) ?? (await spec.recheck());
-      checks.delete(toolCallId);
       const refuse = async (reason: ToolReason, extra: string | undefined, serverId?: string) => {
         const refused = denyCall(ctx, {
           toolCallId,
