@@ -120,7 +120,8 @@ export const toolCallAudit = pgTable(
   "tool_call_audit",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    at: timestamp("at", { withTimezone: true })
+    // Milliseconds, as JavaScript reads them: the pagination cursor must round-trip exactly.
+    at: timestamp("at", { withTimezone: true, precision: 3 })
       .notNull()
       .default(sql`clock_timestamp()`),
     userId: uuid("user_id").notNull(),

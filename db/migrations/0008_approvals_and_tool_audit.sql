@@ -25,7 +25,7 @@ CREATE TABLE "pending_requests" (
 --> statement-breakpoint
 CREATE TABLE "tool_call_audit" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+	"at" timestamp (3) with time zone DEFAULT clock_timestamp() NOT NULL,
 	"user_id" uuid NOT NULL,
 	"user_email" text NOT NULL,
 	"chat_id" uuid NOT NULL,
