@@ -29,7 +29,9 @@ export async function listChatRequests(
   return db
     .select()
     .from(pendingRequests)
-    .where(and(eq(pendingRequests.chatId, chatId), kind ? eq(pendingRequests.kind, kind) : undefined))
+    .where(
+      and(eq(pendingRequests.chatId, chatId), kind ? eq(pendingRequests.kind, kind) : undefined),
+    )
     .orderBy(asc(pendingRequests.createdAt), asc(pendingRequests.id));
 }
 

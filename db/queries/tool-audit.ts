@@ -2,11 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
 import { rowsOf, type Executor } from "../client";
 import { mcpServerTools } from "../schema";
-import {
-  toolCallAudit,
-  type ToolAuditDecision,
-  type ToolAuditOutcome,
-} from "../schema-tool-calls";
+import { toolCallAudit, type ToolAuditDecision, type ToolAuditOutcome } from "../schema-tool-calls";
 
 export type ToolAuditRow = typeof toolCallAudit.$inferSelect;
 export type ToolAuditInsert = typeof toolCallAudit.$inferInsert;

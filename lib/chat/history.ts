@@ -63,7 +63,8 @@ export function toModelMessages(
       if (part.type === "plan")
         content.push({ type: "text", text: `Proposed plan (${part.path}):\n${part.content}` });
       if (part.type === "tool" && part.state !== "input-streaming") {
-        const answer = part.state === "awaiting-approval" ? answers.get(part.tool_call_id) : undefined;
+        const answer =
+          part.state === "awaiting-approval" ? answers.get(part.tool_call_id) : undefined;
         const args = answer?.input ?? part.input;
         const input = part.model_intent
           ? { model_intent: part.model_intent, properties: args }

@@ -155,7 +155,11 @@ export function csvCell(value: unknown): string {
 }
 
 function csvLine(item: ToolAuditItem): string {
-  const flat: Record<string, unknown> = { ...item, user_id: item.user.id, user_email: item.user.email };
+  const flat: Record<string, unknown> = {
+    ...item,
+    user_id: item.user.id,
+    user_email: item.user.email,
+  };
   return `${CSV_COLUMNS.map((c) => csvCell(flat[c])).join(",")}\r\n`;
 }
 

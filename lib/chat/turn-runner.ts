@@ -126,10 +126,7 @@ function turnControl(db: Database): TurnControl {
  * (or another instance won the race: the one-running-turn index decides). Any instance may
  * call it: after an answer, after an expiry, at the end of the paused turn, from the sweep.
  */
-export async function resumeAnswered(
-  db: Database,
-  chatId?: string,
-): Promise<StartedTurn | null> {
+export async function resumeAnswered(db: Database, chatId?: string): Promise<StartedTurn | null> {
   const [target] = await findResumableMessages(db, { ...(chatId && { chatId }), limit: 1 });
   if (!target) return null;
   const [chat, message] = await Promise.all([
@@ -181,4 +178,3 @@ export async function resumeAnswered(
   })().finally(untrack);
   return { turnId, assistantMessageId: message.id, done };
 }
-

@@ -118,12 +118,7 @@ export interface Chat {
 }
 
 export type ToolPartState =
-  | "input-streaming"
-  | "running"
-  | "awaiting-approval"
-  | "complete"
-  | "error"
-  | "denied";
+  "input-streaming" | "running" | "awaiting-approval" | "complete" | "error" | "denied";
 
 export type ApprovalState = "pending" | "approved" | "denied" | "expired";
 

@@ -6,11 +6,7 @@ import "server-only";
 import type { Database } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import type { ChatRow } from "@/db/queries/chats";
-import {
-  decideRequest,
-  listChatRequests,
-  lockChatRequest,
-} from "@/db/queries/pending-requests";
+import { decideRequest, listChatRequests, lockChatRequest } from "@/db/queries/pending-requests";
 import { insertToolAudit } from "@/db/queries/tool-audit";
 import {
   findChatGrant,

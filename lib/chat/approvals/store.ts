@@ -5,10 +5,7 @@ import "server-only";
 import type { Executor } from "@/db/client";
 import type { ChatRow } from "@/db/queries/chats";
 import { findMessage, updateMessage } from "@/db/queries/chats";
-import {
-  insertPendingRequest,
-  type PendingRequestRow,
-} from "@/db/queries/pending-requests";
+import { insertPendingRequest, type PendingRequestRow } from "@/db/queries/pending-requests";
 import { getEnv } from "@/lib/env";
 import type { Approval, ApprovalPart, ApprovalState, Part } from "@/lib/client/types";
 import type { CarriedAnswer } from "../history";
@@ -144,7 +141,8 @@ export async function syncApprovalParts(
   rows: readonly PendingRequestRow[],
 ): Promise<void> {
   const byMessage = new Map<string, PendingRequestRow[]>();
-  for (const row of rows) byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);
+  for (const row of rows)
+    byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);
   for (const [messageId, list] of byMessage) {
     const message = await findMessage(db, messageId);
     if (!message) continue;

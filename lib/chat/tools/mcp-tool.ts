@@ -161,7 +161,8 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
           ...(serverId !== undefined && { serverId }),
         });
         const text = extra ? `The tool ${spec.exposed} ${extra}.` : refused.text;
-        if (!answered?.approved) verdict = { decision: "denied", reason: extra ? "approval_unavailable" : reason };
+        if (!answered?.approved)
+          verdict = { decision: "denied", reason: extra ? "approval_unavailable" : reason };
         await audit(refused.code, false);
         return failed(toolCallId, text, refused.code);
       };

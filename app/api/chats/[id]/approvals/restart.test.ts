@@ -98,9 +98,12 @@ describe("a pending approval across instances", () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect((await h.settled(current.db, chat.id)).status).toBe("idle");
-    expect(h.mcp.toolCalls().slice(before).map((c) => c.arguments)).toEqual([
-      { text: "before restart" },
-    ]);
+    expect(
+      h.mcp
+        .toolCalls()
+        .slice(before)
+        .map((c) => c.arguments),
+    ).toEqual([{ text: "before restart" }]);
     const rows = await current.db
       .select()
       .from(toolCallAudit)
