@@ -19,6 +19,8 @@ import {
 import { mcpServersQuery } from "@/lib/client/mcp-queries";
 import { meQuery } from "@/lib/client/queries";
 import type { ChatWithMessages } from "@/lib/client/types";
+import { approvalQueryKeys } from "@/lib/client/approval-queries";
+import { ApprovalActions } from "./approval-card";
 import { ChatHistorySheet } from "./chat-history";
 import { chatTitle } from "./chat-title";
 import { ChatToolsDialog } from "./chat-tools-dialog";
@@ -32,6 +34,7 @@ import { NoModelsState } from "./model-select";
 import { serverIssues } from "./notice-repeats";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
 import { ParentChatLink, SubAgentsMenu } from "./sub-agents";
+import { ToolGrants } from "./tool-grants";
 import { useStickToBottom } from "./use-stick-to-bottom";
 
 function sendErrorText(err: Error): { title: string; message: string } {
@@ -191,6 +194,18 @@ export function Conversation({
     );
   }
 
+  // An answered approval resumes the turn on the server: follow its stream from here.
+  const approvalActions = useMemo(
+    () => ({
+      chatId: chat.id,
+      onAnswered: () => {
+        void qc.invalidateQueries({ queryKey: chatQueryKeys.all });
+        void qc.invalidateQueries({ queryKey: approvalQueryKeys.grants(chat.id) });
+        void resumeStream();
+      },
+    }),
+    [chat.id, qc, resumeStream],
+  );
   const issues = useMemo(() => serverIssues(messages), [messages]);
   const noModels = models.isSuccess && models.data.length === 0;
   const shownError = status === "error" && error ? sendErrorText(error) : null;
@@ -222,12 +237,14 @@ export function Conversation({
               No messages yet. Ask something to start.
             </p>
           ) : null}
-          <MessageList
-            messages={messages}
-            servers={serverList}
-            followUp={busy ? undefined : followUp}
-            busy={busy}
-          />
+          <ApprovalActions.Provider value={approvalActions}>
+            <MessageList
+              messages={messages}
+              servers={serverList}
+              followUp={busy ? undefined : followUp}
+              busy={busy}
+            />
+          </ApprovalActions.Provider>
           {busy ? (
             <StreamingIndicator
               label={status === "submitted" ? "Waiting for the answer" : "Writing the answer"}
@@ -260,6 +277,7 @@ export function Conversation({
         </Button>
       ) : null}
       <div className="mx-auto w-full max-w-3xl px-4 pb-4">
+        <ToolGrants chatId={chat.id} servers={serverList} />
         {noModels ? (
           <NoModelsState isAdmin={me.data?.role === "admin"} />
         ) : (
