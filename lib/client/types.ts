@@ -66,6 +66,8 @@ export interface McpServerConfig {
   allow_in_plan_mode: boolean;
   plan_mode_tools: string[] | null;
   forward_identity_headers: boolean;
+  /** The rule a tool gets when the server lists it for the first time. */
+  tool_default?: "enabled" | "disabled" | "approval";
   version: number;
   created_at: string;
   updated_at: string;

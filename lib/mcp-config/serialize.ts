@@ -36,6 +36,7 @@ export function mcpServerJson(
     allow_in_plan_mode: row.allowInPlanMode,
     plan_mode_tools: row.planModeTools,
     forward_identity_headers: row.forwardIdentityHeaders,
+    tool_default: row.toolDefault,
     version: row.version,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

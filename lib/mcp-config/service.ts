@@ -117,6 +117,7 @@ export async function createServer(
     allowInPlanMode: input.allow_in_plan_mode,
     planModeTools: input.plan_mode_tools,
     forwardIdentityHeaders: input.forward_identity_headers,
+    toolDefault: input.tool_default,
     createdBy: actor.id,
   };
   // No client given at all: discover the authorization server and register with it, under
@@ -202,6 +203,7 @@ const PLAIN_FIELDS = {
   allow_in_plan_mode: "allowInPlanMode",
   plan_mode_tools: "planModeTools",
   forward_identity_headers: "forwardIdentityHeaders",
+  tool_default: "toolDefault",
 } as const satisfies Record<string, keyof McpServerRow>;
 
 function sameValue(a: unknown, b: unknown): boolean {

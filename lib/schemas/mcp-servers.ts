@@ -1,6 +1,6 @@
 import { z } from "zod";
 // The value sets are the columns' own (db/enums.ts: constants only, nothing of the database).
-import { AUTH_TYPES, AVAILABILITIES, TRANSPORTS } from "@/db/enums";
+import { AUTH_TYPES, AVAILABILITIES, TOOL_RULES, TRANSPORTS } from "@/db/enums";
 import { headerNameProblem, headerNameSchema, headerValueSchema } from "./http-headers";
 import { httpUrlSchema } from "./http-url";
 
@@ -106,6 +106,7 @@ const writable = {
   allow_in_plan_mode: z.boolean(),
   plan_mode_tools: toolList.nullable(),
   forward_identity_headers: z.boolean(),
+  tool_default: z.enum(TOOL_RULES),
 };
 
 /** Secrets: write-only. On update, null (or "") clears a stored secret. */
@@ -135,6 +136,7 @@ export const createMcpServerBody = z.strictObject({
   allow_in_plan_mode: writable.allow_in_plan_mode.default(false),
   plan_mode_tools: writable.plan_mode_tools.default(null),
   forward_identity_headers: writable.forward_identity_headers.default(false),
+  tool_default: writable.tool_default.default("enabled"),
 });
 export type CreateMcpServerInput = z.input<typeof createMcpServerBody>;
 export type CreateMcpServer = z.output<typeof createMcpServerBody>;
@@ -163,6 +165,7 @@ export const updateMcpServerBody = z.strictObject({
   allow_in_plan_mode: writable.allow_in_plan_mode.optional(),
   plan_mode_tools: writable.plan_mode_tools.optional(),
   forward_identity_headers: writable.forward_identity_headers.optional(),
+  tool_default: writable.tool_default.optional(),
   /** Same as If-Match: the version this edit was based on. */
   version: z.number().int().min(1).optional(),
 });
