@@ -31,7 +31,10 @@ describe("approval card logic", () => {
     });
     expect(readForm(fields, { text: "", count: "1.5", loud: "" })).toEqual({
       ok: false,
-      problems: [{ field: "count", detail: "must be a whole number" }],
+      problems: [
+        { field: "text", detail: "is required" },
+        { field: "count", detail: "must be a whole number" },
+      ],
     });
   });
 

@@ -58,11 +58,10 @@ export function readForm(fields: readonly ArgField[], values: Record<string, str
   const problems: { field: string; detail: string }[] = [];
   for (const f of fields) {
     const text = values[f.name] ?? "";
-    if (text === "" && f.kind !== "string") {
+    if (text === "") {
       if (f.required) problems.push({ field: f.name, detail: "is required" });
       continue;
     }
-    if (text === "" && !f.required) continue;
     if (f.kind === "string") input[f.name] = text;
     else if (f.kind === "boolean") {
       if (text !== "true" && text !== "false")
