@@ -29,6 +29,7 @@ import { findUserById } from "@/db/queries/users";
 import { planModeInstructions } from "@/lib/settings/app-settings";
 import { carriedAnswers, storePendingApproval, approvalPartOf } from "./approvals/store";
 import { createTurnLoop } from "./approvals/loop";
+import type { Part } from "@/lib/client/types";
 import type { TurnControl } from "./builtins/types";
 import { isToolFailure } from "./builtins/refusal";
 import { toModelMessages } from "./history";
@@ -37,6 +38,7 @@ import { PartsBuilder } from "./parts";
 import { planFilePath } from "./plan-file";
 import { deniedText, TOOL_DENIED } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
+import { replayChunks } from "./replay";
 import { ChunkWriter, notifyTurn } from "./stream-bus";
 import { ToolAuditWriter } from "./tool-audit";
 import { assembleTurnTools } from "./tools/assemble";
@@ -88,7 +90,7 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
   const resume = input.resume ?? [];
   const all = await listMessages(db, chat.id).catch(() => []);
   const continued = resume.length > 0 ? all.find((m) => m.id === assistantMessageId) : undefined;
-  const initialParts = (continued?.parts ?? []) as never[];
+  const initialParts = (continued?.parts ?? []) as Part[];
   let builder = new PartsBuilder(() => undefined, new Set(), initialParts);
   const seen = new Set<string>();
   const emit = (chunk: Record<string, unknown>) => {
@@ -104,6 +106,9 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
 
   try {
     emit({ type: "start", messageId: assistantMessageId });
+    // A continuing turn's stream first describes the message so far (stream only: the parts
+    // builder already holds those parts).
+    if (continued) for (const chunk of replayChunks(initialParts)) writer.push(chunk);
     const { answers, answered, declined } = carriedAnswers(resume);
     // Live viewers see the answered cards change before anything runs.
     for (const request of resume) {
