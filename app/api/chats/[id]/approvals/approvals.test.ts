@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
+import { turnChunks, turns } from "@/db/schema";
 import { toolCallAudit } from "@/db/schema-tool-calls";
 import { withApprovalTurns } from "@/lib/testing/approval-turns";
 import { withTestDatabase } from "@/lib/testing/db";
@@ -76,6 +77,27 @@ describe("tool-call approval", () => {
     expect(parts.filter((p) => p.type === "text").map((p) => p.text)).toContain(
       "Finished after the call.",
     );
+    // The continuing turn's stream describes the whole message (a resuming client rebuilds the
+    // message from it): the call's input comes before its output.
+    const [resumed] = await t.db
+      .select()
+      .from(turns)
+      .where(and(eq(turns.chatId, chat.id), eq(turns.status, "done")))
+      .orderBy(asc(turns.startedAt))
+      .offset(1);
+    const chunks = (
+      await t.db
+        .select()
+        .from(turnChunks)
+        .where(eq(turnChunks.turnId, resumed!.id))
+        .orderBy(asc(turnChunks.seq))
+    ).map((c) => c.chunk);
+    const inputAt = chunks.findIndex((c) => c.type === "tool-input-available");
+    const outputAt = chunks.findIndex((c) => c.type === "tool-output-available");
+    expect(chunks[0]).toMatchObject({ type: "start", messageId: message.id });
+    expect(inputAt).toBeGreaterThan(0);
+    expect(outputAt).toBeGreaterThan(inputAt);
+    expect(chunks[inputAt]).toMatchObject({ input: { text: "edited by a person" } });
     // The model got the result of the edited call.
     expect(JSON.stringify(script.requests()[1]!.body)).toContain("edited by a person");
 
