@@ -118,10 +118,21 @@ export function Conversation({
 
   // The page loaded a message still "streaming", but no turn runs any more: it ended between
   // the page load and the resume, so show the stored final version.
+  // After an answer to an approval: the turn it resumed may be over before its stream is
+  // asked for (a fast model); then the stored messages are the answer.
+  const refreshAfterAnswer = useRef(false);
   useEffect(() => {
     const last = initialMessages.at(-1);
     let stale = last?.role === "assistant" && last.metadata?.status === "streaming";
     setNoActiveTurnHandler(() => {
+      if (refreshAfterAnswer.current) {
+        refreshAfterAnswer.current = false;
+        void qc
+          .fetchQuery({ ...chatQuery(chat.id), staleTime: 0 })
+          .then((fresh) => setMessages(toUIMessages(fresh.messages)))
+          .catch(() => undefined);
+        return;
+      }
       if (!stale) return;
       stale = false;
       void qc
@@ -199,6 +210,7 @@ export function Conversation({
     () => ({
       chatId: chat.id,
       onAnswered: () => {
+        refreshAfterAnswer.current = true;
         void qc.invalidateQueries({ queryKey: chatQueryKeys.all });
         void qc.invalidateQueries({ queryKey: approvalQueryKeys.grants(chat.id) });
         void resumeStream();
