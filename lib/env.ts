@@ -22,6 +22,15 @@ const EnvSchema = z.object({
   // tokens: a server listing thousands must not sink every turn.
   MCP_MAX_TOOLS_PER_SERVER: z.coerce.number().int().min(1).max(1000).default(100),
   MCP_MAX_TOOLS_PER_TURN: z.coerce.number().int().min(1).max(1000).default(128),
+  // An unanswered tool-call approval expires (counts as declined) after this many seconds.
+  APPROVAL_TIMEOUT_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(600),
+  // Tool-call audit rows older than this are deleted by a daily sweep.
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

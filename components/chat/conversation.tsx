@@ -20,6 +20,8 @@ import {
 import { mcpServersQuery } from "@/lib/client/mcp-queries";
 import { meQuery } from "@/lib/client/queries";
 import type { ChatWithMessages } from "@/lib/client/types";
+import { approvalQueryKeys } from "@/lib/client/approval-queries";
+import { ApprovalActions } from "./approval-card";
 import { ChatHistorySheet } from "./chat-history";
 import { chatTitle } from "./chat-title";
 import { ChatToolsDialog } from "./chat-tools-dialog";
@@ -33,6 +35,7 @@ import { NoModelsState } from "./model-select";
 import { serverIssues } from "./notice-repeats";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
 import { ParentChatLink, SubAgentsMenu } from "./sub-agents";
+import { ToolGrants } from "./tool-grants";
 import { useStickToBottom } from "./use-stick-to-bottom";
 
 function sendErrorText(err: Error): { title: string; message: string } {
@@ -116,10 +119,21 @@ export function Conversation({
 
   // The page loaded a message still "streaming", but no turn runs any more: it ended between
   // the page load and the resume, so show the stored final version.
+  // After an answer to an approval: the turn it resumed may be over before its stream is
+  // asked for (a fast model); then the stored messages are the answer.
+  const refreshAfterAnswer = useRef(false);
   useEffect(() => {
     const last = initialMessages.at(-1);
     let stale = last?.role === "assistant" && last.metadata?.status === "streaming";
     setNoActiveTurnHandler(() => {
+      if (refreshAfterAnswer.current) {
+        refreshAfterAnswer.current = false;
+        void qc
+          .fetchQuery({ ...chatQuery(chat.id), staleTime: 0 })
+          .then((fresh) => setMessages(toUIMessages(fresh.messages)))
+          .catch(() => undefined);
+        return;
+      }
       if (!stale) return;
       stale = false;
       void qc
@@ -192,6 +206,19 @@ export function Conversation({
     );
   }
 
+  // An answered approval resumes the turn on the server: follow its stream from here.
+  const approvalActions = useMemo(
+    () => ({
+      chatId: chat.id,
+      onAnswered: () => {
+        refreshAfterAnswer.current = true;
+        void qc.invalidateQueries({ queryKey: chatQueryKeys.all });
+        void qc.invalidateQueries({ queryKey: approvalQueryKeys.grants(chat.id) });
+        void resumeStream();
+      },
+    }),
+    [chat.id, qc, resumeStream],
+  );
   const issues = useMemo(() => serverIssues(messages), [messages]);
   const noModels = models.isSuccess && models.data.length === 0;
   const shownError = status === "error" && error ? sendErrorText(error) : null;
@@ -226,12 +253,14 @@ export function Conversation({
               No messages yet. Ask something to start.
             </p>
           ) : null}
-          <MessageList
-            messages={messages}
-            servers={serverList}
-            followUp={busy ? undefined : followUp}
-            busy={busy}
-          />
+          <ApprovalActions.Provider value={approvalActions}>
+            <MessageList
+              messages={messages}
+              servers={serverList}
+              followUp={busy ? undefined : followUp}
+              busy={busy}
+            />
+          </ApprovalActions.Provider>
           {busy ? (
             <StreamingIndicator
               label={status === "submitted" ? "Waiting for the answer" : "Writing the answer"}
@@ -264,6 +293,7 @@ export function Conversation({
         </Button>
       ) : null}
       <div className="mx-auto w-full max-w-3xl px-4 pb-4">
+        <ToolGrants chatId={chat.id} servers={serverList} />
         {noModels ? (
           <NoModelsState isAdmin={me.data?.role === "admin"} />
         ) : (

@@ -1,7 +1,7 @@
 // Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
 // through the same components as a live stream.
 import type { DynamicToolUIPart, UIMessage } from "ai";
-import type { Message, Part } from "@/lib/client/types";
+import type { ApprovalPart, Message, Part } from "@/lib/client/types";
 import { parseQuestions, type UserQuestion } from "./question-logic";
 import { splitModelIntent } from "./tool-label";
 
@@ -16,6 +16,7 @@ export type ChatDataTypes = {
   notice: ChatNotice;
   plan: { path: string; content: string };
   question: { questions: UserQuestion[] };
+  approval: ApprovalPart;
 };
 
 export interface ChatMessageMetadata {
@@ -77,6 +78,8 @@ function toolPart(part: ToolPart): DynamicToolUIPart {
     case "input-streaming":
       return { ...base, state: "input-streaming", input: part.input };
     case "running":
+    case "awaiting-approval":
+      // A call waiting for a person shows as not yet run; its approval card sits beside it.
       return { ...base, state: "input-available", input: part.input };
     case "complete":
       return part.is_error
@@ -125,6 +128,9 @@ function toUIPart(part: Part): ChatUIPart | null {
       };
     case "plan":
       return { type: "data-plan", data: { path: part.path, content: part.content } };
+    case "approval":
+      // The stream sends the same part with the approval's id, so updates replace it.
+      return { type: "data-approval", id: part.approval_id, data: part };
     case "question": {
       // Validated when asked; a malformed stored part is skipped rather than half-rendered.
       const questions = parseQuestions(part.questions);

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
+import { ApprovalPartView } from "./approval-card";
 import { Markdown } from "./markdown";
 import type { ChatUIMessage, ChatUIPart } from "./message-convert";
 import { Notice } from "./notice";
@@ -49,6 +50,8 @@ function AssistantPart({
           }
         />
       );
+    case "data-approval":
+      return <ApprovalPartView part={part.data} servers={servers} />;
     case "data-question":
       return (
         <QuestionForm
@@ -136,7 +139,13 @@ function MessageItem({
       <h2 className="sr-only">Assistant said:</h2>
       {message.parts.map((part, i) => (
         <AssistantPart
-          key={part.type === "dynamic-tool" ? part.toolCallId : i}
+          key={
+            part.type === "dynamic-tool"
+              ? part.toolCallId
+              : part.type === "data-approval"
+                ? part.data.approval_id
+                : i
+          }
           part={part}
           servers={servers}
           followUp={followUp}

@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import {
   BoxIcon,
   BrainCircuitIcon,
+  ScrollTextIcon,
   MessageSquareIcon,
   ServerIcon,
   SettingsIcon,
@@ -19,6 +20,7 @@ const LINKS = [
   { href: "/admin/mcp-servers", label: "MCP servers", icon: ServerIcon, admin: true },
   { href: "/admin/providers", label: "Model providers", icon: BrainCircuitIcon, admin: true },
   { href: "/admin/workspaces", label: "Workspaces", icon: BoxIcon, admin: true },
+  { href: "/admin/audit", label: "Audit", icon: ScrollTextIcon, admin: true },
   { href: "/admin/settings", label: "App settings", icon: SlidersHorizontalIcon, admin: true },
   { href: "/settings", label: "Settings", icon: SettingsIcon, admin: false },
 ];

@@ -1,4 +1,4 @@
-import type { Part } from "@/lib/client/types";
+import type { ApprovalPart, Part } from "@/lib/client/types";
 
 export interface ToolOrigin {
   source: "builtin" | "mcp" | "workspace_mcp";
@@ -30,10 +30,44 @@ export class PartsBuilder {
   private readonly texts = new Map<string, { type: "text"; text: string }>();
   private readonly tools = new Map<string, ToolPart>();
 
+  /** Why a call did not run for want of a yes (tool-output-denied), by call id. */
+  readonly declined = new Map<string, string>();
+
   constructor(
     private readonly origin: (toolName: string) => ToolOrigin | undefined,
     private readonly denied: ReadonlySet<string> = new Set(),
-  ) {}
+    /** The stored parts of the message this turn continues (after a person answered). */
+    initial: readonly Part[] = [],
+  ) {
+    for (const part of initial) {
+      const copy = structuredClone(part);
+      this.parts.push(copy);
+      if (copy.type === "tool") this.tools.set(copy.tool_call_id, copy);
+    }
+  }
+
+  /** The message's approval parts that still wait for a person. */
+  pendingApprovals(): ApprovalPart[] {
+    return this.parts.filter(
+      (p): p is ApprovalPart => p.type === "approval" && p.state === "pending",
+    );
+  }
+
+  private approval(data: ApprovalPart): void {
+    const at = this.parts.findIndex(
+      (p) => p.type === "approval" && p.approval_id === data.approval_id,
+    );
+    const part = { ...data, type: "approval" as const };
+    if (at >= 0) this.parts[at] = part;
+    else this.parts.push(part);
+    const tool = this.tools.get(data.tool_call_id);
+    if (!tool) return;
+    if (data.state === "pending") tool.state = "awaiting-approval";
+    else if (data.state === "approved") {
+      tool.state = "running";
+      if (data.approved_input) tool.input = data.approved_input;
+    }
+  }
 
   private tool(id: string, name: string): ToolPart {
     let part = this.tools.get(id);
@@ -114,6 +148,17 @@ export class PartsBuilder {
       case "data-question": {
         const data = chunk.data as { questions: unknown[] };
         this.parts.push({ type: "question", questions: data.questions });
+        break;
+      }
+      case "data-approval":
+        this.approval(chunk.data as ApprovalPart);
+        break;
+      case "tool-output-denied": {
+        const part = this.tools.get(id);
+        if (!part) break;
+        part.state = "denied";
+        part.is_error = true;
+        part.output = this.declined.get(id) ?? "The person declined this call.";
         break;
       }
       case "data-notice": {

@@ -1,58 +1,32 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import {
-  InvalidToolInputError,
-  NoSuchToolError,
-  stepCountIs,
-  streamText,
-  type LanguageModel,
-  type StopCondition,
-  type ToolSet,
-} from "ai";
+import type { LanguageModel } from "ai";
 import type { Database } from "@/db/client";
 import {
+  findMessage,
   finishTurn,
-  heartbeatTurn,
   insertMessage,
-  insertTurn,
-  listMessages,
   setChatStatus,
+  insertTurn,
   updateChat,
   updateMessage,
   type ChatRow,
 } from "@/db/queries/chats";
-import { findUserById } from "@/db/queries/users";
-import { isUniqueViolation } from "@/db/queries/errors";
+import { isUniqueViolation, loggableError } from "@/db/queries/errors";
+import {
+  findChatById,
+  findResumableMessages,
+  listMessageRequests,
+  markResumed,
+} from "@/db/queries/pending-requests";
 import { ApiError } from "@/lib/errors";
 import type { Part } from "@/lib/client/types";
-import { planModeInstructions } from "@/lib/settings/app-settings";
-import { isToolFailure } from "./builtins/refusal";
-import { toModelMessages } from "./history";
-import { PartsBuilder } from "./parts";
-import { planFilePath } from "./plan-file";
-import type { Notice } from "./mcp-notices";
-import { deniedText, TOOL_DENIED } from "./policy-denied";
-import { buildSystemPrompt } from "./prompts";
-import { ChunkWriter, notifyTurn } from "./stream-bus";
-import { loggableError } from "@/db/queries/errors";
+import { resolveModel } from "@/lib/llm/registry";
+import { closeForNewMessage } from "./approvals/decide";
+import type { TurnControl } from "./builtins/types";
 import { cancelRunningTurn } from "./service";
-import { assembleTurnTools } from "./tools/assemble";
-import { turnContextOf } from "./tools/context";
 import { trackLocalTurn } from "./local-turns";
-import { HEARTBEAT_MS } from "./turn-liveness";
-
-const MAX_STEPS = 25;
-
-/**
- * Stops the loop once a turn-ending tool (propose_plan, ask_user_question) succeeded. A failed
- * call (missing plan file, invalid questions) lets the model correct itself instead.
- */
-function endedOnTool(names: readonly string[]): StopCondition<ToolSet> {
-  const ending = new Set(names);
-  return ({ steps }) =>
-    steps.at(-1)?.toolResults.some((r) => ending.has(r.toolName) && !isToolFailure(r.output)) ??
-    false;
-}
+import { runTurn } from "./turn-loop";
 
 export interface StartTurnInput {
   chat: ChatRow;
@@ -83,6 +57,8 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
   try {
     await db.transaction(async (tx) => {
       await insertTurn(tx, { id: turnId, chatId: input.chat.id, assistantMessageId });
+      // Calls still waiting for an answer are declined: the person moved on.
+      await closeForNewMessage(tx, input.chat.id, input.ownerId);
       const question = await insertMessage(tx, {
         chatId: input.chat.id,
         role: "user",
@@ -124,192 +100,81 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
     input.mcpServerIds === undefined
       ? input.chat
       : { ...input.chat, mcpServerIds: input.mcpServerIds };
-  const done = runTurn(db, { ...input, chat, turnId, assistantMessageId, controller }).finally(
-    untrack,
-  );
+  const done = runTurn(db, {
+    ...input,
+    chat,
+    turnId,
+    assistantMessageId,
+    controller,
+    turns: turnControl(db),
+    afterEnd: () => resumeAnswered(db, chat.id),
+  }).finally(untrack);
   return { turnId, assistantMessageId, done };
 }
 
-async function runTurn(
-  db: Database,
-  input: StartTurnInput & {
-    turnId: string;
-    assistantMessageId: string;
-    controller: AbortController;
-  },
-): Promise<void> {
-  const { chat, turnId, assistantMessageId, controller } = input;
-  const writer = new ChunkWriter(db, turnId);
-  const heartbeat = setInterval(() => {
-    heartbeatTurn(db, turnId).then(
-      ({ cancelRequested, running }) => {
-        // Not running any more: another instance took this one for dead and ended the turn.
-        if (cancelRequested || !running) controller.abort();
-      },
-      (err: unknown) => console.error(`[turn ${turnId}] heartbeat failed:`, loggableError(err)),
-    );
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-
-  let builder = new PartsBuilder(() => undefined);
-  const seen = new Set<string>();
-  const emit = (chunk: Record<string, unknown>) => {
-    seen.add(String(chunk.type));
-    writer.push(chunk);
-    builder.apply(chunk);
+/** What built-ins may do to turns (sub-agents), handed in so they need not import this file. */
+function turnControl(db: Database): TurnControl {
+  return {
+    start: (child) => startTurn(db, child),
+    cancel: (child) => cancelRunningTurn(db, child),
   };
-  const notice = (n: Notice) => emit({ type: "data-notice", data: n });
-  let outcome: "done" | "error" | "cancelled" = "done";
-  let errorText: string | null = null;
-  // Set when a turn-ending tool succeeded: the chat then waits for the user (review, answers).
-  let waitsForUser = false;
-
-  try {
-    emit({ type: "start", messageId: assistantMessageId });
-    const history = (await listMessages(db, chat.id)).filter((m) => m.id !== assistantMessageId);
-    const agent = chat.agentKind;
-    const system = buildSystemPrompt({
-      planMode: input.planMode,
-      agent,
-      planFilePath: agent === "root" ? planFilePath(chat.id) : null,
-      hasWorkspace: chat.workspaceId !== null,
-      extraPlanInstructions: input.planMode ? await planModeInstructions(db) : "",
-    });
-    // Notices speak to the chat's owner: only an admin sees server addresses and details.
-    const owner = await findUserById(db, input.ownerId);
-    const context = turnContextOf(
-      chat,
-      { id: input.ownerId, role: owner?.role === "admin" ? "admin" : "member" },
-      input.planMode,
-      agent,
-    );
-    const assembled = await assembleTurnTools(db, context, {
-      signal: controller.signal,
-      onNotice: notice,
-      imageToolResults: input.model.imageToolResults,
-      run: {
-        db,
-        chat,
-        ownerId: input.ownerId,
-        planMode: input.planMode,
-        agent,
-        emitPart: (type, data) => emit({ type: `data-${type}`, data }),
-        turns: {
-          start: (child) => startTurn(db, child),
-          cancel: (child) => cancelRunningTurn(db, child),
-        },
-      },
-    });
-    builder = new PartsBuilder((name) => assembled.origins.get(name), assembled.denied);
-    for (const n of assembled.notices) notice(n);
-
-    const result = streamText({
-      model: input.model.model,
-      system,
-      messages: toModelMessages(history),
-      tools: assembled.tools,
-      stopWhen: [stepCountIs(MAX_STEPS), endedOnTool(assembled.endsTurn)],
-      abortSignal: controller.signal,
-    });
-    const stream = result.toUIMessageStream({
-      sendStart: false,
-      // Also names tool errors shown to the user; the model gets the SDK's own error text.
-      onError: (err) => {
-        if (NoSuchToolError.isInstance(err)) return deniedText(err.toolName, "not_offered");
-        if (InvalidToolInputError.isInstance(err))
-          return `The model sent invalid input for ${err.toolName}.`;
-        // The SDK hands over the error result of an invalid call (an unknown tool, input that
-        // does not parse) as the text it gave the model: the model's mistake, not a failure.
-        if (typeof err === "string") return err.length > 500 ? `${err.slice(0, 499)}…` : err;
-        console.error(`[turn ${turnId}] model loop error:`, loggableError(err));
-        return describeModelError(err);
-      },
-    });
-    const callNames = new Map<string, string>();
-    for await (const chunk of stream) {
-      const c = chunk as Record<string, unknown>;
-      if (typeof c.toolCallId === "string" && typeof c.toolName === "string")
-        callNames.set(c.toolCallId, c.toolName);
-      if (c.type === "tool-output-error" || c.type === "tool-input-error") {
-        const id = String(c.toolCallId);
-        const name = callNames.get(id) ?? String(c.toolName ?? "");
-        if (!(name in assembled.tools)) {
-          // A call to a tool that was never offered: refused here, it never reaches a server.
-          // The SDK reports it twice (invalid input, then its error result): one notice.
-          c.errorText = deniedText(name, "not_offered");
-          if (!assembled.denied.has(id)) {
-            assembled.denied.add(id);
-            notice({ code: TOOL_DENIED, detail: String(c.errorText) });
-          }
-        }
-      }
-      if (
-        c.type === "tool-output-available" &&
-        assembled.endsTurn.includes(callNames.get(String(c.toolCallId)) ?? "") &&
-        !isToolFailure(c.output)
-      ) {
-        waitsForUser = true;
-      }
-      if (c.type === "error") {
-        outcome = "error";
-        errorText = String(c.errorText ?? "error");
-      }
-      if (c.type === "abort") outcome = "cancelled";
-      emit(c);
-      if (c.type === "finish-step")
-        await updateMessage(db, assistantMessageId, { parts: builder.parts });
-    }
-    if (controller.signal.aborted) outcome = "cancelled";
-  } catch (err) {
-    if (controller.signal.aborted) {
-      outcome = "cancelled";
-    } else {
-      outcome = "error";
-      errorText = describeModelError(err);
-      console.error(`[turn ${turnId}] failed:`, loggableError(err));
-      emit({ type: "error", errorText });
-    }
-  } finally {
-    clearInterval(heartbeat);
-    if (outcome === "cancelled") {
-      builder.settle("Stopped by the user.");
-      if (!seen.has("abort")) emit({ type: "abort" });
-    } else if (outcome === "error") {
-      builder.settle("The turn failed before this call finished.");
-    }
-    if (!seen.has("finish")) emit({ type: "finish" });
-    try {
-      await writer.flush();
-    } catch (err) {
-      console.error(`[turn ${turnId}] could not store stream chunks:`, loggableError(err));
-    }
-    await updateMessage(db, assistantMessageId, {
-      parts: builder.parts,
-      status: outcome === "done" ? "complete" : outcome,
-    });
-    await finishTurn(db, turnId, outcome, errorText);
-    await setChatStatus(
-      db,
-      chat.id,
-      outcome === "error" ? "error" : outcome === "done" && waitsForUser ? "waiting" : "idle",
-    );
-    // Followers on this instance close their stream now, not at their next poll.
-    notifyTurn(turnId);
-  }
 }
 
-/** A short, safe sentence for the user: no upstream bodies, keys or stack traces. */
-function describeModelError(err: unknown): string {
-  const e = err as { name?: string; statusCode?: number; message?: string };
-  if (e?.name === "AI_APICallError" || typeof e?.statusCode === "number") {
-    if (e.statusCode === 401 || e.statusCode === 403)
-      return "The model provider rejected the API key.";
-    if (e.statusCode === 429)
-      return "The model provider is rate limiting requests. Try again shortly.";
-    if (e.statusCode === 404) return "The model provider does not know this model.";
-    return `The model provider returned an error${e.statusCode ? ` (HTTP ${e.statusCode})` : ""}.`;
+/**
+ * Starts the turn that carries a paused message's answers to the model, when every question of
+ * the message is answered and no turn runs in the chat; null when there is nothing to resume
+ * (or another instance won the race: the one-running-turn index decides). Any instance may
+ * call it: after an answer, after an expiry, at the end of the paused turn, from the sweep.
+ */
+export async function resumeAnswered(db: Database, chatId?: string): Promise<StartedTurn | null> {
+  const [target] = await findResumableMessages(db, { ...(chatId && { chatId }), limit: 1 });
+  if (!target) return null;
+  const [chat, message] = await Promise.all([
+    findChatById(db, target.chatId),
+    findMessage(db, target.messageId),
+  ]);
+  if (!chat || !message) return null;
+  const turnId = randomUUID();
+  try {
+    await db.transaction(async (tx) => {
+      await insertTurn(tx, { id: turnId, chatId: chat.id, assistantMessageId: message.id });
+      await markResumed(tx, message.id, turnId);
+      await updateMessage(tx, message.id, { status: "streaming" });
+      await updateChat(tx, chat.id, { status: "running" });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, "turns_one_running_per_chat")) return null;
+    throw err;
   }
-  if (e?.name === "AI_RetryError")
-    return "The model provider did not answer after several attempts.";
-  return "The turn failed on the server. The error has been logged.";
+  const requests = (await listMessageRequests(db, message.id)).filter(
+    (r) => r.resumedTurnId === turnId,
+  );
+  const controller = new AbortController();
+  const untrack = trackLocalTurn(turnId, controller);
+  const done = (async () => {
+    const model = await resolveModel(db, chat.model).catch((err: unknown) => {
+      console.error(`[turn ${turnId}] no model to resume with:`, loggableError(err));
+      return null;
+    });
+    if (!model) {
+      // Without a model nothing can run: the answers still reach the model on the next turn.
+      await updateMessage(db, message.id, { status: "error" });
+      await finishTurn(db, turnId, "error", "No model is configured for this chat.");
+      await setChatStatus(db, chat.id, "error");
+      return;
+    }
+    await runTurn(db, {
+      chat,
+      ownerId: chat.ownerId,
+      planMode: message.planMode,
+      model,
+      turnId,
+      assistantMessageId: message.id,
+      controller,
+      turns: turnControl(db),
+      resume: requests,
+      afterEnd: () => resumeAnswered(db, chat.id),
+    });
+  })().finally(untrack);
+  return { turnId, assistantMessageId: message.id, done };
 }

@@ -121,7 +121,57 @@ export interface Chat {
   updated_at: string;
 }
 
-export type ToolPartState = "input-streaming" | "running" | "complete" | "error" | "denied";
+export type ToolPartState =
+  "input-streaming" | "running" | "awaiting-approval" | "complete" | "error" | "denied";
+
+export type ApprovalState = "pending" | "approved" | "denied" | "expired";
+
+/** A call that waits for (or waited for) a person: the part and GET /api/chats/:id/approvals. */
+export interface ApprovalPart {
+  type: "approval";
+  approval_id: string;
+  tool_call_id: string;
+  /** The name the model used. */
+  name: string;
+  /** The tool's own name on its server. */
+  tool_name: string;
+  server_id?: string;
+  source: "mcp" | "workspace_mcp";
+  /** The arguments the model asked for. */
+  input: Record<string, unknown>;
+  /** The arguments that ran, when the person edited them. */
+  approved_input?: Record<string, unknown>;
+  model_intent?: string;
+  /** The tool's own input schema: the card's form and its client-side check. */
+  input_schema: Record<string, unknown>;
+  state: ApprovalState;
+  decided_by?: string;
+  decided_at?: string;
+  expires_at: string;
+  /** Set when the person allowed the tool in this chat for a while. */
+  grant_id?: string;
+}
+
+export interface Approval extends Omit<ApprovalPart, "type"> {
+  chat_id: string;
+  message_id: string;
+  created_at: string;
+}
+
+export interface ToolGrant {
+  id: string;
+  chat_id: string;
+  source: "mcp" | "workspace_mcp";
+  server_id?: string;
+  tool_name: string;
+  name: string;
+  approval_id?: string;
+  created_by?: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at?: string;
+  active: boolean;
+}
 
 export type Part =
   | { type: "text"; text: string }
@@ -142,7 +192,8 @@ export type Part =
     }
   | { type: "plan"; path: string; content: string }
   | { type: "question"; questions: unknown[] }
-  | { type: "notice"; code: string; detail: string; server_id?: string };
+  | { type: "notice"; code: string; detail: string; server_id?: string }
+  | ApprovalPart;
 
 export interface Message {
   id: string;

@@ -1,5 +1,6 @@
 import "server-only";
 import type { DbHandle } from "@/db/client";
+import { startApprovalSweeps } from "@/lib/chat/approvals/sweeps";
 import { sweepDeadTurns, SWEEP_MS } from "@/lib/chat/turn-liveness";
 import { getEnv } from "@/lib/env";
 import { seedModelProvidersFromEnv } from "@/lib/model-providers/seed";
@@ -42,6 +43,8 @@ export async function startServer(): Promise<void> {
     });
     // Turns whose instance died are repaired while the app runs too, not only at start.
     setInterval(() => void sweepStaleTurns(handle), SWEEP_MS).unref();
+    // Approvals expire and answered ones resume even when nobody opens the chat.
+    startApprovalSweeps(handle.db);
   } catch (err) {
     console.error(`[toolgate] cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -15,6 +15,8 @@ import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide } from "@/lib/policy/tool-policy";
 import { findMcpServer } from "@/db/queries/mcp-servers";
 import { findToolGovernance } from "@/db/queries/mcp-tools";
+import { findToolDefinitionHash } from "@/db/queries/tool-audit";
+import type { TurnLoop } from "../approvals/loop";
 import { serverFailureText, type Notice } from "../mcp-notices";
 import type { ToolOrigin } from "../parts";
 import { OVER_SERVER_LIMIT, OVER_TURN_LIMIT, TOO_MANY_TOOLS, toolLimits } from "../tool-limits";
@@ -47,6 +49,8 @@ export interface AssembleOptions {
   pool?: McpPool;
   /** Built-in tools run with this context; without it (tools explainer) they are listed only. */
   run?: BuiltinRunContext;
+  /** The running turn's approvals, grants and audit; absent in the tools explainer. */
+  loop?: TurnLoop;
 }
 
 /** One admin server's tool, wrapped: rechecked against the stored config, called via the pool. */
@@ -65,10 +69,12 @@ function externalTool(
     description: tool.description ?? tool.title ?? "",
     inputSchema: tool.inputSchema,
     modelIntent: row.modelIntent,
+    about: { source: "mcp", toolName: tool.name, serverId: row.id, serverSlug: row.slug },
     recheck: async () => {
-      const [current, governance] = await Promise.all([
+      const [current, governance, definitionHash] = await Promise.all([
         findMcpServer(db, row.id),
         findToolGovernance(db, row.id, tool.name),
+        findToolDefinitionHash(db, row.id, tool.name),
       ]);
       const catalogue = governance ? new Map([[tool.name, governance]]) : undefined;
       const again = current
@@ -81,10 +87,12 @@ function externalTool(
       if (current?.version !== row.version) {
         return { ok: false, reason: "config_changed", serverId: row.id };
       }
-      // Rule "approval": the call waits for a person. Until a turn can pause for one, it is
-      // refused, never run unasked.
-      if (again.needsApproval) return { ok: false, reason: "approval_required", serverId: row.id };
-      return { ok: true };
+      // Rule "approval": the call waits for a person (mcp-tool.ts asks, or refuses a sub-agent).
+      return {
+        ok: true,
+        ...(again.needsApproval && { needsApproval: true }),
+        ...(definitionHash !== undefined && { definitionHash }),
+      };
     },
     call: async (args, signal) => {
       try {
@@ -143,6 +151,7 @@ export async function assembleTurnTools(
     modelOutputs: new Map(),
     denied,
     ...(opts.onNotice !== undefined && { onNotice: opts.onNotice }),
+    ...(opts.loop !== undefined && { loop: opts.loop }),
   };
   // Names of offered admin tools: they win a clash with workspace tools.
   const offeredMcp = new Set<string>();

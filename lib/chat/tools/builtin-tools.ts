@@ -6,6 +6,8 @@ import { tool as defineTool, type Tool } from "ai";
 import { decide, type PolicyDecision, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { builtinTools } from "../builtins/registry";
 import type { BuiltinContext, BuiltinTool } from "../builtins/types";
+import type { TurnLoop } from "../approvals/loop";
+import { isToolFailure } from "../builtins/refusal";
 import { denyCall, type DeniedCallContext } from "../policy-denied";
 
 /** What a built-in needs from the running turn; the call id and signal come per call. */
@@ -26,7 +28,7 @@ export function decideBuiltins(turn: TurnPolicy): DecidedBuiltin[] {
 export function builtinTool(
   builtin: BuiltinTool,
   turn: TurnPolicy,
-  ctx: DeniedCallContext,
+  ctx: DeniedCallContext & { loop?: TurnLoop },
   run: BuiltinRunContext,
   turnSignal: AbortSignal | undefined,
 ): Tool {
@@ -34,15 +36,42 @@ export function builtinTool(
     description: builtin.description,
     inputSchema: builtin.inputSchema,
     execute: async (input: unknown, { toolCallId, abortSignal }) => {
+      const started = Date.now();
+      const call = { toolCallId, source: "builtin" as const, tool: builtin.name, input };
       const again = decide({ source: "builtin", name: builtin.name }, turn);
       if (!again.available) {
-        return denyCall(ctx, { toolCallId, exposedName: builtin.name, reason: again.reason });
+        const refused = denyCall(ctx, {
+          toolCallId,
+          exposedName: builtin.name,
+          reason: again.reason,
+        });
+        await ctx.loop?.audit.record(
+          call,
+          { decision: "denied", reason: again.reason },
+          { outcome: "not_run", errorCode: refused.code },
+        );
+        return refused;
       }
-      return builtin.execute(input, {
-        ...run,
-        toolCallId,
-        signal: abortSignal ?? turnSignal ?? new AbortController().signal,
-      });
+      let errorCode: string | undefined = "tool.failed";
+      try {
+        const result = await builtin.execute(input, {
+          ...run,
+          toolCallId,
+          signal: abortSignal ?? turnSignal ?? new AbortController().signal,
+        });
+        errorCode = isToolFailure(result) ? result.code : undefined;
+        return result;
+      } finally {
+        await ctx.loop?.audit.record(
+          call,
+          { decision: "allowed" },
+          {
+            outcome: errorCode ? "error" : "ok",
+            errorCode: errorCode ?? null,
+            durationMs: Date.now() - started,
+          },
+        );
+      }
     },
   });
 }

@@ -14,7 +14,9 @@ import {
   unwrapToolInput,
 } from "@/lib/mcp/tool-adapter";
 import type { ToolReason } from "@/lib/policy/reasons";
+import { SUBAGENT_REFUSAL, type TurnLoop } from "../approvals/loop";
 import { denyCall, type DeniedCallContext } from "../policy-denied";
+import { outcomeOfError, type AuditCall, type AuditVerdict } from "../tool-audit";
 
 export type ModelOutputs = Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>;
 
@@ -22,10 +24,14 @@ export interface McpCallContext extends DeniedCallContext {
   imageToolResults: boolean;
   /** What the model gets for each call, by call id (richer than the stored output). */
   modelOutputs: ModelOutputs;
+  /** Approvals, grants and the audit of the running turn; absent when tools are only listed. */
+  loop?: TurnLoop;
 }
 
 /** The policy's second answer, at execution time. */
-export type Recheck = { ok: true } | { ok: false; reason: ToolReason; serverId?: string };
+export type Recheck =
+  | { ok: true; needsApproval?: boolean; definitionHash?: string }
+  | { ok: false; reason: ToolReason; serverId?: string };
 
 /** A call's outcome: the server's result, or a failure worded for the user and the model. */
 export type CallOutcome =
@@ -41,41 +47,149 @@ export interface McpToolSpec {
   inputSchema: Record<string, unknown>;
   /** Whether the model is asked for an intent field beside the arguments. */
   modelIntent: boolean;
+  /** What the audit and an approval card tell about the tool. */
+  about: {
+    source: "mcp" | "workspace_mcp";
+    toolName: string;
+    serverId?: string;
+    serverSlug?: string;
+    definitionHash?: string;
+  };
   recheck(): Promise<Recheck>;
   call(args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<CallOutcome>;
 }
 
+/** The arguments and intent of a call, as far as they can be told apart. */
+function argsOf(input: unknown, modelIntent: boolean): { args: unknown; intent?: string } {
+  const unwrapped = unwrapToolInput(input, modelIntent);
+  if (!unwrapped.ok) return { args: input };
+  return unwrapped.intent === undefined
+    ? { args: unwrapped.args }
+    : { args: unwrapped.args, intent: unwrapped.intent };
+}
+
 export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
+  const { loop } = ctx;
+  // needsApproval asks the policy first; execute reuses that answer for the same call.
+  const checks = new Map<string, Recheck>();
   const failed = (toolCallId: string, text: string, code: string, forModel = text) => {
     ctx.modelOutputs.set(toolCallId, { type: "error-text", value: forModel });
     return { is_error: true, text, code };
+  };
+  const auditCall = (toolCallId: string, input: unknown, again: Recheck): AuditCall => {
+    const { args, intent } = argsOf(input, spec.modelIntent);
+    const definitionHash = (again.ok && again.definitionHash) || spec.about.definitionHash;
+    return {
+      toolCallId,
+      source: spec.about.source,
+      tool: spec.about.toolName,
+      input: args,
+      ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
+      ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
+      ...(definitionHash !== undefined && { definitionHash }),
+      ...(intent !== undefined && { modelIntent: intent }),
+    };
   };
   return dynamicTool({
     metadata: spec.metadata,
     description: capDescription(spec.description),
     inputSchema: jsonSchema(modelFacingSchema(spec.inputSchema, spec.modelIntent).schema as never),
-    execute: async (input, { toolCallId, abortSignal }) => {
+    // Rule "approval": the call waits for a person unless one already answered it (the turn
+    // carrying the answer) or a grant covers it. A sub-agent cannot ask: execute refuses.
+    needsApproval: async (input, { toolCallId }) => {
+      if (!loop) return false;
+      // The SDK asks again for an answered call and refuses to run one that "needs none".
+      if (loop.answered.has(toolCallId)) return true;
       const again = await spec.recheck();
-      if (!again.ok) {
+      checks.set(toolCallId, again);
+      if (!again.ok || !again.needsApproval) return false;
+      const grant = await loop.grantFor({
+        source: spec.about.source,
+        serverId: spec.about.serverId ?? null,
+        toolName: spec.about.toolName,
+      });
+      if (grant) {
+        loop.granted.set(toolCallId, grant);
+        return false;
+      }
+      if (loop.agent !== "root") return false;
+      const unwrapped = unwrapToolInput(input, spec.modelIntent);
+      // Input the tool's schema rules out is the model's mistake: no person is bothered.
+      if (!unwrapped.ok || !checkToolArguments(spec.inputSchema, unwrapped.args).ok) return false;
+      loop.requested.set(toolCallId, {
+        toolCallId,
+        name: spec.exposed,
+        source: spec.about.source,
+        toolName: spec.about.toolName,
+        input: unwrapped.args,
+        inputSchema: spec.inputSchema,
+        ...(unwrapped.intent !== undefined && { modelIntent: unwrapped.intent }),
+        ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
+        ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
+        ...(again.definitionHash !== undefined && { definitionHash: again.definitionHash }),
+      });
+      return true;
+    },
+    execute: async (input, { toolCallId, abortSignal }) => {
+      const started = Date.now();
+      const answered = loop?.answered.get(toolCallId);
+      const grant = loop?.granted.get(toolCallId);
+      const again = checks.get(toolCallId) ?? (await spec.recheck());
+      checks.delete(toolCallId);
+      const call = auditCall(toolCallId, input, again);
+      // How the row reads: a person's yes (now or by a grant), else the policy's.
+      let verdict: AuditVerdict = { decision: "allowed" };
+      if (answered?.approved) verdict = { decision: "approved", decidedBy: answered.decidedBy };
+      else if (grant)
+        verdict = { decision: "approved", decidedBy: grant.createdBy, reason: `grant ${grant.id}` };
+      const audit = async (code: string | undefined, ran: boolean) => {
+        if (!loop) return;
+        const result = {
+          outcome: !ran ? ("not_run" as const) : code ? outcomeOfError(code) : ("ok" as const),
+          errorCode: code ?? null,
+          durationMs: ran ? Date.now() - started : null,
+        };
+        if (answered?.approved) await loop.audit.settle(answered.approvalId, result);
+        else await loop.audit.record(call, verdict, result);
+      };
+
+      const refuse = async (reason: ToolReason, extra: string | undefined, serverId?: string) => {
         const refused = denyCall(ctx, {
           toolCallId,
           exposedName: spec.exposed,
-          reason: again.reason,
-          ...(again.serverId !== undefined && { serverId: again.serverId }),
+          reason,
+          ...(serverId !== undefined && { serverId }),
         });
-        return failed(toolCallId, refused.text, refused.code);
+        const text = extra ? `The tool ${spec.exposed} ${extra}.` : refused.text;
+        if (!answered?.approved)
+          verdict = { decision: "denied", reason: extra ? "approval_unavailable" : reason };
+        await audit(refused.code, false);
+        return failed(toolCallId, text, refused.code);
+      };
+      if (!again.ok) return refuse(again.reason, undefined, again.serverId);
+      if (again.needsApproval && !answered?.approved && !grant) {
+        // Only a sub-agent gets here: a root turn paused instead of calling.
+        return refuse("approval_required", SUBAGENT_REFUSAL, spec.about.serverId);
       }
       const unwrapped = unwrapToolInput(input, spec.modelIntent);
-      if (!unwrapped.ok) return failed(toolCallId, unwrapped.error, "tool.invalid_input");
+      if (!unwrapped.ok) {
+        await audit("tool.invalid_input", false);
+        return failed(toolCallId, unwrapped.error, "tool.invalid_input");
+      }
       const checked = checkToolArguments(spec.inputSchema, unwrapped.args);
       if (!checked.ok) {
         const text = invalidArgumentsMessage(spec.exposed, checked.problems);
+        await audit("tool.invalid_input", false);
         return failed(toolCallId, text, "tool.invalid_input");
       }
       const outcome = await spec.call(unwrapped.args, abortSignal);
-      if (!outcome.ok) return failed(toolCallId, outcome.text, outcome.code, outcome.forModel);
+      if (!outcome.ok) {
+        await audit(outcome.code, true);
+        return failed(toolCallId, outcome.text, outcome.code, outcome.forModel);
+      }
       const converted = convertToolResult(outcome.result, { includeImages: ctx.imageToolResults });
       ctx.modelOutputs.set(toolCallId, converted.modelOutput);
+      await audit(converted.isError ? "tool.error_result" : undefined, true);
       return { is_error: converted.isError, ...converted.display };
     },
     toModelOutput: ({ toolCallId, output }) =>

@@ -158,6 +158,8 @@ export async function assembleWorkspaceMcpTools(
       description: `${tool.description || tool.tool_name} (from the workspace's ${tool.server} MCP server)`,
       inputSchema: tool.input_schema,
       modelIntent: false,
+      // Audited as `<server>__<tool>`: the workspace's server name is part of the identity.
+      about: { source: "workspace_mcp", toolName: tool.name },
       recheck: async () => {
         const again = decideWorkspaceMcp(opts.turn, await workspaceMcpRule(db), {
           launch: server?.launch,

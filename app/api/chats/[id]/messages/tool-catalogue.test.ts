@@ -8,7 +8,7 @@ import { mcpServerTools } from "@/db/schema";
 import type { ToolRule, ToolStatus } from "@/db/enums";
 import { assembleTurnTools } from "@/lib/chat/tools/assemble";
 import { turnContextOf } from "@/lib/chat/tools/context";
-import { noticesOf, withHostileTurns } from "@/lib/testing/hostile-turns";
+import { withHostileTurns } from "@/lib/testing/hostile-turns";
 
 const h = withHostileTurns();
 
@@ -65,7 +65,7 @@ describe("per-tool rules from the catalogue", () => {
     expect(reasonOf("add")).toBe("tool_definition_changed");
   });
 
-  it("refuse a call to an approval-required tool, which never reaches the server", async () => {
+  it("pause a call to an approval-required tool, which never reaches the server unasked", async () => {
     const s = await h.server({ slug: "asking" });
     const chat = await h.newChat(h.member.token, [s.id]);
     await catalogue(s.id, chat.id, "echo", { rule: "approval" });
@@ -79,8 +79,10 @@ describe("per-tool rules from the catalogue", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(script.requests()[0]!.toolNames).toContain(`${s.slug}__echo`);
     expect(h.mcp.toolCalls().filter((c) => c.tool === "echo").length).toBe(before);
-    const notices = noticesOf(res.body.message.parts);
-    expect(notices.map((n) => n.code)).toContain("tool.denied");
+    // The turn waits for a person (app/api/chats/[id]/approvals has the whole flow).
+    expect(res.body.chat.status).toBe("waiting");
+    expect(res.body.message.parts.map((p) => p.type)).toContain("approval");
+    expect(script.requests()).toHaveLength(1);
     const rows = (await explain(chat.id, [s.id])).rows;
     const row = rows.find((r) => r.name === `${s.slug}__echo`);
     expect(row).toMatchObject({ available: true, reason: "approval_required" });
