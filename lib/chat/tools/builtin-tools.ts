@@ -2,7 +2,7 @@ import "server-only";
 // Built-in tools as tools of the turn: offered when the policy admits them, and asked again at
 // execution like every other tool (docs/security.md, point 2). Without a run context (the
 // explainer) they are listed only.
-import { tool as defineTool, type Tool } from "ai";
+import { tool as defineTool, zodSchema, type Schema, type Tool } from "ai";
 import { decide, type PolicyDecision, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { builtinTools } from "../builtins/registry";
 import type { BuiltinContext, BuiltinTool } from "../builtins/types";
@@ -23,6 +23,18 @@ export function decideBuiltins(turn: TurnPolicy): DecidedBuiltin[] {
   }));
 }
 
+// Each built-in's JSON Schema, converted from zod once per process instead of on every step.
+const builtinSchemas = new WeakMap<BuiltinTool, Schema>();
+
+function schemaOf(builtin: BuiltinTool): Schema {
+  let schema = builtinSchemas.get(builtin);
+  if (schema === undefined) {
+    schema = zodSchema(builtin.inputSchema);
+    builtinSchemas.set(builtin, schema);
+  }
+  return schema;
+}
+
 export function builtinTool(
   builtin: BuiltinTool,
   turn: TurnPolicy,
@@ -32,7 +44,7 @@ export function builtinTool(
 ): Tool {
   return defineTool({
     description: builtin.description,
-    inputSchema: builtin.inputSchema,
+    inputSchema: schemaOf(builtin) as Schema<unknown>,
     execute: async (input: unknown, { toolCallId, abortSignal }) => {
       const again = decide({ source: "builtin", name: builtin.name }, turn);
       if (!again.available) {
