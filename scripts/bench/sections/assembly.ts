@@ -3,6 +3,7 @@
 import { asSchema } from "ai";
 import { startMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import { assembleTurnTools } from "@/lib/chat/tools/assemble";
+import type { BuiltinRunContext } from "@/lib/chat/tools/builtin-tools";
 import { turnContextOf } from "@/lib/chat/tools/context";
 import { McpPool } from "@/lib/mcp/pool";
 import type { BenchContext } from "../context";
@@ -13,6 +14,22 @@ import type { BenchSection } from "../section";
 const UNSELECTED_CONFIGS = 80;
 const MANY_TOOLS = 1000;
 
+/** Built-ins are offered only with a run context; this one is never executed. */
+function runContext(ctx: BenchContext): BuiltinRunContext {
+  return {
+    db: ctx.db.handle.db,
+    chat: { id: "bench-chat", title: "Bench", workspaceId: null, parentChatId: null } as never,
+    ownerId: ctx.admin.user.id,
+    planMode: false,
+    agent: "root",
+    turns: {
+      start: () => Promise.reject(new Error("not in the bench")),
+      cancel: () => Promise.resolve(false),
+    },
+    emitPart: () => undefined,
+  };
+}
+
 function assembler(ctx: BenchContext, pool: McpPool, serverIds: string[]) {
   const turn = turnContextOf(
     { id: ctx.admin.user.id, parentChatId: null, workspaceId: null, mcpServerIds: serverIds },
@@ -20,7 +37,8 @@ function assembler(ctx: BenchContext, pool: McpPool, serverIds: string[]) {
     false,
     "root",
   );
-  return () => assembleTurnTools(ctx.db.handle.db, turn, { pool });
+  const run = runContext(ctx);
+  return () => assembleTurnTools(ctx.db.handle.db, turn, { pool, run });
 }
 
 export const assembly: BenchSection = {
@@ -85,11 +103,15 @@ export const assembly: BenchSection = {
       });
       const runMany = assembler(ctx, pool, [manyId]);
       const first = await runMany();
+      // Every tool is listed and decided; the turn cap (1,000 with the built-ins) leaves a few out.
+      const rows = first.rows.filter((r) => r.server_id === manyId).length;
       const offered = Object.keys(first.tools).filter((n) => n.startsWith("many__")).length;
-      if (offered !== MANY_TOOLS) throw new Error(`${offered} of ${MANY_TOOLS} tools offered`);
+      if (rows !== MANY_TOOLS || offered < MANY_TOOLS - 50) {
+        throw new Error(`${rows} listed, ${offered} offered of ${MANY_TOOLS} tools`);
+      }
       const warmMany = await medianMs(ROUNDS * 2, runMany);
       report.figure({
-        label: `${MANY_TOOLS} tools on one server: warm`,
+        label: `${MANY_TOOLS} tools on one server (${offered} offered): warm`,
         value: ms(warmMany),
         goal: { text: "<= 5 ms", met: warmMany <= 5 },
       });
