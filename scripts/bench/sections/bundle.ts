@@ -1,7 +1,7 @@
 // The first-load JS of a page, gzip, from the build's own output: the root main files of
-// .next/build-manifest.json plus the page's entry chunks (its layouts and page) from its client
-// reference manifest under .next/server/app, each file gzipped here. Prefetched routes are not
-// counted: they load after the page is interactive.
+// .next/build-manifest.json plus the chunks of every client component the page's server tree
+// references (its client reference manifest under .next/server/app), each file gzipped here.
+// Routes prefetched by links load after the page is interactive and are not counted.
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
@@ -10,40 +10,35 @@ import { kb, NotRun, type SectionReport } from "../report";
 import type { BenchSection } from "../section";
 import { buildDir } from "./http";
 
-const BUDGETS: { route: string; manifest: string; entry: string; budgetKb: number }[] = [
+const BUDGETS: { route: string; manifest: string; budgetKb: number }[] = [
   {
     route: "/admin/mcp-servers",
     manifest: "server/app/(app)/admin/mcp-servers/page_client-reference-manifest.js",
-    entry: "[project]/app/(app)/admin/mcp-servers/page",
     budgetKb: 180,
   },
   {
     route: "/chat",
     manifest: "server/app/(app)/chat/page_client-reference-manifest.js",
-    entry: "[project]/app/(app)/chat/page",
     budgetKb: 250,
   },
 ];
 
-function entryFiles(dir: string, manifest: string, entry: string): string[] {
+interface ClientManifest {
+  clientModules?: Record<string, { chunks?: string[] }>;
+}
+
+/** Every chunk of the client components the page can render, as paths under .next. */
+function clientChunks(dir: string, manifest: string): string[] {
   const file = path.join(dir, manifest);
   if (!fs.existsSync(file)) throw new Error(`the build has no ${manifest}`);
   const sandbox: Record<string, unknown> = {};
   sandbox.globalThis = sandbox;
   vm.runInNewContext(fs.readFileSync(file, "utf8"), sandbox);
-  const pages = sandbox.__RSC_MANIFEST as Record<
-    string,
-    { entryJSFiles?: Record<string, string[]> }
-  >;
-  const entries = Object.values(pages)[0]?.entryJSFiles ?? {};
-  // The page's entry lists its layouts' chunks too; the layouts are added in case it does not.
-  const segments = entry.replace(/\/page$/, "").split("/");
-  const wanted = [entry];
-  for (let i = 1; i <= segments.length; i++)
-    wanted.push(`${segments.slice(0, i).join("/")}/layout`);
-  const files = wanted.flatMap((key) => entries[key] ?? []);
-  if ((entries[entry] ?? []).length === 0) throw new Error(`${manifest} has no entry ${entry}`);
-  return files;
+  const pages = (sandbox.__RSC_MANIFEST ?? {}) as Record<string, ClientManifest>;
+  const modules = Object.values(pages)[0]?.clientModules ?? {};
+  const chunks = Object.values(modules).flatMap((m) => m.chunks ?? []);
+  if (chunks.length === 0) throw new Error(`${manifest} lists no client chunks`);
+  return chunks.map((chunk) => chunk.replace(/^\/_next\//, ""));
 }
 
 export const bundle: BenchSection = {
@@ -68,7 +63,7 @@ export const bundle: BenchSection = {
       return size;
     };
     for (const page of BUDGETS) {
-      const files = new Set([...root, ...entryFiles(dir, page.manifest, page.entry)]);
+      const files = new Set([...root, ...clientChunks(dir, page.manifest)]);
       const total = [...files].reduce((sum, file) => sum + sizeOf(file), 0);
       report.figure({
         label: `${page.route} (${files.size} scripts)`,
