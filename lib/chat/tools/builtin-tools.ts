@@ -41,6 +41,8 @@ export function builtinTool(
   ctx: DeniedCallContext,
   run: BuiltinRunContext,
   turnSignal: AbortSignal | undefined,
+  /** Told of each successful run (create_workspace widens the turn's tools). */
+  afterRun?: (name: string, result: unknown) => void,
 ): Tool {
   return defineTool({
     description: builtin.description,
@@ -50,11 +52,37 @@ export function builtinTool(
       if (!again.available) {
         return denyCall(ctx, { toolCallId, exposedName: builtin.name, reason: again.reason });
       }
-      return builtin.execute(input, {
+      const result = await builtin.execute(input, {
         ...run,
         toolCallId,
         signal: abortSignal ?? turnSignal ?? new AbortController().signal,
       });
+      afterRun?.(builtin.name, result);
+      return result;
     },
   });
+}
+
+/**
+ * When create_workspace attaches a workspace mid-turn, the built-ins held back for want of one
+ * (reason no_workspace) are offered from the next step: `offer` adds them to the turn's tool
+ * set, which the AI SDK reads at every step.
+ */
+export function widenOnWorkspace(
+  decided: readonly DecidedBuiltin[],
+  turn: TurnPolicy,
+  offer: (builtin: BuiltinTool, turn: TurnPolicy) => void,
+): (name: string, result: unknown) => void {
+  let widened = false;
+  return (name, result) => {
+    const attached = typeof result === "object" && result !== null && "workspace" in result;
+    if (widened || name !== "create_workspace" || !attached) return;
+    widened = true;
+    const withWorkspace: TurnPolicy = { ...turn, hasWorkspace: true };
+    for (const { builtin, decision } of decided) {
+      if (decision.reason !== "no_workspace") continue;
+      const again = decide({ source: "builtin", name: builtin.name }, withWorkspace);
+      if (again.available) offer(builtin, withWorkspace);
+    }
+  };
 }

@@ -37,7 +37,12 @@ export function turnContextOf(
       rootChatId: chat.parentChatId ?? chat.id,
       workspaceId: chat.workspaceId,
     },
-    policy: { planMode, agent, selectedServerIds: new Set(chat.mcpServerIds) },
+    policy: {
+      planMode,
+      agent,
+      selectedServerIds: new Set(chat.mcpServerIds),
+      hasWorkspace: chat.workspaceId !== null,
+    },
     audience: owner.role,
   };
 }
