@@ -42,7 +42,8 @@ export interface TurnPolicy {
   selectedServerIds: ReadonlySet<string>;
   /**
    * Whether the chat has a workspace: without one its file, process and workspace MCP tools
-   * are not offered. Absent where no chat is involved (an admin's preview of a server).
+   * are not offered. Absent when not known (an admin's preview of a server; a sub-agent, whose
+   * parent may have attached one after spawning it).
    */
   hasWorkspace?: boolean;
 }

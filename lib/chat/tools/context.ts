@@ -41,7 +41,10 @@ export function turnContextOf(
       planMode,
       agent,
       selectedServerIds: new Set(chat.mcpServerIds),
-      hasWorkspace: chat.workspaceId !== null,
+      // A sub-agent works in its parent's workspace, which may have been attached after it
+      // was spawned: not known from its own row, so not held back.
+      hasWorkspace:
+        chat.workspaceId !== null ? true : chat.parentChatId === null ? false : undefined,
     },
     audience: owner.role,
   };
