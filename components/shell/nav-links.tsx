@@ -33,6 +33,9 @@ export function NavLinks({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate
       <li key={link.href}>
         <Link
           href={link.href}
+          // The chat's bundle (the AI SDK client, zod) is not fetched for admins at work in the
+          // admin pages; it loads when they go to the chat.
+          prefetch={link.href === "/chat" && pathname.startsWith("/admin") ? false : undefined}
           onClick={onNavigate}
           aria-current={active ? "page" : undefined}
           className={cn(

@@ -22,8 +22,10 @@ import {
   type McpConnection,
   type McpErrorCode,
 } from "@/lib/mcp/client";
+import { mcpFailureKey, NegativeCache } from "@/lib/mcp/negative-cache";
 import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
+import { createGuardedFetch, getEgressAllowlist } from "@/lib/net/egress";
 import { toPooledTool, type PooledTool } from "./pooled-tool";
 
 export interface McpEndpoint {
@@ -41,6 +43,8 @@ export interface McpEndpoint {
   secrets?: readonly string[];
   /** Cache partition: connections and tool lists are never shared across users. */
   userId: string;
+  /** Names among `headers` that only identify (not authenticate); failures are shared across them. */
+  identityHeaders?: readonly string[];
 }
 
 export type { PooledTool } from "./pooled-tool";
@@ -103,6 +107,8 @@ export class McpToolCallError extends Error {
 
 interface Entry {
   readonly key: string;
+  /** The negative cache's key: the endpoint, whoever asks (negative-cache.ts). */
+  readonly failureKey: string;
   readonly endpoint: McpEndpoint;
   connection: McpConnection | undefined;
   connecting: Promise<McpConnection> | undefined;
@@ -123,12 +129,6 @@ interface Entry {
   killed: boolean;
   /** The connection is replaced at its next use (a cancelled call may have left a stream open). */
   recycle: boolean;
-}
-
-interface NegativeEntry {
-  serverId: string;
-  failure: McpFailure;
-  expiresAt: number;
 }
 
 // Codes after which the connection is not trusted again: the next use dials afresh.
@@ -239,7 +239,7 @@ export class McpPool {
 
   /** Insertion order is recency order: a use moves the entry to the end. */
   private readonly entries = new Map<string, Entry>();
-  private readonly negative = new Map<string, NegativeEntry>();
+  private readonly negative: NegativeCache;
   /** Entries still in use after being retired, so close() can reach them. */
   private readonly retiredInUse = new Set<Entry>();
   private readonly connectionFailures = new WeakMap<McpConnection, McpFailure>();
@@ -255,6 +255,7 @@ export class McpPool {
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.fetchFn = options.fetch;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.negative = new NegativeCache(this.negativeTtlMs, this.maxEntries);
   }
 
   /** Tools of one server for one user; never throws for server problems. */
@@ -262,7 +263,7 @@ export class McpPool {
     const { signal } = opts;
     if (signal?.aborted) return { ok: false, error: cancelledFailure(ep), cached: false };
     const key = mcpEndpointKey(ep);
-    const negative = this.negativeFor(key);
+    const negative = this.negative.get(mcpFailureKey(ep));
     if (negative !== undefined) return { ok: false, error: negative, cached: true };
 
     const entry = this.entryFor(key, ep);
@@ -305,7 +306,7 @@ export class McpPool {
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     if (signal?.aborted) throw new McpToolCallError(cancelledFailure(ep));
     const key = mcpEndpointKey(ep);
-    const negative = this.negativeFor(key);
+    const negative = this.negative.get(mcpFailureKey(ep));
     if (negative !== undefined) throw new McpToolCallError(negative, { cached: true });
 
     const entry = this.entryFor(key, ep);
@@ -359,9 +360,7 @@ export class McpPool {
     for (const entry of [...this.entries.values()]) {
       if (entry.endpoint.serverId === serverId) this.retire(entry);
     }
-    for (const [key, negative] of this.negative) {
-      if (negative.serverId === serverId) this.negative.delete(key);
-    }
+    this.negative.forgetServer(serverId);
     this.updateSweeper();
   }
 
@@ -387,9 +386,7 @@ export class McpPool {
     let connections = 0;
     for (const entry of this.entries.values()) if (entry.connection !== undefined) connections++;
     for (const entry of this.retiredInUse) if (entry.connection !== undefined) connections++;
-    let negative = 0;
-    for (const item of this.negative.values()) if (item.expiresAt > now) negative++;
-    return { connections, negative };
+    return { connections, negative: this.negative.live(now) };
   }
 
   // -------------------------------------------------------------------------
@@ -404,6 +401,7 @@ export class McpPool {
     }
     const entry: Entry = {
       key,
+      failureKey: mcpFailureKey(ep),
       endpoint: { ...ep, headers: { ...ep.headers } },
       connection: undefined,
       connecting: undefined,
@@ -514,13 +512,23 @@ export class McpPool {
   private async dial(entry: Entry): Promise<McpConnection> {
     const ep = entry.endpoint;
     let dialled: McpConnection | undefined;
+    // Without a fetch of its own, each connection gets its own dispatcher: after a timed-out
+    // connect undici keeps an idle socket to the dead server, which only destroying frees.
+    const own =
+      this.fetchFn === undefined
+        ? createGuardedFetch({
+            allowlist: getEgressAllowlist(),
+            credentialHeaders: Object.keys(ep.headers),
+          })
+        : undefined;
+    const destroyOwn = () => own?.dispatcher.destroy().catch(() => undefined);
     try {
       dialled = await connectMcp({
         url: ep.url,
         transport: ep.transport,
         headers: ep.headers,
         connectTimeoutMs: this.connectTimeoutMs,
-        ...(this.fetchFn !== undefined && { fetch: this.fetchFn }),
+        fetch: this.fetchFn ?? own,
         responseLimits: {
           maxBytes: this.maxResponseBytes,
           // A request's response may not outlive the call timeout: an endless body is cut.
@@ -534,11 +542,14 @@ export class McpPool {
         },
       });
     } catch (error) {
+      await destroyOwn();
       const failure = this.classify(error, ep);
       if (!entry.killed) this.remember(entry, failure);
       throw new McpConnectionError(failure, { cause: error });
     }
     const connection = dialled;
+    const closeSession = connection.close;
+    connection.close = () => closeSession().finally(destroyOwn);
     if (entry.killed) {
       this.closeConnection(connection);
       throw new McpConnectionError({
@@ -608,7 +619,7 @@ export class McpPool {
             tool.annotations === undefined ? [] : [[tool.name, tool.annotations] as const],
           ),
         );
-        this.negative.delete(entry.key);
+        this.negative.delete(entry.failureKey);
         return { list, truncated };
       } catch (error) {
         const failure = this.failureOf(connection, error, ep);
@@ -721,27 +732,8 @@ export class McpPool {
   }
 
   private remember(entry: Entry, failure: McpFailure): void {
-    if (failure.code === "mcp.cancelled" || this.negativeTtlMs <= 0) return;
-    this.negative.delete(entry.key);
-    this.negative.set(entry.key, {
-      serverId: entry.endpoint.serverId,
-      failure,
-      expiresAt: Date.now() + this.negativeTtlMs,
-    });
-    while (this.negative.size > this.maxEntries) {
-      const oldest = this.negative.keys().next();
-      if (oldest.done === true) break;
-      this.negative.delete(oldest.value);
-    }
+    this.negative.remember(entry.failureKey, entry.endpoint.serverId, failure);
     this.updateSweeper();
-  }
-
-  private negativeFor(key: string): McpFailure | undefined {
-    const item = this.negative.get(key);
-    if (item === undefined) return undefined;
-    if (item.expiresAt > Date.now()) return item.failure;
-    this.negative.delete(key);
-    return undefined;
   }
 
   // -------------------------------------------------------------------------
@@ -752,9 +744,7 @@ export class McpPool {
     for (const entry of [...this.entries.values()]) {
       if (entry.leases === 0 && now - entry.lastUsed >= this.idleTtlMs) this.retire(entry);
     }
-    for (const [key, item] of this.negative) {
-      if (item.expiresAt <= now) this.negative.delete(key);
-    }
+    this.negative.sweep(now);
     this.updateSweeper();
   }
 

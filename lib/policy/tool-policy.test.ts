@@ -412,3 +412,63 @@ describe("the tool catalogue in the precedence", () => {
     expect(governanceOf("t", server({ planModeTools: [] })).planMode).toBe(false);
   });
 });
+
+describe("a chat without a workspace", () => {
+  const builtin = (name: string) => ({ source: "builtin" as const, name });
+  const workspaceMcp = { source: "workspace_mcp" as const, name: "notes__read" };
+  // [candidate, turn, expected reason]: no_workspace only where the agent could use it otherwise.
+  const cases: [string, ToolCandidate, Partial<TurnPolicy>, string][] = [
+    ["read_file, root", builtin("read_file"), { hasWorkspace: false }, "no_workspace"],
+    ["execute, root", builtin("execute"), { hasWorkspace: false }, "no_workspace"],
+    ["process_signal, root", builtin("process_signal"), { hasWorkspace: false }, "no_workspace"],
+    ["start_workspace, root", builtin("start_workspace"), { hasWorkspace: false }, "no_workspace"],
+    ["read_file with a workspace", builtin("read_file"), { hasWorkspace: true }, "allowed"],
+    ["read_file, no chat (preview)", builtin("read_file"), {}, "allowed"],
+    ["create_workspace", builtin("create_workspace"), { hasWorkspace: false }, "allowed"],
+    ["list_templates", builtin("list_templates"), { hasWorkspace: false }, "allowed"],
+    ["spawn_agent", builtin("spawn_agent"), { hasWorkspace: false }, "allowed"],
+    [
+      "propose_plan in plan mode",
+      builtin("propose_plan"),
+      { hasWorkspace: false, planMode: true },
+      "allowed",
+    ],
+    [
+      "read_file, explore agent",
+      builtin("read_file"),
+      { hasWorkspace: false, agent: "explore" },
+      "no_workspace",
+    ],
+    [
+      "write_file, explore agent: the agent rule comes first",
+      builtin("write_file"),
+      { hasWorkspace: false, agent: "explore" },
+      "builtin_not_for_subagents",
+    ],
+    [
+      "process_list in plan mode: the plan rule comes first",
+      builtin("process_list"),
+      { hasWorkspace: false, planMode: true },
+      "builtin_not_in_plan_mode",
+    ],
+    ["workspace MCP", workspaceMcp, { hasWorkspace: false }, "no_workspace"],
+    ["workspace MCP with a workspace", workspaceMcp, { hasWorkspace: true }, "allowed"],
+    [
+      "workspace MCP in plan mode: the plan rule comes first",
+      workspaceMcp,
+      { hasWorkspace: false, planMode: true },
+      "plan_mode_no_workspace_mcp",
+    ],
+    ["an admin server's tool", mcp("echo"), { hasWorkspace: false }, "allowed"],
+  ];
+
+  it.each(cases)("%s", (_label, candidate, over, reason) => {
+    const decision = decide(candidate, turn(over));
+    expect(decision.reason).toBe(reason);
+    expect(decision.available).toBe(reason === "allowed");
+  });
+
+  it("says why in words", () => {
+    expect(REASON_TEXT.no_workspace).toMatch(/workspace/);
+  });
+});

@@ -51,6 +51,12 @@ export interface TurnPolicy {
   agent: AgentKind;
   /** Servers the chat selected for this turn; force_on servers take part regardless. */
   selectedServerIds: ReadonlySet<string>;
+  /**
+   * Whether the chat has a workspace: without one its file, process and workspace MCP tools
+   * are not offered. Absent when not known (an admin's preview of a server; a sub-agent, whose
+   * parent may have attached one after spawning it).
+   */
+  hasWorkspace?: boolean;
 }
 
 export type PolicyReason =
@@ -71,7 +77,8 @@ export type PolicyReason =
   | "builtin_plan_mode_only"
   | "tool_definition_changed"
   | "tool_removed"
-  | "tool_disabled";
+  | "tool_disabled"
+  | "no_workspace";
 
 export interface PolicyDecision {
   available: boolean;
@@ -123,7 +130,28 @@ const ROOT_ONLY_BUILTINS: ReadonlySet<string> = new Set([
   "ask_user_question",
 ]);
 
+/** Built-ins that only work in the chat's workspace: not offered while it has none. */
+export const WORKSPACE_BOUND_BUILTINS: ReadonlySet<string> = new Set([
+  "read_file",
+  "write_file",
+  "edit_files",
+  "execute",
+  "process_output",
+  "process_list",
+  "process_signal",
+  "start_workspace",
+  "stop_workspace",
+]);
+
 function decideBuiltin(name: string, turn: TurnPolicy): PolicyDecision {
+  const decision = decideBuiltinByAgent(name, turn);
+  if (decision.available && turn.hasWorkspace === false && WORKSPACE_BOUND_BUILTINS.has(name)) {
+    return deny("no_workspace");
+  }
+  return decision;
+}
+
+function decideBuiltinByAgent(name: string, turn: TurnPolicy): PolicyDecision {
   if (turn.agent === "explore" || (turn.planMode && turn.agent === "subagent")) {
     return READ_ONLY_BUILTINS.has(name) ? ALLOW : deny("builtin_not_for_subagents");
   }
@@ -219,6 +247,7 @@ export function decideWorkspaceMcp(
 ): PolicyDecision {
   if (turn.planMode) return deny("plan_mode_no_workspace_mcp");
   if (turn.agent === "explore") return deny("explore_no_workspace_mcp");
+  if (turn.hasWorkspace === false) return deny("no_workspace");
   if (rule.mode === "off") return deny("workspace_mcp_off");
   if (!server) return ALLOW;
   const outcome = matchWorkspaceServer(rule, server.launch);
@@ -245,4 +274,5 @@ export const REASON_TEXT: Record<PolicyReason, string> = {
   tool_definition_changed: "The server changed this tool; an admin must review the change",
   tool_removed: "The server no longer lists this tool",
   tool_disabled: "An admin disabled this tool",
+  no_workspace: "Offered once the chat has a workspace (the model can create one)",
 };

@@ -234,7 +234,7 @@ describe("workspace built-in tools in a turn", () => {
     expect(String(bigPart!.output!.text)).toMatch(/at most 32768 bytes/);
   });
 
-  it("tells the model how to get a workspace, and create_workspace attaches one", async () => {
+  it("offers the file tools once create_workspace attached a workspace, in the same turn", async () => {
     const chat = (await call(createChat, { token: member.token, body: {} })).body;
     const key = `nows-${Date.now()}`;
     fake.script(key, [
@@ -250,8 +250,10 @@ describe("workspace built-in tools in a turn", () => {
     const res = await sendJson(chat.id, { content: key });
     expect(res.status).toBe(200);
     const parts = toolParts(res.body.message);
-    expect(parts[0]).toMatchObject({ name: "read_file", is_error: true });
-    expect(String(parts[0]!.output!.text)).toMatch(/no workspace yet.*create_workspace/);
+    // Without a workspace the file tools are not offered; create_workspace adds them to the
+    // turn's tools, so the same turn's next step reads the file.
+    expect(parts[0]).toMatchObject({ name: "read_file", is_error: true, state: "denied" });
+    expect(String(parts[0]!.output)).toMatch(/read_file is not available/);
     expect(parts[1]).toMatchObject({ name: "create_workspace", state: "complete" });
     const created = parts[1]!.output!.workspace as { id: string; status: string };
     workspaceIds.push(created.id);

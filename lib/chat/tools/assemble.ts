@@ -20,7 +20,12 @@ import type { TurnLoop } from "../approvals/loop";
 import { serverFailureText, type Notice } from "../mcp-notices";
 import type { ToolOrigin } from "../parts";
 import { OVER_SERVER_LIMIT, OVER_TURN_LIMIT, TOO_MANY_TOOLS, toolLimits } from "../tool-limits";
-import { builtinTool, decideBuiltins, type BuiltinRunContext } from "./builtin-tools";
+import {
+  builtinTool,
+  decideBuiltins,
+  widenOnWorkspace,
+  type BuiltinRunContext,
+} from "./builtin-tools";
 import type { TurnContext } from "./context";
 import { connectExternalServers, type ServerTools } from "./external-mcp";
 import { mcpTool, type McpCallContext } from "./mcp-tool";
@@ -204,6 +209,12 @@ export async function assembleTurnTools(
     }
   }
   const endsTurn: string[] = [];
+  // The set the model is handed (the sorted copy below); a workspace created mid-turn adds to it.
+  let offered: ToolSet = tools;
+  const widen = widenOnWorkspace(builtinDecisions, ctx.policy, (builtin, turn) => {
+    origins.set(builtin.name, { source: "builtin" });
+    offered[builtin.name] = builtinTool(builtin, turn, callContext, opts.run!, opts.signal);
+  });
   // Built-ins first: their names win any clash (MCP names always carry a `<slug>__` prefix).
   for (const { builtin, decision } of builtinDecisions) {
     rows.push({
@@ -215,7 +226,14 @@ export async function assembleTurnTools(
     if (!decision.available || !opts.run) continue;
     origins.set(builtin.name, { source: "builtin" });
     if (builtin.endsTurn) endsTurn.push(builtin.name);
-    tools[builtin.name] = builtinTool(builtin, ctx.policy, callContext, opts.run, opts.signal);
+    tools[builtin.name] = builtinTool(
+      builtin,
+      ctx.policy,
+      callContext,
+      opts.run,
+      opts.signal,
+      widen,
+    );
   }
   // Workspace MCP last: built-ins, then admin servers, then workspace servers win a name.
   const workspace = await assembleWorkspaceMcpTools(db, {
@@ -244,5 +262,6 @@ export async function assembleTurnTools(
   const sorted: ToolSet = Object.fromEntries(
     Object.entries(tools).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
+  offered = sorted;
   return { tools: sorted, rows, origins, notices, denied, endsTurn };
 }

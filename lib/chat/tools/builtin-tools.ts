@@ -2,7 +2,7 @@ import "server-only";
 // Built-in tools as tools of the turn: offered when the policy admits them, and asked again at
 // execution like every other tool (docs/security.md, point 2). Without a run context (the
 // explainer) they are listed only.
-import { tool as defineTool, type Tool } from "ai";
+import { tool as defineTool, zodSchema, type Schema, type Tool } from "ai";
 import { decide, type PolicyDecision, type TurnPolicy } from "@/lib/policy/tool-policy";
 import { builtinTools } from "../builtins/registry";
 import type { BuiltinContext, BuiltinTool } from "../builtins/types";
@@ -25,16 +25,30 @@ export function decideBuiltins(turn: TurnPolicy): DecidedBuiltin[] {
   }));
 }
 
+// Each built-in's JSON Schema, converted from zod once per process instead of on every step.
+const builtinSchemas = new WeakMap<BuiltinTool, Schema>();
+
+function schemaOf(builtin: BuiltinTool): Schema {
+  let schema = builtinSchemas.get(builtin);
+  if (schema === undefined) {
+    schema = zodSchema(builtin.inputSchema);
+    builtinSchemas.set(builtin, schema);
+  }
+  return schema;
+}
+
 export function builtinTool(
   builtin: BuiltinTool,
   turn: TurnPolicy,
   ctx: DeniedCallContext & { loop?: TurnLoop },
   run: BuiltinRunContext,
   turnSignal: AbortSignal | undefined,
+  /** Told of each successful run (create_workspace widens the turn's tools). */
+  afterRun?: (name: string, result: unknown) => void,
 ): Tool {
   return defineTool({
     description: builtin.description,
-    inputSchema: builtin.inputSchema,
+    inputSchema: schemaOf(builtin) as Schema<unknown>,
     execute: async (input: unknown, { toolCallId, abortSignal }) => {
       const started = Date.now();
       const call = { toolCallId, source: "builtin" as const, tool: builtin.name, input };
@@ -60,6 +74,7 @@ export function builtinTool(
           signal: abortSignal ?? turnSignal ?? new AbortController().signal,
         });
         errorCode = isToolFailure(result) ? result.code : undefined;
+        afterRun?.(builtin.name, result);
         return result;
       } finally {
         await ctx.loop?.audit.record(
@@ -74,4 +89,28 @@ export function builtinTool(
       }
     },
   });
+}
+
+/**
+ * When create_workspace attaches a workspace mid-turn, the built-ins held back for want of one
+ * (reason no_workspace) are offered from the next step: `offer` adds them to the turn's tool
+ * set, which the AI SDK reads at every step.
+ */
+export function widenOnWorkspace(
+  decided: readonly DecidedBuiltin[],
+  turn: TurnPolicy,
+  offer: (builtin: BuiltinTool, turn: TurnPolicy) => void,
+): (name: string, result: unknown) => void {
+  let widened = false;
+  return (name, result) => {
+    const attached = typeof result === "object" && result !== null && "workspace" in result;
+    if (widened || name !== "create_workspace" || !attached) return;
+    widened = true;
+    const withWorkspace: TurnPolicy = { ...turn, hasWorkspace: true };
+    for (const { builtin, decision } of decided) {
+      if (decision.reason !== "no_workspace") continue;
+      const again = decide({ source: "builtin", name: builtin.name }, withWorkspace);
+      if (again.available) offer(builtin, withWorkspace);
+    }
+  };
 }

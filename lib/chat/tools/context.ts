@@ -37,7 +37,15 @@ export function turnContextOf(
       rootChatId: chat.parentChatId ?? chat.id,
       workspaceId: chat.workspaceId,
     },
-    policy: { planMode, agent, selectedServerIds: new Set(chat.mcpServerIds) },
+    policy: {
+      planMode,
+      agent,
+      selectedServerIds: new Set(chat.mcpServerIds),
+      // A sub-agent works in its parent's workspace, which may have been attached after it
+      // was spawned: not known from its own row, so not held back.
+      hasWorkspace:
+        chat.workspaceId !== null ? true : chat.parentChatId === null ? false : undefined,
+    },
     audience: owner.role,
   };
 }

@@ -139,15 +139,17 @@ export async function connectExternalServers(
         unavailable(row, auth.failure, auth.reason);
         return null;
       }
+      const identity = row.forwardIdentityHeaders
+        ? identityHeaders(ctx.identity, auth.headers)
+        : {};
       const endpoint: McpEndpoint = {
         serverId: row.id,
         version: row.version,
         url: row.url,
         transport: row.transport,
-        headers: {
-          ...auth.headers,
-          ...(row.forwardIdentityHeaders ? identityHeaders(ctx.identity, auth.headers) : {}),
-        },
+        headers: { ...auth.headers, ...identity },
+        // A dead server is remembered per endpoint and credentials, not per user or chat.
+        identityHeaders: Object.keys(identity),
         // Only what authenticates: the identity headers are not secrets.
         secrets: credentialValues(auth.headers),
         userId: ctx.identity.userId,

@@ -5,7 +5,7 @@ import "server-only";
 // result → unwrap the model's intent field → check the arguments against the tool's own
 // schema → call → convert the result for the model and the UI. Only the recheck and the call
 // differ between sources, so they are what a source hands in.
-import { dynamicTool, jsonSchema, type Tool } from "ai";
+import { dynamicTool, jsonSchema, type Schema, type Tool } from "ai";
 import { checkToolArguments, invalidArgumentsMessage } from "@/lib/mcp/input-validation";
 import {
   capDescription,
@@ -59,6 +59,22 @@ export interface McpToolSpec {
   call(args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<CallOutcome>;
 }
 
+// The model-facing schema of a listed tool, converted once per listing: the pool hands out the
+// same inputSchema object until the server's tool list (or its config version) changes, so a
+// warm turn with a thousand tools converts nothing. Keyed weakly: a replaced listing is freed.
+const schemaCache = new WeakMap<object, { plain?: Schema; intent?: Schema }>();
+
+export function modelSchemaOf(inputSchema: Record<string, unknown>, modelIntent: boolean): Schema {
+  let cached = schemaCache.get(inputSchema);
+  if (cached === undefined) {
+    cached = {};
+    schemaCache.set(inputSchema, cached);
+  }
+  const slot = modelIntent ? "intent" : "plain";
+  cached[slot] ??= jsonSchema(modelFacingSchema(inputSchema, modelIntent).schema as never);
+  return cached[slot];
+}
+
 /** The arguments and intent of a call, as far as they can be told apart. */
 function argsOf(input: unknown, modelIntent: boolean): { args: unknown; intent?: string } {
   const unwrapped = unwrapToolInput(input, modelIntent);
@@ -93,7 +109,7 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
   return dynamicTool({
     metadata: spec.metadata,
     description: capDescription(spec.description),
-    inputSchema: jsonSchema(modelFacingSchema(spec.inputSchema, spec.modelIntent).schema as never),
+    inputSchema: modelSchemaOf(spec.inputSchema, spec.modelIntent),
     // Rule "approval": the call waits for a person unless one already answered it (the turn
     // carrying the answer) or a grant covers it. A sub-agent cannot ask: execute refuses.
     needsApproval: async (input, { toolCallId }) => {
