@@ -1,21 +1,20 @@
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { mcpConfigSnapshot } from "./mcp-config-snapshot";
 import { chats, mcpServerConfigs, mcpServerUserTokens, oidcAccounts } from "../schema";
 
 export type McpServerRow = typeof mcpServerConfigs.$inferSelect;
 export type McpServerInsert = typeof mcpServerConfigs.$inferInsert;
 export type McpUserTokenRow = typeof mcpServerUserTokens.$inferSelect;
 
+/** Configs sorted by display name; from the instance's snapshot when nothing changed since. */
 export async function listMcpServers(
   db: Executor,
   opts: { enabledOnly: boolean },
-): Promise<McpServerRow[]> {
-  return db
-    .select()
-    .from(mcpServerConfigs)
-    .where(opts.enabledOnly ? eq(mcpServerConfigs.enabled, true) : undefined)
-    .orderBy(asc(sql`lower(${mcpServerConfigs.displayName})`), asc(mcpServerConfigs.slug));
+): Promise<readonly McpServerRow[]> {
+  const { servers } = await mcpConfigSnapshot(db);
+  return opts.enabledOnly ? servers.filter((s) => s.enabled) : servers;
 }
 
 export async function findMcpServer(

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, eq, inArray } from "drizzle-orm";
+import { count, eq, inArray } from "drizzle-orm";
 import type { ToolGovernance } from "@/lib/policy/tool-policy";
 import type { Executor } from "../client";
 import { mcpServerTools } from "../schema";
@@ -17,13 +17,16 @@ export interface CatalogueEntry extends ToolGovernance {
   lastSeenAt: Date;
 }
 
-/** What the policy reads of a catalogue, for each of the given servers (absent: nothing yet). */
+/**
+ * What the policy reads of a catalogue, for each of the given servers (null: every server;
+ * absent from the answer: nothing catalogued yet).
+ */
 export async function loadToolGovernance(
   db: Executor,
-  serverIds: readonly string[],
+  serverIds: readonly string[] | null,
 ): Promise<Map<string, Map<string, CatalogueEntry>>> {
   const out = new Map<string, Map<string, CatalogueEntry>>();
-  if (serverIds.length === 0) return out;
+  if (serverIds !== null && serverIds.length === 0) return out;
   const rows = await db
     .select({
       serverId: mcpServerTools.serverId,
@@ -36,31 +39,13 @@ export async function loadToolGovernance(
       lastSeenAt: mcpServerTools.lastSeenAt,
     })
     .from(mcpServerTools)
-    .where(inArray(mcpServerTools.serverId, [...serverIds]));
+    .where(serverIds === null ? undefined : inArray(mcpServerTools.serverId, [...serverIds]));
   for (const { serverId, name, ...entry } of rows) {
     let tools = out.get(serverId);
     if (!tools) out.set(serverId, (tools = new Map()));
     tools.set(name, entry);
   }
   return out;
-}
-
-/** One tool's catalogue entry, for the policy's recheck when a call runs. */
-export async function findToolGovernance(
-  db: Executor,
-  serverId: string,
-  name: string,
-): Promise<ToolGovernance | undefined> {
-  const [row] = await db
-    .select({
-      status: mcpServerTools.status,
-      rule: mcpServerTools.rule,
-      planMode: mcpServerTools.planMode,
-    })
-    .from(mcpServerTools)
-    .where(and(eq(mcpServerTools.serverId, serverId), eq(mcpServerTools.name, name)))
-    .limit(1);
-  return row;
 }
 
 /** A server's whole catalogue, sorted by name (the admin's Tools tab). */

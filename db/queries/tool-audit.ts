@@ -1,7 +1,6 @@
 import "server-only";
 import { and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
 import { rowsOf, type Executor } from "../client";
-import { mcpServerTools } from "../schema";
 import { toolCallAudit, type ToolAuditDecision, type ToolAuditOutcome } from "../schema-tool-calls";
 
 export type ToolAuditRow = typeof toolCallAudit.$inferSelect;
@@ -107,18 +106,4 @@ export async function claimJobRun(db: Executor, name: string, everyMs: number): 
       where job_runs.last_run_at < now() - make_interval(secs => ${Math.floor(everyMs / 1000)})
     returning name`);
   return rowsOf(result).length > 0;
-}
-
-/** The catalogue's definition hash of a tool, as last listed. */
-export async function findToolDefinitionHash(
-  db: Executor,
-  serverId: string,
-  name: string,
-): Promise<string | undefined> {
-  const [row] = await db
-    .select({ hash: mcpServerTools.definitionHash })
-    .from(mcpServerTools)
-    .where(and(eq(mcpServerTools.serverId, serverId), eq(mcpServerTools.name, name)))
-    .limit(1);
-  return row?.hash;
 }

@@ -17,7 +17,7 @@ import { freshMcpAccessToken } from "./token-refresh";
 export async function authConnectedFor(
   db: Executor,
   userId: string,
-  rows: McpServerRow[],
+  rows: readonly McpServerRow[],
 ): Promise<Map<string, boolean>> {
   const result = new Map<string, boolean>();
   const oauthRows = rows.filter((r) => r.authType === "oauth2");

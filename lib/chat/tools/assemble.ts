@@ -13,9 +13,7 @@ import { MAX_LISTED_TOOLS } from "@/lib/mcp/client";
 import { getMcpPool, McpToolCallError, type McpPool } from "@/lib/mcp/pool";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide } from "@/lib/policy/tool-policy";
-import { findMcpServer } from "@/db/queries/mcp-servers";
-import { findToolGovernance } from "@/db/queries/mcp-tools";
-import { findToolDefinitionHash } from "@/db/queries/tool-audit";
+import { mcpConfigSnapshot } from "@/db/queries/mcp-config-snapshot";
 import type { TurnLoop } from "../approvals/loop";
 import { serverFailureText, type Notice } from "../mcp-notices";
 import type { ToolOrigin } from "../parts";
@@ -76,12 +74,11 @@ function externalTool(
     modelIntent: row.modelIntent,
     about: { source: "mcp", toolName: tool.name, serverId: row.id, serverSlug: row.slug },
     recheck: async () => {
-      const [current, governance, definitionHash] = await Promise.all([
-        findMcpServer(db, row.id),
-        findToolGovernance(db, row.id, tool.name),
-        findToolDefinitionHash(db, row.id, tool.name),
-      ]);
-      const catalogue = governance ? new Map([[tool.name, governance]]) : undefined;
+      // The snapshot: one indexed read when neither the config nor the catalogue changed.
+      const snapshot = await mcpConfigSnapshot(db);
+      const current = snapshot.servers.find((s) => s.id === row.id);
+      const catalogue = current ? (await snapshot.governance()).get(row.id) : undefined;
+      const definitionHash = catalogue?.get(tool.name)?.definitionHash;
       const again = current
         ? decide(
             { source: "mcp", name: tool.name, server: serverPolicyOf(current, catalogue) },

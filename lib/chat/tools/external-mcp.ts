@@ -5,7 +5,8 @@ import "server-only";
 // listed (docs/architecture.md, "Plan mode"). A server that cannot be used costs one notice
 // and one explainer row, never the turn.
 import type { Executor } from "@/db/client";
-import { listMcpServers, setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers";
+import { mcpConfigSnapshot } from "@/db/queries/mcp-config-snapshot";
+import { setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers";
 import type { ChatToolRow } from "@/lib/client/types";
 import { SecretDecryptError } from "@/lib/crypto/envelope";
 import { KeyRingError } from "@/lib/crypto/keyring";
@@ -16,7 +17,6 @@ import type { McpEndpoint, McpPool, PooledTool } from "@/lib/mcp/pool";
 import { credentialValues } from "@/lib/mcp/redact";
 import type { ToolReason } from "@/lib/policy/reasons";
 import { decideServer, type ServerPolicy } from "@/lib/policy/tool-policy";
-import { loadToolGovernance } from "@/db/queries/mcp-tools";
 import { serverNotice, type Notice, type ServerFailure } from "../mcp-notices";
 import type { TurnContext, TurnIdentity } from "./context";
 
@@ -109,15 +109,15 @@ export async function connectExternalServers(
   opts: { explain: boolean; pool: McpPool; signal?: AbortSignal },
 ): Promise<ExternalServers> {
   watchPoolListings(opts.pool, db);
-  const enabled = await listMcpServers(db, { enabledOnly: true });
-  const inTurn = enabled.filter(
-    (r) => opts.explain || r.availability === "force_on" || ctx.policy.selectedServerIds.has(r.id),
+  // The instance's snapshot of configs and catalogues (db/queries/mcp-config-snapshot.ts): one
+  // indexed read when nothing changed, before any server is dialled.
+  const snapshot = await mcpConfigSnapshot(db);
+  const inTurn = snapshot.servers.filter(
+    (r) =>
+      r.enabled &&
+      (opts.explain || r.availability === "force_on" || ctx.policy.selectedServerIds.has(r.id)),
   );
-  // One read of the catalogues of every server that may take part, before any is dialled.
-  const catalogues = await loadToolGovernance(
-    db,
-    inTurn.map((r) => r.id),
-  );
+  const catalogues = inTurn.length > 0 ? await snapshot.governance() : new Map();
   const out: ExternalServers = { servers: [], rows: [], notices: [] };
   const unavailable = (row: McpServerRow, failure: ServerFailure, reason: ToolReason) => {
     out.notices.push(serverNotice(ctx.audience, row, failure));
