@@ -1,4 +1,4 @@
-// Response shapes of the HTTP API (see README "API"), as the browser sees them.
+// Response shapes of the HTTP API (see docs/api.md), as the browser sees them.
 import type { ToolReason } from "@/lib/policy/reasons";
 
 export type UserRole = "admin" | "member";
