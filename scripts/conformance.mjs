@@ -4,8 +4,8 @@
 // Runs every client scenario the suite lists, each as its own `conformance client --scenario …`
 // run, prints one line per scenario and a summary, and exits 1 when the suite lists other
 // scenarios than SCENARIOS below, on a failure not listed in EXPECTED_FAILURES, or when a
-// listed one starts passing (so the list, mirrored in the README, cannot go stale). Not part of
-// `npm test`.
+// listed one starts passing (so the list, mirrored in the README, cannot go stale). A stage of
+// `npm test` (scripts/test-all.mjs).
 //
 //   npm run conformance [-- <scenario>…] [-- --verbose]
 import { spawn, spawnSync } from "node:child_process";
