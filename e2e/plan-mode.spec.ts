@@ -149,6 +149,8 @@ test("a member plans with an approved MCP tool, answers questions and implements
   await expect(plan.getByText(`Invoice plan ${stamp}`)).toBeVisible();
   await expect(plan.locator("strong", { hasText: "Postgres" })).toBeVisible();
   await expect(plan.getByText(planPath)).toBeVisible();
+  // Built-in calls show while the turn runs (live), as they do after a reload.
+  await expect(conversation.locator('[data-tool-name="write_file"]')).toBeVisible();
   await chatPage.expectAccessible("The proposed plan");
   // The old form is closed now.
   await expect(conversation.getByRole("button", { name: "Submit answers" })).toHaveCount(0);

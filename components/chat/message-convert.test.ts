@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Part } from "@/lib/client/types";
-import { messageText, outputText, toUIMessages } from "./message-convert";
+import {
+  messageText,
+  outputText,
+  renderableToolPart,
+  toUIMessages,
+  type ChatUIPart,
+} from "./message-convert";
 
 const message = (parts: Part[], extra: Partial<Message> = {}): Message => ({
   id: "m1",
@@ -185,5 +191,65 @@ describe("outputText", () => {
     expect(outputText({ type: "error-text", value: "boom" })).toBe("boom");
     expect(outputText({ a: 1 })).toBe('{"a":1}');
     expect(outputText(undefined)).toBe("");
+  });
+});
+
+describe("renderableToolPart", () => {
+  it("renders a live built-in (a static tool part) like the stored call it becomes", () => {
+    const live = {
+      type: "tool-write_file",
+      toolCallId: "call-1",
+      state: "output-available",
+      input: { path: "plan.md", content: "# Plan" },
+      output: { text: "Wrote plan.md" },
+    } as unknown as ChatUIPart;
+    expect(renderableToolPart(live)).toEqual({
+      type: "dynamic-tool",
+      toolName: "write_file",
+      toolCallId: "call-1",
+      state: "output-available",
+      input: { path: "plan.md", content: "# Plan" },
+      output: { text: "Wrote plan.md" },
+      toolMetadata: { source: "builtin" },
+    });
+    const stored = toUIMessages([
+      {
+        id: "m",
+        role: "assistant",
+        plan_mode: true,
+        created_at: "2026-12-03T00:00:00.000Z",
+        status: "complete",
+        parts: [
+          {
+            type: "tool",
+            tool_call_id: "call-1",
+            name: "write_file",
+            source: "builtin",
+            input: { path: "plan.md", content: "# Plan" },
+            output: { text: "Wrote plan.md" },
+            state: "complete",
+          },
+        ],
+      } as Message,
+    ])[0]!.parts[0]!;
+    const reloaded = renderableToolPart(stored)!;
+    const again = renderableToolPart(live)!;
+    expect([reloaded.toolName, reloaded.toolCallId, reloaded.state]).toEqual([
+      again.toolName,
+      again.toolCallId,
+      again.state,
+    ]);
+  });
+
+  it("passes MCP parts through and ignores parts that are not tools", () => {
+    const dynamic = {
+      type: "dynamic-tool",
+      toolName: "docs__search",
+      toolCallId: "c",
+      state: "input-available",
+      input: {},
+    } as ChatUIPart;
+    expect(renderableToolPart(dynamic)).toBe(dynamic);
+    expect(renderableToolPart({ type: "text", text: "hi", state: "done" })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
 // through the same components as a live stream.
-import type { DynamicToolUIPart, UIMessage } from "ai";
+import { getToolName, isStaticToolUIPart, type DynamicToolUIPart, type UIMessage } from "ai";
 import type { ApprovalPart, Message, Part } from "@/lib/client/types";
 import { parseQuestions, type UserQuestion } from "./question-logic";
 import { splitModelIntent } from "./tool-label";
@@ -36,6 +36,24 @@ export type ToolMetadata = {
 };
 
 type ToolPart = Extract<Part, { type: "tool" }>;
+
+/**
+ * A tool part as the chat renders it. Live, the AI SDK streams built-ins (static tools) as
+ * `tool-<name>` parts and MCP tools as `dynamic-tool`; a reloaded message has only the latter
+ * (built from the stored parts). Both render the same way, so the live view shows built-in
+ * calls (write_file, ask_user_question…) as they run, exactly as the reloaded one does.
+ */
+export function renderableToolPart(part: ChatUIPart): DynamicToolUIPart | null {
+  if (part.type === "dynamic-tool") return part;
+  if (!isStaticToolUIPart(part)) return null;
+  const { type: _type, ...rest } = part;
+  return {
+    ...rest,
+    type: "dynamic-tool",
+    toolName: getToolName(part),
+    toolMetadata: { source: "builtin" },
+  } as DynamicToolUIPart;
+}
 
 /** The readable text of a tool output, for error messages. */
 export function outputText(output: unknown): string {
@@ -115,6 +133,8 @@ function toUIPart(part: Part): ChatUIPart | null {
   switch (part.type) {
     case "text":
       return { type: "text", text: part.text, state: "done" };
+    case "reasoning":
+      return { type: "reasoning", text: part.text, state: "done" };
     case "tool":
       return toolPart(part);
     case "notice":

@@ -1,5 +1,6 @@
 "use client";
 
+import { isStaticToolUIPart } from "ai";
 import { BrainIcon } from "lucide-react";
 import { useMemo } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -7,7 +8,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
 import { ApprovalPartView } from "./approval-card";
 import { Markdown } from "./markdown";
-import type { ChatUIMessage, ChatUIPart } from "./message-convert";
+import { renderableToolPart, type ChatUIMessage, type ChatUIPart } from "./message-convert";
 import { Notice } from "./notice";
 import { repeatedNotices } from "./notice-repeats";
 import { IMPLEMENT_PLAN_MESSAGE, PlanCard } from "./plan-card";
@@ -70,8 +71,11 @@ function AssistantPart({
           <div className="mt-2 whitespace-pre-wrap">{part.text}</div>
         </details>
       ) : null;
-    default:
-      return null;
+    default: {
+      // Built-ins stream as static tool parts: shown like every other call.
+      const tool = renderableToolPart(part);
+      return tool ? <ToolCall part={tool} servers={servers} /> : null;
+    }
   }
 }
 
@@ -140,7 +144,7 @@ function MessageItem({
       {message.parts.map((part, i) => (
         <AssistantPart
           key={
-            part.type === "dynamic-tool"
+            part.type === "dynamic-tool" || isStaticToolUIPart(part)
               ? part.toolCallId
               : part.type === "data-approval"
                 ? part.data.approval_id

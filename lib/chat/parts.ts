@@ -27,7 +27,7 @@ function splitIntent(input: unknown): { input: unknown; intent?: string } {
  */
 export class PartsBuilder {
   readonly parts: Part[] = [];
-  private readonly texts = new Map<string, { type: "text"; text: string }>();
+  private readonly texts = new Map<string, { type: "text" | "reasoning"; text: string }>();
   private readonly tools = new Map<string, ToolPart>();
 
   /** Why a call did not run for want of a yes (tool-output-denied), by call id. */
@@ -101,6 +101,18 @@ export class PartsBuilder {
       }
       case "text-delta": {
         const part = this.texts.get(id);
+        if (part) part.text += String(chunk.delta ?? "");
+        break;
+      }
+      case "reasoning-start": {
+        // Its own key space: a provider may reuse a text part's id for reasoning.
+        const part = { type: "reasoning" as const, text: "" };
+        this.texts.set(`reasoning:${id}`, part);
+        this.parts.push(part);
+        break;
+      }
+      case "reasoning-delta": {
+        const part = this.texts.get(`reasoning:${id}`);
         if (part) part.text += String(chunk.delta ?? "");
         break;
       }

@@ -21,6 +21,13 @@ export function replayChunks(parts: readonly Part[]): Record<string, unknown>[] 
         out.push({ type: "text-end", id });
         break;
       }
+      case "reasoning": {
+        const id = `replay-${(textNo += 1)}`;
+        out.push({ type: "reasoning-start", id });
+        out.push({ type: "reasoning-delta", id, delta: part.text });
+        out.push({ type: "reasoning-end", id });
+        break;
+      }
       case "tool": {
         if (part.state === "input-streaming") break;
         const metadata: Record<string, string> = {};

@@ -175,6 +175,8 @@ export interface ToolGrant {
 
 export type Part =
   | { type: "text"; text: string }
+  /** The model's reasoning, as the provider streamed it; shown collapsed, never sent back. */
+  | { type: "reasoning"; text: string }
   | {
       type: "tool";
       tool_call_id: string;
