@@ -102,7 +102,7 @@ describe("templates and workspaces API", () => {
     });
     expect(servers.status, JSON.stringify(servers.body)).toBe(200);
     expect(servers.body.servers).toEqual([
-      { name: "notes", transport: "stdio", status: "ok", tools_count: 2 },
+      { name: "notes", transport: "stdio", status: "ok", tools_count: 2, admitted: true },
     ]);
     expect(servers.body.tools.map((tool: { name: string }) => tool.name)).toEqual([
       "notes__add_note",
