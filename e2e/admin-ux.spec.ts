@@ -201,7 +201,7 @@ test.describe("as admin", () => {
 
   test("browses the chat's workspace read-only, plan file marked", async ({ page }, testInfo) => {
     const s = stamp();
-    const model = await createFakeModel(page.request, s);
+    const model = await createFakeModel(page.request, "files");
     const workspace = await apiPost<{ id: string }>(page.request, "/api/workspaces", {
       name: `files-${s.slice(-6)}`,
       template: "sample-node",

@@ -16,7 +16,7 @@ test("a member approves an edited call and denies another; an admin filters the 
   const key = `approval-key-${stamp}`;
   const slug = `e2e-appr-${stamp.slice(-8)}`;
   const serverName = `E2E Approvals ${stamp}`;
-  const model = await createFakeModel(adminPage.request, stamp);
+  const model = await createFakeModel(adminPage.request, "approvals");
   // Every tool of this server waits for a person.
   await apiPost(adminPage.request, "/api/mcp/servers", {
     display_name: serverName,
@@ -49,7 +49,7 @@ test("a member approves an edited call and denies another; an admin filters the 
     { text: `Understood, nothing was sent ${key}.` },
   ]);
 
-  const page = await memberPage(browser, adminPage.request, stamp);
+  const page = await memberPage(browser, adminPage.request, "approvals");
   await new ChatPage(page).startNew(model, serverName);
   const message = page.getByRole("textbox", { name: "Message" });
   await message.fill(`Please greet the team ${key}`);

@@ -41,7 +41,7 @@ test("an admin governs tools one by one and a member's chat follows", async ({ p
       availability: "default_off",
       enabled: true,
     });
-    const member = await memberPage(browser, page.request, stamp);
+    const member = await memberPage(browser, page.request, "governance");
     const chat = await apiPost<{ id: string }>(member.request, "/api/chats", {
       mcp_server_ids: [server.id],
     });
