@@ -1,10 +1,9 @@
 // The pool's negative cache against real sockets: a server that accepts TCP and never answers
 // costs one handshake per endpoint and credentials, whichever user or chat asks, and leaves no
 // socket open behind the timed-out connect.
-import { once } from "node:events";
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { startBlackHole as startFixture, type BlackHole } from "@/e2e/fixtures/black-hole";
 import { withMcpTestServers } from "@/lib/testing/mcp-harness";
 import { mcpFailureKey, type FailureEndpoint } from "@/lib/mcp/negative-cache";
 import { McpPool, type McpEndpoint } from "@/lib/mcp/pool";
@@ -18,38 +17,8 @@ afterEach(async () => {
   await Promise.all(holes.splice(0).map((hole) => hole.close()));
 });
 
-interface BlackHole {
-  origin: string;
-  /** HTTP requests received: each dial sends one. */
-  requests(): number;
-  openSockets(): number;
-  close(): Promise<void>;
-}
-
 async function startBlackHole(): Promise<BlackHole> {
-  const sockets = new Set<net.Socket>();
-  let requests = 0;
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => undefined);
-    // Read what arrives (and answer nothing), so a socket the client closes is seen closing.
-    socket.on("data", (data) => {
-      if (/^(GET|POST|DELETE) /.test(data.toString("latin1", 0, 8))) requests += 1;
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  const hole: BlackHole = {
-    origin: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    openSockets: () => sockets.size,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const hole = await startFixture();
   holes.push(hole);
   return hole;
 }

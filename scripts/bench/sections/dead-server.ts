@@ -1,47 +1,12 @@
 // A dead server that black-holes (accepts TCP, never answers), selected beside a live one,
 // with identity headers on (they carry the user and the chat): its connect timeout should be
 // paid once per minute per instance, whatever the chat or the user, and leave no socket open.
-import net from "node:net";
-import { once } from "node:events";
+import { startBlackHole, type BlackHole } from "@/e2e/fixtures/black-hole";
 import type { BenchContext } from "../context";
 import { interleaved, ROUNDS, timeMs } from "../measure";
 import { ms, ratio, type SectionReport } from "../report";
 import type { BenchSection } from "../section";
 import { newChat, toolgateTurn } from "./turn";
-
-interface BlackHole {
-  url: string;
-  /** HTTP requests received (each dial of an MCP handshake sends one). */
-  requests(): number;
-  openSockets(): number;
-  close(): Promise<void>;
-}
-
-async function startBlackHole(): Promise<BlackHole> {
-  const sockets = new Set<net.Socket>();
-  let requests = 0;
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => undefined);
-    // Read (and drop) what arrives, so a socket the client closes is seen closing.
-    socket.on("data", (data) => {
-      if (/^(GET|POST|DELETE) /.test(data.toString("latin1", 0, 8))) requests += 1;
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    requests: () => requests,
-    openSockets: () => sockets.size,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** Open sockets once the client has had `withinMs` to close them. */
 async function socketsLeft(hole: BlackHole, withinMs: number): Promise<number> {
@@ -62,7 +27,7 @@ export const deadServer: BenchSection = {
     const deadId = await ctx.addConfig({
       display_name: "Dead",
       slug: "dead",
-      url: hole.url,
+      url: `${hole.origin}/mcp`,
       enabled: true,
       forward_identity_headers: true,
     });
