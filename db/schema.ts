@@ -341,6 +341,9 @@ export const chats = pgTable(
     // Stored, not derived from parentChatId: the tool policy treats subagent and explore apart.
     agentKind: text("agent_kind").$type<ChatAgentKind>().notNull().default("root"),
     status: text("status").$type<ChatStatus>().notNull().default("idle"),
+    // The last message of the branch shown and continued (docs/chat-branches.md); null: none yet.
+    // No foreign key: messages already reference chats, and a stale id falls back to the newest.
+    leafMessageId: uuid("leaf_message_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -396,6 +399,11 @@ export const messages = pgTable(
       .notNull()
       .references(() => chats.id, { onDelete: "cascade" }),
     role: text("role").$type<"user" | "assistant">().notNull(),
+    // The message this one follows; messages sharing a parent are alternative branches
+    // (an edited question, a regenerated answer). Null for a chat's first message(s).
+    parentId: uuid("parent_id").references((): AnyPgColumn => messages.id, {
+      onDelete: "cascade",
+    }),
     planMode: boolean("plan_mode").notNull().default(false),
     // Part[] of the API contract, stored as sent to clients.
     parts: jsonb("parts").$type<unknown[]>().notNull().default([]),
@@ -409,6 +417,7 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_chat_created_idx").on(t.chatId, t.createdAt),
+    index("messages_parent_idx").on(t.parentId),
     check("messages_role_check", sql`${t.role} in ('user', 'assistant')`),
   ],
 );

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { activePath } from "../message-tree";
 import { storable, storableText } from "../storable";
 import {
   chats,
@@ -60,6 +61,55 @@ export async function listOwnChats(
     .limit(opts.limit + 1);
 }
 
+/** `text` as a LIKE pattern matching itself anywhere: `%`, `_` and `\\` lose their meaning. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export type ChatSearchRow = ChatRow & { hitText: string | null };
+
+/**
+ * The owner's chats whose title or any message text (any branch) contains `query`, case
+ * insensitive, newest first like the list; `hitText` is the newest matching text, if any.
+ */
+export async function searchOwnChats(
+  db: Executor,
+  ownerId: string,
+  opts: { query: string; limit: number; cursor?: ChatCursor },
+): Promise<ChatSearchRow[]> {
+  const like = containsPattern(opts.query);
+  const texts = sql`from ${messages} as m
+    cross join lateral jsonb_array_elements(
+      case when jsonb_typeof(m.parts) = 'array' then m.parts else '[]'::jsonb end
+    ) as p(part)
+    where m.chat_id = ${chats.id} and p.part->>'type' = 'text' and p.part->>'text' ilike ${like}`;
+  const after = opts.cursor
+    ? or(
+        lt(chats.updatedAt, opts.cursor.updatedAt),
+        and(eq(chats.updatedAt, opts.cursor.updatedAt), lt(chats.id, opts.cursor.id)),
+      )
+    : undefined;
+  const rows = await db
+    .select({
+      chat: chats,
+      hitText: sql<
+        string | null
+      >`(select p.part->>'text' ${texts} order by m.created_at desc limit 1)`,
+    })
+    .from(chats)
+    .where(
+      and(
+        eq(chats.ownerId, ownerId),
+        sql`${chats.parentChatId} is null`,
+        or(sql`${chats.title} ilike ${like}`, sql`exists (select 1 ${texts})`),
+        after,
+      ),
+    )
+    .orderBy(desc(chats.updatedAt), desc(chats.id))
+    .limit(opts.limit + 1);
+  return rows.map((r) => ({ ...r.chat, hitText: r.hitText }));
+}
+
 /** The sub-agent chats a chat spawned, oldest first. */
 export async function listChildChats(
   db: Executor,
@@ -91,7 +141,9 @@ export async function findChildChat(
 export async function updateChat(
   db: Executor,
   id: string,
-  patch: Partial<Pick<ChatRow, "title" | "model" | "mcpServerIds" | "status" | "workspaceId">>,
+  patch: Partial<
+    Pick<ChatRow, "title" | "model" | "mcpServerIds" | "status" | "workspaceId" | "leafMessageId">
+  >,
 ): Promise<ChatRow> {
   const [row] = await db
     .update(chats)
@@ -148,12 +200,51 @@ export async function findMessage(db: Executor, id: string): Promise<MessageRow 
   return row;
 }
 
-export async function listMessages(db: Executor, chatId: string): Promise<MessageRow[]> {
+/** Every message of the chat, all branches, oldest first. */
+export async function listAllMessages(db: Executor, chatId: string): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)
     .where(eq(messages.chatId, chatId))
     .orderBy(asc(messages.createdAt), asc(messages.id));
+}
+
+/** The chat's current branch, oldest first: what the chat shows and what the model reads. */
+export async function listMessages(db: Executor, chatId: string): Promise<MessageRow[]> {
+  const [all, [chat]] = await Promise.all([
+    listAllMessages(db, chatId),
+    db.select({ leaf: chats.leafMessageId }).from(chats).where(eq(chats.id, chatId)).limit(1),
+  ]);
+  return activePath(all, chat?.leaf ?? null);
+}
+
+/**
+ * Locks the chat's row for the rest of the transaction and returns its leaf (or its newest
+ * message). Whatever moves the leaf takes this lock first, so a turn's start and a branch switch
+ * cannot interleave.
+ */
+export async function lockChatLeaf(db: Executor, chatId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ leaf: chats.leafMessageId })
+    .from(chats)
+    .where(eq(chats.id, chatId))
+    .for("update");
+  if (row?.leaf) return row.leaf;
+  const [newest] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(eq(messages.chatId, chatId))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(1);
+  return newest?.id ?? null;
+}
+
+export async function setChatLeaf(db: Executor, chatId: string, leafId: string): Promise<void> {
+  await db
+    .update(chats)
+    // Not updatedAt: looking at another branch is not activity that reorders the history.
+    .set({ leafMessageId: leafId })
+    .where(eq(chats.id, chatId));
 }
 
 export async function insertTurn(db: Executor, row: typeof turns.$inferInsert): Promise<TurnRow> {

@@ -7,8 +7,8 @@ import {
   findRunningTurn,
   insertChat,
   listChildChats,
-  listMessages,
   listOwnChats,
+  searchOwnChats,
   requestTurnCancel,
   updateChat,
   type ChatCursor,
@@ -22,6 +22,7 @@ import type { Caller } from "@/lib/auth/caller";
 import type { Chat, Message, Part } from "@/lib/client/types";
 import { resolveModel } from "@/lib/llm/registry";
 import { abortLocalTurn } from "./local-turns";
+import { searchSnippet } from "./search-snippet";
 
 export function chatJson(row: ChatRow): Chat {
   return {
@@ -140,20 +141,27 @@ function decodeCursor(cursor: string): ChatCursor {
   }
 }
 
-export async function listChats(db: Executor, caller: Caller, limit: number, cursor?: string) {
-  const rows = await listOwnChats(db, caller.id, {
-    limit,
-    cursor: cursor ? decodeCursor(cursor) : undefined,
-  });
-  const page = rows.slice(0, limit);
-  return {
-    chats: page.map(chatJson),
-    next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
-  };
-}
-
-export async function chatWithMessages(db: Executor, chat: ChatRow) {
-  return { ...chatJson(chat), messages: (await listMessages(db, chat.id)).map(messageJson) };
+export async function listChats(
+  db: Executor,
+  caller: Caller,
+  opts: { limit: number; cursor?: string; q?: string },
+) {
+  const { limit } = opts;
+  const cursor = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+  const next = (rows: ChatRow[]) => (rows.length > limit ? encodeCursor(rows[limit - 1]!) : null);
+  if (opts.q) {
+    const query = opts.q;
+    const rows = await searchOwnChats(db, caller.id, { query, limit, cursor });
+    return {
+      chats: rows.slice(0, limit).map(({ hitText, ...row }) => ({
+        ...chatJson(row),
+        search: { snippet: hitText === null ? null : searchSnippet(hitText, query) },
+      })),
+      next_cursor: next(rows),
+    };
+  }
+  const rows = await listOwnChats(db, caller.id, { limit, cursor });
+  return { chats: rows.slice(0, limit).map(chatJson), next_cursor: next(rows) };
 }
 
 export async function patchChat(

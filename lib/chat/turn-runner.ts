@@ -23,6 +23,7 @@ import { ApiError } from "@/lib/errors";
 import type { Part } from "@/lib/client/types";
 import { resolveModel } from "@/lib/llm/registry";
 import { closeForNewMessage } from "./approvals/decide";
+import { attachTurn, type TurnOrigin } from "./branches";
 import type { TurnControl } from "./builtins/types";
 import { cancelRunningTurn } from "./service";
 import { trackLocalTurn } from "./local-turns";
@@ -39,6 +40,8 @@ export interface StartTurnInput {
    * that claims the turn: a 409 chat.busy leaves the chat's selection as it was.
    */
   mcpServerIds?: string[];
+  /** An edit or a regeneration (docs/chat-branches.md); absent, the turn follows the leaf. */
+  origin?: TurnOrigin;
 }
 
 export interface StartedTurn {
@@ -57,28 +60,36 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
   try {
     await db.transaction(async (tx) => {
       await insertTurn(tx, { id: turnId, chatId: input.chat.id, assistantMessageId });
+      let askedAt: Date | undefined;
+      const parentId = await attachTurn(tx, input.chat.id, input.origin, async (parent) => {
+        const question = await insertMessage(tx, {
+          chatId: input.chat.id,
+          parentId: parent,
+          role: "user",
+          planMode: input.planMode,
+          parts: [{ type: "text", text: input.content } satisfies Part],
+        });
+        askedAt = question.createdAt;
+        return question.id;
+      });
       // Calls still waiting for an answer are declined: the person moved on.
       await closeForNewMessage(tx, input.chat.id, input.ownerId);
-      const question = await insertMessage(tx, {
-        chatId: input.chat.id,
-        role: "user",
-        planMode: input.planMode,
-        parts: [{ type: "text", text: input.content } satisfies Part],
-      });
       await insertMessage(tx, {
         id: assistantMessageId,
         chatId: input.chat.id,
+        parentId,
         role: "assistant",
         planMode: input.planMode,
         status: "streaming",
         // PGlite's clock can tick in whole milliseconds, giving both rows the same
         // clock_timestamp(); the answer must still sort after its question.
-        createdAt: new Date(question.createdAt.getTime() + 1),
+        ...(askedAt && { createdAt: new Date(askedAt.getTime() + 1) }),
       });
       await updateChat(tx, input.chat.id, {
         status: "running",
+        leafMessageId: assistantMessageId,
         ...(input.mcpServerIds !== undefined && { mcpServerIds: input.mcpServerIds }),
-        ...(input.chat.title
+        ...(input.chat.title || !input.content
           ? {}
           : { title: input.content.replace(/\s+/g, " ").trim().slice(0, 80) }),
       });

@@ -207,8 +207,22 @@ export interface Message {
   parts: Part[];
 }
 
+/** A message of `GET /api/chats/:id`: where it sits among the chat's branches. */
+export interface BranchedMessage extends Message {
+  /** The message it follows; null for the chat's first message. */
+  parent_id: string | null;
+  /** It and its alternatives (edits of a question, regenerated answers), oldest first. */
+  sibling_ids: string[];
+}
+
 export interface ChatWithMessages extends Chat {
-  messages: Message[];
+  /** The branch shown, oldest first (docs/chat-branches.md). */
+  messages: BranchedMessage[];
+}
+
+/** A row of `GET /api/chats?q=`: the chat, and the message text that matched, if any. */
+export interface ChatSearchHit extends Chat {
+  search: { snippet: string | null };
 }
 
 export interface ChatToolRow {

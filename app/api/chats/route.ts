@@ -6,7 +6,7 @@ export const GET = route({
   access: "user",
   query: listChatsQuery,
   async handler({ db, caller, query }) {
-    return json(await listChats(db, caller, query.limit, query.cursor));
+    return json(await listChats(db, caller, query));
   },
 });
 

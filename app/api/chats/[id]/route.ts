@@ -1,12 +1,13 @@
 import { idParams, json, noContent, route } from "@/lib/api/route";
-import { chatJson, chatWithMessages, getOwnChat, patchChat, removeChat } from "@/lib/chat/service";
+import { chatWithBranches } from "@/lib/chat/branches";
+import { chatJson, getOwnChat, patchChat, removeChat } from "@/lib/chat/service";
 import { updateChatBody } from "@/lib/schemas/chats";
 
 export const GET = route({
   access: "user",
   params: idParams,
   async handler({ db, caller, params }) {
-    return json(await chatWithMessages(db, await getOwnChat(db, caller, params.id)));
+    return json(await chatWithBranches(db, await getOwnChat(db, caller, params.id)));
   },
 });
 
