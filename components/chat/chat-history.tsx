@@ -13,7 +13,7 @@ import { ButtonSpinner } from "@/components/ui/spinner";
 import { errorMessage } from "@/lib/client/api";
 import { chatsInfiniteQuery } from "@/lib/client/chat-queries";
 import { ChatHistoryRow } from "./chat-history-row";
-import { filterChats } from "./chat-search";
+import { ChatSearchResults, useDebounced } from "./chat-search-results";
 
 /** The chat id in `/chat/<id>`, for highlighting the open chat. */
 export function activeChatId(pathname: string): string | undefined {
@@ -28,8 +28,8 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
   const list = chats.data?.pages.flatMap((p) => p.chats) ?? [];
   const [query, setQuery] = useState("");
   const searchId = useId();
-  const searching = query.trim() !== "";
-  const shown = filterChats(list, query);
+  const searched = useDebounced(query.trim(), 250);
+  const searching = searched !== "";
 
   return (
     <nav aria-label="Chat history" className="flex min-h-0 flex-1 flex-col gap-3">
@@ -39,7 +39,7 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
           New chat
         </Link>
       </Button>
-      {list.length > 0 || searching ? (
+      {list.length > 0 || query ? (
         <div role="search" className="relative">
           <label htmlFor={searchId} className="sr-only">
             Search chats
@@ -59,7 +59,7 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
                 setQuery("");
               }
             }}
-            placeholder="Search chats"
+            placeholder="Search chats and messages"
             autoComplete="off"
             className="h-8 pl-8"
           />
@@ -67,9 +67,11 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
       ) : null}
       <div className="-mx-1 flex min-h-0 flex-1 flex-col overflow-y-auto px-1">
         <h2 className="px-2 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
-          Chats
+          {searching ? "Search results" : "Chats"}
         </h2>
-        {chats.isPending ? (
+        {searching ? (
+          <ChatSearchResults query={searched} activeId={activeId} onNavigate={onNavigate} />
+        ) : chats.isPending ? (
           <div className="flex flex-col gap-1.5" aria-busy="true" aria-label="Loading chats">
             {[0, 1, 2, 3, 4].map((i) => (
               <Skeleton key={i} className="h-8 w-full" />
@@ -87,13 +89,9 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
             <MessagesSquareIcon aria-hidden="true" className="size-6" />
             <p>No chats yet. Your conversations will show up here.</p>
           </div>
-        ) : shown.length === 0 ? (
-          <p role="status" className="px-2 py-6 text-center text-sm text-muted-foreground">
-            No chats match “{query.trim()}”{chats.hasNextPage ? " among those loaded." : "."}
-          </p>
         ) : (
           <ul className="flex flex-col gap-0.5">
-            {shown.map((chat) => (
+            {list.map((chat) => (
               <ChatHistoryRow
                 key={chat.id}
                 chat={chat}
@@ -103,12 +101,7 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
             ))}
           </ul>
         )}
-        {chats.hasNextPage && searching ? (
-          <p className="px-2 pt-2 text-xs text-muted-foreground">
-            Searching the chats loaded so far: load more to search older ones.
-          </p>
-        ) : null}
-        {chats.hasNextPage ? (
+        {!searching && chats.hasNextPage ? (
           <Button
             variant="ghost"
             size="sm"

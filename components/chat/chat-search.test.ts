@@ -1,25 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { filterChats } from "./chat-search";
+import { highlightSegments } from "./chat-search";
 
-const chats = [
-  { id: "1", title: "Café opening hours" },
-  { id: "2", title: "Deploy the API to staging" },
-  { id: "3", title: "" },
-  { id: "4", title: "api keys rotation" },
-];
+const marked = (text: string, q: string) =>
+  highlightSegments(text, q)
+    .map((s) => (s.match ? `[${s.text}]` : s.text))
+    .join("");
 
-describe("filterChats", () => {
+describe("highlightSegments", () => {
   it.each([
-    ["", ["1", "2", "3", "4"]],
-    ["   ", ["1", "2", "3", "4"]],
-    ["api", ["2", "4"]],
-    ["API staging", ["2"]],
-    ["staging api", ["2"]],
-    ["cafe", ["1"]],
-    ["CAFÉ", ["1"]],
-    ["new chat", ["3"]],
-    ["nothing like this", []],
-  ])("%j → %j", (query, ids) => {
-    expect(filterChats(chats, query).map((c) => c.id)).toEqual(ids);
+    ["Deploy the API to staging", "api", "Deploy the [API] to staging"],
+    ["api and API and Api", "API", "[api] and [API] and [Api]"],
+    ["grew 100% (a lot)", "100% (a", "grew [100% (a] lot)"],
+    ["snake_case.*", ".*", "snake_case[.*]"],
+    ["no match here", "absent", "no match here"],
+    ["unchanged", "   ", "unchanged"],
+    ["", "x", ""],
+  ])("%j with %j", (text, q, expected) => {
+    expect(marked(text, q)).toBe(expected);
   });
 });

@@ -1,20 +1,26 @@
-// Searching the chat history in the sidebar. The API has no search parameter, so this filters
-// the chats already loaded (the sidebar says so when more pages exist).
-import type { Chat } from "@/lib/client/types";
-import { chatTitle } from "./chat-title";
+// Searching the chat history in the sidebar: the server finds chats by title and message text
+// (GET /api/chats?q=, the whole query as one phrase, case insensitive); this marks where the
+// phrase occurs in what the results show.
 
-/** Lower case without accents, so "cafe" finds "Café". */
-const fold = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+export interface HighlightSegment {
+  text: string;
+  match: boolean;
+}
 
-/** Chats whose title contains every word of the query, in their original order. */
-export function filterChats<T extends Pick<Chat, "title">>(
-  chats: readonly T[],
-  query: string,
-): T[] {
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  if (words.length === 0) return [...chats];
-  return chats.filter((chat) => {
-    const title = fold(chatTitle(chat));
-    return words.every((w) => title.includes(w));
-  });
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** `text` cut into the runs that match `query` (case insensitive) and those that do not. */
+export function highlightSegments(text: string, query: string): HighlightSegment[] {
+  const phrase = query.trim();
+  if (!phrase) return text ? [{ text, match: false }] : [];
+  const pattern = new RegExp(escapeRegExp(phrase), "giu");
+  const out: HighlightSegment[] = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > last) out.push({ text: text.slice(last, m.index), match: false });
+    out.push({ text: m[0], match: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), match: false });
+  return out;
 }

@@ -1,12 +1,13 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { apiFetch } from "./api";
-import type { Chat, ChatToolRow, ChatWithMessages, ModelOption } from "./types";
+import type { Chat, ChatSearchHit, ChatToolRow, ChatWithMessages, ModelOption } from "./types";
 
 // Query keys live here so the sidebar, the conversation and the composer invalidate the same
 // entries.
 export const chatQueryKeys = {
   all: ["chats"] as const,
   list: ["chats", "list"] as const,
+  search: (q: string) => ["chats", "search", q] as const,
   detail: (id: string) => ["chats", "detail", id] as const,
   tools: (id: string, planMode: boolean) => ["chats", "tools", id, planMode] as const,
   children: (id: string) => ["chats", "children", id] as const,
@@ -32,6 +33,23 @@ export const chatsInfiniteQuery = () => ({
   },
   initialPageParam: null as string | null,
   getNextPageParam: (last: ChatsPage) => last.next_cursor,
+});
+
+export interface ChatSearchPage {
+  chats: ChatSearchHit[];
+  next_cursor: string | null;
+}
+
+/** Chats whose title or message text contains `q`, newest first, a page at a time. */
+export const chatSearchQuery = (q: string) => ({
+  queryKey: chatQueryKeys.search(q),
+  queryFn: ({ pageParam, signal }: { pageParam: string | null; signal: AbortSignal }) => {
+    const params = new URLSearchParams({ q, limit: String(CHATS_PAGE_SIZE) });
+    if (pageParam) params.set("cursor", pageParam);
+    return apiFetch<ChatSearchPage>(`/api/chats?${params}`, { signal });
+  },
+  initialPageParam: null as string | null,
+  getNextPageParam: (last: ChatSearchPage) => last.next_cursor,
 });
 
 export const chatQuery = (id: string) => ({
@@ -110,6 +128,17 @@ export const deleteChatMutation = (qc: QueryClient) => ({
   onSuccess: (_: void, id: string) => {
     qc.removeQueries({ queryKey: chatQueryKeys.detail(id), type: "inactive" });
     return qc.invalidateQueries({ queryKey: chatQueryKeys.list });
+  },
+});
+
+/** Shows the branch through a message (docs/chat-branches.md); answers the chat as GET does. */
+export const selectBranchMutation = (qc: QueryClient) => ({
+  mutationFn: ({ chatId, messageId }: { chatId: string; messageId: string }) =>
+    apiFetch<ChatWithMessages>(`${chatPath(chatId)}/branch`, {
+      body: { message_id: messageId },
+    }),
+  onSuccess: (chat: ChatWithMessages) => {
+    qc.setQueryData(chatQueryKeys.detail(chat.id), chat);
   },
 });
 
