@@ -10,6 +10,10 @@ export interface TurnBody {
   plan_mode: boolean;
   /** Only when the selection changed: absent leaves the chat's servers unchanged. */
   mcp_server_ids?: string[];
+  /** The turn sends a new version of this stored question (docs/chat-branches.md). */
+  edit_of?: string;
+  /** The turn answers again in place of this stored answer; plan_mode is then ignored. */
+  regenerate_of?: string;
 }
 
 /** Non-2xx answers become ApiRequestError, so the chat shows the server's message and code. */
@@ -46,13 +50,29 @@ export function createChatTransport(chatId: string) {
     prepareSendMessagesRequest: ({ messages, body }) => {
       const lastUser = messages.findLast((m) => m.role === "user");
       const turn = (body ?? {}) as Partial<TurnBody>;
-      return {
-        body: {
-          content: messageText(lastUser),
-          plan_mode: turn.plan_mode === true,
-          ...(Array.isArray(turn.mcp_server_ids) ? { mcp_server_ids: turn.mcp_server_ids } : {}),
-        },
+      const servers = Array.isArray(turn.mcp_server_ids)
+        ? { mcp_server_ids: turn.mcp_server_ids }
+        : {};
+      const messagesPath = `${chatPath(chatId)}/messages`;
+      // The question's own mode applies: the server defaults to it.
+      if (turn.regenerate_of) {
+        return {
+          api: `${messagesPath}/${encodeURIComponent(turn.regenerate_of)}/regenerate`,
+          body: servers,
+        };
+      }
+      const message = {
+        content: messageText(lastUser),
+        plan_mode: turn.plan_mode === true,
+        ...servers,
       };
+      if (turn.edit_of) {
+        return {
+          api: `${messagesPath}/${encodeURIComponent(turn.edit_of)}/edit`,
+          body: message,
+        };
+      }
+      return { body: message };
     },
     prepareReconnectToStreamRequest: () => ({ api: `${chatPath(chatId)}/stream` }),
   });

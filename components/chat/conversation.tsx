@@ -15,6 +15,7 @@ import {
   chatQuery,
   chatQueryKeys,
   modelsQuery,
+  selectBranchMutation,
   updateChatMutation,
 } from "@/lib/client/chat-queries";
 import { mcpServersQuery } from "@/lib/client/mcp-queries";
@@ -29,7 +30,8 @@ import { createChatTransport, type TurnBody } from "./chat-transport";
 import { Composer } from "./composer";
 import { ComposerToolbar } from "./composer-toolbar";
 import { initialSelection, planServersSentence, sameSelection } from "./mcp-selection";
-import { toUIMessages, type ChatUIMessage } from "./message-convert";
+import type { MessageActions } from "./message-actions";
+import { adoptStored, toUIMessages, type ChatUIMessage } from "./message-convert";
 import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
 import { NoModelsState } from "./model-select";
 import { serverIssues } from "./notice-repeats";
@@ -80,6 +82,7 @@ export function Conversation({
   const me = useQuery(meQuery());
   const updateChat = useMutation(updateChatMutation(qc));
   const cancel = useMutation(cancelChatTurnMutation());
+  const switchBranch = useMutation(selectBranchMutation(qc));
   const planHintId = useId();
   const [input, setInput] = useState("");
   // A reopened chat continues in the mode of its last message.
@@ -112,7 +115,15 @@ export function Conversation({
       resume: !pending,
       // Long answers re-parse their Markdown on each update: a few per second is enough.
       experimental_throttle: 50,
-      onFinish: () => void qc.invalidateQueries({ queryKey: chatQueryKeys.all }),
+      onFinish: () => {
+        void qc.invalidateQueries({ queryKey: chatQueryKeys.all });
+        // Live questions carry client ids: take the stored ids and branch data, so they can be
+        // edited and their versions switched (docs/chat-branches.md).
+        void qc
+          .fetchQuery({ ...chatQuery(chat.id), staleTime: 0 })
+          .then((fresh) => setMessages((current) => adoptStored(current, fresh.messages)))
+          .catch(() => undefined);
+      },
     });
   const busy = status === "submitted" || status === "streaming";
   const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom();
@@ -183,6 +194,40 @@ export function Conversation({
   const followUp: FollowUp = (text, opts) => {
     setPlanMode(opts.planMode);
     sendTurn(text, opts.planMode);
+  };
+
+  function turnBody(extra: Partial<TurnBody>): TurnBody {
+    return {
+      plan_mode: planMode,
+      ...(selectionDirty ? { mcp_server_ids: changedSelection } : {}),
+      ...extra,
+    };
+  }
+
+  const messageActions: MessageActions = {
+    regenerate: (answerId) => {
+      const body = turnBody({ regenerate_of: answerId });
+      lastRequest.current = { kind: "send", body };
+      void regenerate({ messageId: answerId, body });
+    },
+    edit: (questionId, text) => {
+      const body = turnBody({ edit_of: questionId });
+      lastRequest.current = { kind: "send", body };
+      scrollToBottom();
+      void sendMessage(
+        { text, messageId: questionId, metadata: { plan_mode: planMode } },
+        { body },
+      );
+    },
+    showBranch: (messageId) =>
+      switchBranch.mutate(
+        { chatId: chat.id, messageId },
+        {
+          onSuccess: (fresh) => setMessages(toUIMessages(fresh.messages)),
+          onError: (err) => toast.error(errorMessage(err)),
+        },
+      ),
+    switching: switchBranch.isPending,
   };
 
   function retry() {
@@ -259,6 +304,7 @@ export function Conversation({
               servers={serverList}
               followUp={busy ? undefined : followUp}
               busy={busy}
+              actions={messageActions}
             />
           </ApprovalActions.Provider>
           {busy ? (

@@ -1,7 +1,7 @@
 // Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
 // through the same components as a live stream.
 import { getToolName, isStaticToolUIPart, type DynamicToolUIPart, type UIMessage } from "ai";
-import type { ApprovalPart, Message, Part } from "@/lib/client/types";
+import type { ApprovalPart, BranchedMessage, Message, Part } from "@/lib/client/types";
 import { parseQuestions, type UserQuestion } from "./question-logic";
 import { splitModelIntent } from "./tool-label";
 
@@ -23,6 +23,10 @@ export interface ChatMessageMetadata {
   status?: Message["status"];
   plan_mode?: boolean;
   created_at?: string;
+  /** Set once the server confirmed the message (docs/chat-branches.md). */
+  parent_id?: string | null;
+  /** It and its alternative versions, oldest first. */
+  sibling_ids?: string[];
 }
 
 export type ChatUIMessage = UIMessage<ChatMessageMetadata, ChatDataTypes>;
@@ -162,13 +166,41 @@ function toUIPart(part: Part): ChatUIPart | null {
   }
 }
 
-export function toUIMessages(messages: readonly Message[]): ChatUIMessage[] {
+type StoredMessage = Message & Partial<Pick<BranchedMessage, "parent_id" | "sibling_ids">>;
+
+const branchOf = (m: StoredMessage): Pick<ChatMessageMetadata, "parent_id" | "sibling_ids"> =>
+  m.sibling_ids ? { parent_id: m.parent_id ?? null, sibling_ids: m.sibling_ids } : {};
+
+export function toUIMessages(messages: readonly StoredMessage[]): ChatUIMessage[] {
   return messages.map((m) => ({
     id: m.id,
     role: m.role,
-    metadata: { status: m.status, plan_mode: m.plan_mode, created_at: m.created_at },
+    metadata: {
+      status: m.status,
+      plan_mode: m.plan_mode,
+      created_at: m.created_at,
+      ...branchOf(m),
+    },
     parts: m.parts.map(toUIPart).filter((p): p is ChatUIPart => p !== null),
   }));
+}
+
+/**
+ * After a turn: the stored ids and branch data for the messages streamed live (a live question
+ * has a client id until then). The live parts stay; when the two lists do not line up (another
+ * tab changed the chat), the live ones are left alone.
+ */
+export function adoptStored(
+  live: readonly ChatUIMessage[],
+  stored: readonly StoredMessage[],
+): ChatUIMessage[] {
+  if (live.length !== stored.length || live.some((m, i) => m.role !== stored[i]!.role)) {
+    return [...live];
+  }
+  return live.map((m, i) => {
+    const s = stored[i]!;
+    return { ...m, id: s.id, metadata: { ...m.metadata, ...branchOf(s) } };
+  });
 }
 
 /** The text a user typed, for sending only the new message (the server keeps the history). */

@@ -2,12 +2,20 @@
 
 import { isStaticToolUIPart } from "ai";
 import { BrainIcon } from "lucide-react";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
 import { ApprovalPartView } from "./approval-card";
 import { Markdown } from "./markdown";
+import {
+  BranchSwitcher,
+  EditButton,
+  EditMessageForm,
+  isStored,
+  RegenerateButton,
+  type MessageActions,
+} from "./message-actions";
 import { renderableToolPart, type ChatUIMessage, type ChatUIPart } from "./message-convert";
 import { Notice } from "./notice";
 import { repeatedNotices } from "./notice-repeats";
@@ -102,6 +110,8 @@ function MessageItem({
   followUp,
   inProgress,
   repeats,
+  actions,
+  last,
 }: {
   message: ChatUIMessage;
   planMode: boolean;
@@ -110,29 +120,46 @@ function MessageItem({
   /** The answer is still being written: nothing to copy yet. */
   inProgress: boolean;
   repeats: ReadonlySet<string>;
+  /** Absent while a turn runs: nothing can be edited, regenerated or switched then. */
+  actions?: MessageActions;
+  /** The conversation's last message: only the latest answer offers "Regenerate". */
+  last: boolean;
 }) {
   const text = messageText(message);
+  const [editing, setEditing] = useState(false);
+  const stored = isStored(message);
   if (message.role === "user") {
+    // Shown on hover and focus where there is a pointer; always on touch screens.
+    const reveal =
+      "opacity-0 group-hover/message:opacity-100 focus-visible:opacity-100 pointer-coarse:opacity-100";
     return (
       <div className="group/message flex flex-col items-end gap-1" data-role="user">
         <h2 className="sr-only">You said:</h2>
-        <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-4 py-2 break-words whitespace-pre-wrap">
-          {text}
-        </div>
+        {editing && actions ? (
+          <EditMessageForm
+            initial={text}
+            onCancel={() => setEditing(false)}
+            onSubmit={(edited) => {
+              setEditing(false);
+              actions.edit(message.id, edited);
+            }}
+          />
+        ) : (
+          <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-muted px-4 py-2 break-words whitespace-pre-wrap">
+            {text}
+          </div>
+        )}
         <div className="flex items-center gap-1">
+          <BranchSwitcher message={message} actions={actions} />
+          {actions && stored && !editing ? (
+            <EditButton onClick={() => setEditing(true)} className={reveal} />
+          ) : null}
           {message.metadata?.plan_mode ? (
             <Badge variant="outline" className="font-normal">
               Plan mode
             </Badge>
           ) : null}
-          {text ? (
-            <CopyButton
-              text={text}
-              label="Copy message"
-              // Shown on hover and focus where there is a pointer; always on touch screens.
-              className="opacity-0 group-hover/message:opacity-100 focus-visible:opacity-100 pointer-coarse:opacity-100"
-            />
-          ) : null}
+          {text ? <CopyButton text={text} label="Copy message" className={reveal} /> : null}
         </div>
       </div>
     );
@@ -158,9 +185,13 @@ function MessageItem({
         />
       ))}
       {note ? <p className={`text-xs ${note.tone}`}>{note.text}</p> : null}
-      {text && !inProgress ? (
-        <div className="-mt-2 flex">
-          <CopyButton text={text} label="Copy message" className="-ml-1.5" />
+      {!inProgress ? (
+        <div className="-mt-2 -ml-1.5 flex items-center gap-0.5">
+          {text ? <CopyButton text={text} label="Copy message" /> : null}
+          {actions && stored && last ? (
+            <RegenerateButton onClick={() => actions.regenerate(message.id)} />
+          ) : null}
+          <BranchSwitcher message={message} actions={actions} />
         </div>
       ) : null}
     </div>
@@ -198,11 +229,14 @@ export function MessageList({
   servers,
   followUp,
   busy = false,
+  actions,
 }: {
   messages: readonly ChatUIMessage[];
   servers: readonly McpServerConfig[];
   /** Absent while a turn runs: older plans and questions are never actionable. */
   followUp?: FollowUp;
+  /** Edit, regenerate and branch switches; absent while a turn runs. */
+  actions?: MessageActions;
   /** A turn runs: the last answer is still being written. */
   busy?: boolean;
 }) {
@@ -220,6 +254,8 @@ export function MessageList({
           followUp={m === last && m.role === "assistant" ? followUp : undefined}
           inProgress={busy && m === last}
           repeats={repeats}
+          actions={busy ? undefined : actions}
+          last={m === last}
         />
       ))}
     </>

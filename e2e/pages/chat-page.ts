@@ -44,6 +44,41 @@ export class ChatPage {
     return this.conversation.locator('[data-role="assistant"]');
   }
 
+  /** The "‹ 1 / 2 ›" control of a message with several versions. */
+  versions(message: Locator, kind: "message" | "answer"): Locator {
+    return message.getByRole("group", { name: `Versions of this ${kind}` });
+  }
+
+  async previousVersion(message: Locator, kind: "message" | "answer"): Promise<void> {
+    await this.versions(message, kind)
+      .getByRole("button", { name: `Previous version of this ${kind}` })
+      .click();
+  }
+
+  async nextVersion(message: Locator, kind: "message" | "answer"): Promise<void> {
+    await this.versions(message, kind)
+      .getByRole("button", { name: `Next version of this ${kind}` })
+      .click();
+  }
+
+  /** Edits a question in place and sends it: a new branch starts from there. */
+  async editMessage(message: Locator, text: string): Promise<void> {
+    await message.hover();
+    await message.getByRole("button", { name: "Edit message" }).click();
+    const form = message.getByRole("form", { name: "Edit message" });
+    await form.getByRole("textbox", { name: "Edited message" }).fill(text);
+    await form.getByRole("button", { name: "Send" }).click();
+  }
+
+  async regenerateLastAnswer(): Promise<void> {
+    await this.assistantMessages.last().getByRole("button", { name: "Regenerate answer" }).click();
+  }
+
+  /** Types into the history's search box; results come from the server. */
+  get searchResults() {
+    return this.history.getByRole("list", { name: "Search results" });
+  }
+
   async gotoNew(): Promise<void> {
     await this.page.goto("/chat");
     await expect(this.page.getByRole("heading", { name: "New chat", level: 1 })).toBeVisible();
