@@ -105,7 +105,7 @@ test("an answer renders GitHub-flavoured Markdown, safely, with copy buttons", a
   await expect(history.getByRole("link")).toHaveCount(2); // "New chat" and this chat
   await expect(history.getByRole("link", { name: new RegExp(key) })).toBeVisible();
   await search.fill(`no-such-chat-${key}`);
-  await expect(history.getByText(/No chats match/)).toBeVisible();
+  await expect(history.getByText(/No chats mention/)).toBeVisible();
 });
 
 test("Enter while an answer is being written sends the message when it finishes", async ({
@@ -137,4 +137,28 @@ test("Enter while an answer is being written sends the message when it finishes"
   await expect(chat.userMessages).toHaveCount(2);
   await expect(chat.userMessages.last()).toContainText("And a follow-up");
   await expect(box).toHaveValue("");
+});
+
+test("the model's reasoning shows live and, collapsed, after a reload", async ({ page }) => {
+  const key = unique("reason");
+  const model = await createFakeModel(page.request);
+  await scriptModel(key, [
+    { reasoning: `Weighing umbrellas for ${key}.`, text: `Take an umbrella, ${key}.` },
+  ]);
+  const chat = new ChatPage(page);
+  await chat.startNew(model);
+  await chat.send(`${key} do I need an umbrella?`);
+  await chat.expectAnswer(`Take an umbrella, ${key}.`);
+  const reasoning = chat.conversation.locator("details", { hasText: "Reasoning" });
+  for (const when of ["live", "reloaded"]) {
+    await expect(reasoning, when).toHaveCount(1);
+    const thought = reasoning.getByText(`Weighing umbrellas for ${key}.`);
+    await expect(thought, `${when}: collapsed`).toBeHidden();
+    await reasoning.getByText("Reasoning").click();
+    await expect(thought, `${when}: opened`).toBeVisible();
+    if (when === "live") {
+      await page.reload();
+      await chat.expectAnswer(`Take an umbrella, ${key}.`);
+    }
+  }
 });
