@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Part } from "@/lib/client/types";
 import {
+  adoptStored,
   messageText,
   outputText,
   renderableToolPart,
@@ -251,5 +252,41 @@ describe("renderableToolPart", () => {
     } as ChatUIPart;
     expect(renderableToolPart(dynamic)).toBe(dynamic);
     expect(renderableToolPart({ type: "text", text: "hi", state: "done" })).toBeNull();
+  });
+});
+
+describe("adoptStored", () => {
+  const stored = [
+    {
+      ...message([{ type: "text", text: "q" }], { id: "s-q", role: "user" }),
+      parent_id: null,
+      sibling_ids: ["old-q", "s-q"],
+    },
+    {
+      ...message([{ type: "text", text: "stored a" }], { id: "s-a" }),
+      parent_id: "s-q",
+      sibling_ids: ["s-a"],
+    },
+  ];
+  const live = toUIMessages([
+    message([{ type: "text", text: "q" }], { id: "client-1", role: "user" }),
+    message([{ type: "text", text: "live a" }], { id: "s-a" }),
+  ]);
+
+  it("takes the stored ids and branch data and keeps the live parts", () => {
+    const adopted = adoptStored(live, stored);
+    expect(adopted.map((m) => m.id)).toEqual(["s-q", "s-a"]);
+    expect(adopted[0]!.metadata).toMatchObject({ parent_id: null, sibling_ids: ["old-q", "s-q"] });
+    expect(adopted[1]!.parts).toEqual(live[1]!.parts);
+  });
+
+  it("leaves the live messages alone when the lists do not line up", () => {
+    expect(adoptStored(live, stored.slice(0, 1))).toEqual(live);
+    expect(adoptStored(live, [stored[1]!, stored[0]!])).toEqual(live);
+  });
+
+  it("marks reloaded messages with their branch data", () => {
+    expect(toUIMessages(stored)[0]!.metadata?.sibling_ids).toEqual(["old-q", "s-q"]);
+    expect(toUIMessages([message([])])[0]!.metadata).not.toHaveProperty("sibling_ids");
   });
 });
