@@ -59,7 +59,7 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
                 setQuery("");
               }
             }}
-            placeholder="Search chats and messages"
+            placeholder="Search chats"
             autoComplete="off"
             className="h-8 pl-8"
           />
