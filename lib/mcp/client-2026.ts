@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/client";
 
 import { modernSession, type McpSession } from "@/lib/mcp/session";
+import { insufficientScopeOf } from "@/lib/oauth/step-up";
 
 /** What connectMcp remembers of a server's era between connections (the pool keeps it). */
 export type McpEraMemory = { era: "modern"; discover: DiscoverResult } | { era: "legacy" };
@@ -37,12 +38,12 @@ class LegacyVerdict extends Error {
   override readonly name = "LegacyVerdict";
 }
 
-function isInitialize(body: unknown): boolean {
+function hasMethod(body: unknown, method: string): boolean {
   if (typeof body !== "string") return false;
   try {
     const message = JSON.parse(body) as unknown;
     const messages = Array.isArray(message) ? message : [message];
-    return messages.some((m) => (m as { method?: unknown } | null)?.method === "initialize");
+    return messages.some((m) => (m as { method?: unknown } | null)?.method === method);
   } catch {
     return false;
   }
@@ -74,11 +75,29 @@ export type ModernConnectResult =
 export async function connectModern(options: ModernConnectOptions): Promise<ModernConnectResult> {
   let legacy = false;
   const fetchFn: FetchLike = async (input, init) => {
-    if (isInitialize(init?.body)) {
+    if (hasMethod(init?.body, "initialize")) {
       legacy = true;
       throw new LegacyVerdict("the server is not on the 2026-07-28 wire");
     }
-    return options.fetch(input, init);
+    const probe = hasMethod(init?.body, "server/discover");
+    // A 2025 server behind an authorization layer may refuse a method it does not know with
+    // 403 (plain or `insufficient_scope`) where the SDK takes 403 as final: such a server
+    // gets its `initialize`, and a server that really refuses this client refuses that too
+    // (classified, or stepped up, as before).
+    let response: Response;
+    try {
+      response = await options.fetch(input, init);
+    } catch (error) {
+      if (!probe || insufficientScopeOf(error) === undefined) throw error;
+      legacy = true;
+      throw new LegacyVerdict("the server refused the probe", { cause: error });
+    }
+    if (response.status === 403 && probe) {
+      await response.body?.cancel().catch(() => undefined);
+      legacy = true;
+      throw new LegacyVerdict("the server refused the probe");
+    }
+    return response;
   };
   const transport = new ModernTransport(options.url, {
     fetch: fetchFn,
