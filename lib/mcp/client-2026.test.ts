@@ -149,6 +149,26 @@ describe("connectMcp on the 2025 wires", () => {
     expect(methods.filter((m) => m === "initialize")).toHaveLength(1);
   });
 
+  it("falls back to initialize when a layer in front refuses the probe with 403", async () => {
+    const server = await mcp.startServer();
+    let refused = 0;
+    const fetchRefusingProbe = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (typeof init?.body === "string" && init.body.includes('"server/discover"')) {
+        refused += 1;
+        return new Response("forbidden", { status: 403 });
+      }
+      return mcp.loopbackFetch(input, init);
+    }) as typeof fetch;
+    const connection = await connect({
+      url: server.mcpUrl,
+      transport: "streamable_http",
+      fetch: fetchRefusingProbe,
+    });
+    expect(refused).toBe(1);
+    expect(connection.era).toBe("legacy");
+    expect(rpcMethods(server.requests())[0]).toBe("initialize");
+  });
+
   it("goes straight to initialize for a server remembered as legacy", async () => {
     const server = await mcp.startServer();
     const connection = await connect({
