@@ -28,7 +28,8 @@ const SUITE = [
   path.join(root, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js"),
 ];
 const CLIENT = `${bin("tsx")} --conditions=react-server ${path.join(root, "scripts", "conformance-client.ts")}`;
-const TIMEOUT_MS = 30_000;
+// Per client run; a loaded machine (tsx starting the adapter) needs more than the default 30 s.
+const TIMEOUT_MS = 60_000;
 const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
 
 const args = process.argv.slice(2);
