@@ -16,6 +16,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+
 import type { McpServerRow } from "@/db/queries/mcp-servers";
 import { ApiError } from "@/lib/errors";
 import { sealSecret, secretAad } from "@/lib/crypto/secrets";
@@ -202,7 +204,16 @@ async function callServerTools(mcpUrl: string, headers: Record<string, string>):
     const tool = tools.find((t) => t.name === "add_numbers") ?? tools[0];
     if (tool === undefined) return;
     const args = tool.name === "add_numbers" ? { a: 5, b: 3 } : {};
-    const result = await connection.client.callTool({ name: tool.name, arguments: args });
+    let result;
+    try {
+      result = await connection.client.callTool({ name: tool.name, arguments: args });
+    } catch (error) {
+      // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
+      // model is told); a server that only lists its tools answers calls "Method not found".
+      if (!(error instanceof McpError)) throw error;
+      log(`the call of ${tool.name} was answered with JSON-RPC error ${error.code}`);
+      return;
+    }
     if (result.isError) throw new AdapterError(`the tool ${tool.name} returned an error`);
     log(`called ${tool.name}`);
   } finally {

@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 // npm run conformance: the MCP conformance suite (@modelcontextprotocol/conformance, client
-// mode) against toolgate's own MCP client and OAuth code, through scripts/conformance-client.ts.
-// Runs every client scenario the suite lists, each as its own `conformance client --scenario …`
-// run, prints one line per scenario and a summary, and exits 1 when the suite lists other
-// scenarios than SCENARIOS below, on a failure not listed in EXPECTED_FAILURES, or when a
-// listed one starts passing (so the list, mirrored in the README, cannot go stale). A stage of
-// `npm test` (scripts/test-all.mjs).
+// mode) against toolgate's own MCP client and OAuth code, through scripts/conformance-client.ts,
+// for BOTH requirement sets the suite defines: 2026-07-28 and 2025-11-25. For each set the
+// suite's own `list --client --requirements <set>` names the scenarios (the scored ones and the
+// never-scored extensions, which are run and reported); each runs as its own
+// `conformance client --scenario <s> --spec-version <set> --force`, which is what the suite's
+// `client --requirements <set>` does per scenario, minus running them all at once. Prints one
+// line per scenario and a summary per set, and exits 1 when a set lists other scenarios than
+// REQUIREMENT_SETS below (fewer or more), when fewer scenarios ran than listed, on a failure
+// not listed as expected, or when a listed failure starts passing (so the lists, mirrored in
+// the README, cannot go stale). A stage of `npm test` (scripts/test-all.mjs).
 //
-//   npm run conformance [-- <scenario>…] [-- --verbose]
+//   npm run conformance [-- --requirements <set>] [-- <scenario>…] [-- --verbose]
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
+import { REQUIREMENT_SETS } from "./conformance-expected.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -22,66 +28,37 @@ const SUITE = [
   path.join(root, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js"),
 ];
 const CLIENT = `${bin("tsx")} --conditions=react-server ${path.join(root, "scripts", "conformance-client.ts")}`;
-const TIMEOUT_MS = 30_000;
+// Per client run; a loaded machine (tsx starting the adapter) needs more than the default 30 s.
+const TIMEOUT_MS = 60_000;
 const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
-
-/** Scenarios toolgate knowingly fails, with the reason (keep in step with the README). */
-const EXPECTED_FAILURES = {
-  "elicitation-sep1034-client-defaults":
-    "elicitation (servers asking the member for input) is not implemented yet: the request is answered with Method not found",
-  "auth/client-credentials-jwt":
-    "an extension: the client_credentials grant (private_key_jwt) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
-  "auth/client-credentials-basic":
-    "an extension: the client_credentials grant (client_secret_basic) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
-  "auth/cross-app-access-complete-flow":
-    "enterprise-managed authorization (an extension: an ID-JAG from the member's identity provider exchanged at the MCP authorization server, RFC 8693 + RFC 7523) is not implemented",
-};
 
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
-const only = args.filter((a) => !a.startsWith("--"));
-
-function listScenarios() {
-  const res = spawnSync(process.execPath, [...SUITE, "list", "--client"], { encoding: "utf8" });
-  if (res.status !== 0) throw new Error(`conformance list failed:\n${res.stderr}`);
-  // Lines read "- <scenario>", newer suites append the spec revisions: "- <scenario> [a,b]".
-  return [...res.stdout.matchAll(/^\s*-\s+(\S+)(?:\s+\[[^\]]*\])?\s*$/gm)].map((m) => m[1]);
-}
+const setArg = args.indexOf("--requirements");
+const onlySet = setArg >= 0 ? args[setArg + 1] : undefined;
+const only = args.filter((a, i) => !a.startsWith("--") && !(setArg >= 0 && i === setArg + 1));
 
 /**
- * Every client scenario of the pinned suite (package.json pins it exactly). A full run must
- * find exactly these: fewer means the listing was misread (as happened when its format
- * changed, and the gate passed with zero), more means a suite upgrade brought scenarios
- * nobody has looked at. Either fails the gate; update this list when bumping the suite.
+ * The client scenarios of a requirement set as the suite lists them: the scored ones under
+ * "Client scenarios", the never-scored ones (extensions, added after release, pending) marked
+ * `[client]` below them.
  */
-const SCENARIOS = [
-  "initialize",
-  "tools_call",
-  "elicitation-sep1034-client-defaults",
-  "sse-retry",
-  "auth/metadata-default",
-  "auth/metadata-var1",
-  "auth/metadata-var2",
-  "auth/metadata-var3",
-  "auth/basic-cimd",
-  "auth/scope-from-www-authenticate",
-  "auth/scope-from-scopes-supported",
-  "auth/scope-omitted-when-undefined",
-  "auth/scope-step-up",
-  "auth/scope-retry-limit",
-  "auth/token-endpoint-auth-basic",
-  "auth/token-endpoint-auth-post",
-  "auth/token-endpoint-auth-none",
-  "auth/pre-registration",
-  "auth/2025-03-26-oauth-metadata-backcompat",
-  "auth/2025-03-26-oauth-endpoint-fallback",
-  "auth/resource-mismatch",
-  "auth/offline-access-scope",
-  "auth/offline-access-not-supported",
-  "auth/client-credentials-jwt",
-  "auth/client-credentials-basic",
-  "auth/cross-app-access-complete-flow",
-];
+function listScenarios(set) {
+  const res = spawnSync(process.execPath, [...SUITE, "list", "--client", "--requirements", set], {
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`conformance list failed:\n${res.stderr}`);
+  const found = [];
+  let section = "";
+  for (const line of res.stdout.split("\n")) {
+    if (/^\S/.test(line) || /^\s+\S.*:$/.test(line)) section = line.trim();
+    const item = /^\s+-\s+(\S+)(?:\s+\[(\w+)\])?\s*$/.exec(line);
+    if (item === null) continue;
+    const scored = section.startsWith("Client scenarios");
+    if (scored || item[2] === "client") found.push(item[1]);
+  }
+  return found;
+}
 
 function findFile(dir, name) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -95,7 +72,7 @@ function findFile(dir, name) {
   return undefined;
 }
 
-function runScenario(scenario, outDir) {
+function runScenario(set, scenario, outDir) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(
@@ -107,6 +84,9 @@ function runScenario(scenario, outDir) {
         CLIENT,
         "--scenario",
         scenario,
+        "--spec-version",
+        set,
+        "--force",
         "--timeout",
         String(TIMEOUT_MS),
         "--output-dir",
@@ -123,6 +103,7 @@ function runScenario(scenario, outDir) {
       const checks = checksFile ? JSON.parse(fs.readFileSync(checksFile, "utf8")) : [];
       const clientLog = stderrFile ? fs.readFileSync(stderrFile, "utf8") : "";
       resolve({
+        set,
         scenario,
         passed: code === 0,
         seconds: (Date.now() - started) / 1000,
@@ -135,42 +116,62 @@ function runScenario(scenario, outDir) {
 }
 
 const started = Date.now();
-const all = listScenarios();
-const scenarios = only.length > 0 ? all.filter((s) => only.includes(s)) : all;
-const unknown = only.filter((s) => !all.includes(s));
-if (unknown.length > 0) {
-  console.error(`Unknown scenario(s): ${unknown.join(", ")}\nAvailable: ${all.join(", ")}`);
+const sets = Object.keys(REQUIREMENT_SETS).filter(
+  (set) => onlySet === undefined || set === onlySet,
+);
+if (sets.length === 0) {
+  console.error(
+    `Unknown requirement set ${onlySet}; known: ${Object.keys(REQUIREMENT_SETS).join(", ")}`,
+  );
   process.exit(2);
 }
-const missing = SCENARIOS.filter((s) => !all.includes(s));
-const unlisted = all.filter((s) => !SCENARIOS.includes(s));
-const stale = Object.keys(EXPECTED_FAILURES).filter((s) => !SCENARIOS.includes(s));
-if (missing.length > 0 || unlisted.length > 0 || stale.length > 0) {
-  if (missing.length > 0) console.error(`The suite did not list: ${missing.join(", ")}`);
-  if (unlisted.length > 0)
-    console.error(`The suite lists unknown scenarios: ${unlisted.join(", ")}`);
-  if (stale.length > 0) console.error(`EXPECTED_FAILURES names unknown: ${stale.join(", ")}`);
-  console.error(
-    `Expected the ${SCENARIOS.length} scenarios of SCENARIOS, found ${all.length}. Refusing to report a pass.`,
-  );
-  process.exit(1);
+const queue = [];
+let listingOk = true;
+for (const set of sets) {
+  const { scenarios: expectedList, expectedFailures } = REQUIREMENT_SETS[set];
+  const all = listScenarios(set);
+  const missing = expectedList.filter((s) => !all.includes(s));
+  const unlisted = all.filter((s) => !expectedList.includes(s));
+  const stale = Object.keys(expectedFailures).filter((s) => !expectedList.includes(s));
+  if (missing.length > 0 || unlisted.length > 0 || stale.length > 0) {
+    if (missing.length > 0) console.error(`[${set}] the suite did not list: ${missing.join(", ")}`);
+    if (unlisted.length > 0)
+      console.error(`[${set}] the suite lists unknown scenarios: ${unlisted.join(", ")}`);
+    if (stale.length > 0)
+      console.error(`[${set}] expected failures name unknown: ${stale.join(", ")}`);
+    console.error(
+      `[${set}] expected the ${expectedList.length} scenarios listed in scripts/conformance-expected.mjs, found ${all.length}. Refusing to report a pass.`,
+    );
+    listingOk = false;
+  }
+  const unknown = only.filter((s) => !all.includes(s));
+  if (only.length > 0 && unknown.length === only.length && sets.length === 1) {
+    console.error(
+      `Unknown scenario(s) in ${set}: ${unknown.join(", ")}\nAvailable: ${all.join(", ")}`,
+    );
+    process.exit(2);
+  }
+  for (const s of all) if (only.length === 0 || only.includes(s)) queue.push({ set, s });
 }
+if (!listingOk) process.exit(1);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "toolgate-conformance-"));
 console.log(
-  `MCP conformance (client mode), ${scenarios.length} scenarios, ${CONCURRENCY} at a time\n`,
+  `MCP conformance (client mode), requirement sets ${sets.join(" and ")}: ${queue.length} scenario runs, ${CONCURRENCY} at a time\n`,
 );
+const planned = queue.length;
 const results = [];
-const queue = scenarios.map((s, i) => ({ s, dir: path.join(tmp, String(i)) }));
+let n = 0;
 await Promise.all(
   Array.from({ length: CONCURRENCY }, async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
-      fs.mkdirSync(item.dir);
-      const result = await runScenario(item.s, item.dir);
+      const dir = path.join(tmp, String((n += 1)));
+      fs.mkdirSync(dir);
+      const result = await runScenario(item.set, item.s, dir);
       results.push(result);
-      const expected = item.s in EXPECTED_FAILURES;
+      const expected = item.s in REQUIREMENT_SETS[item.set].expectedFailures;
       const mark = result.passed ? (expected ? "PASS?" : "pass ") : expected ? "xfail" : "FAIL ";
-      console.log(`${mark} ${item.s} (${result.seconds.toFixed(1)} s)`);
+      console.log(`${mark} [${item.set}] ${item.s} (${result.seconds.toFixed(1)} s)`);
       if (!result.passed && (verbose || !expected)) {
         for (const c of result.problems) {
           console.log(`        ${c.status} ${c.id}: ${c.errorMessage ?? c.description}`);
@@ -183,30 +184,33 @@ await Promise.all(
 );
 fs.rmSync(tmp, { recursive: true, force: true });
 
-const unexpected = results.filter((r) => !r.passed && !(r.scenario in EXPECTED_FAILURES));
-const nowPassing = results.filter((r) => r.passed && r.scenario in EXPECTED_FAILURES);
-const expected = results.filter((r) => !r.passed && r.scenario in EXPECTED_FAILURES);
-const passed = results.filter((r) => r.passed);
-console.log(
-  `\n${passed.length} passed, ${expected.length} expected failures, ${unexpected.length} unexpected failures` +
-    ` (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-);
-if (expected.length > 0) {
-  console.log("\nKnown failures:");
-  for (const r of expected.sort((a, b) => a.scenario.localeCompare(b.scenario))) {
-    console.log(`  ${r.scenario}: ${EXPECTED_FAILURES[r.scenario]}`);
-  }
-}
-if (unexpected.length > 0) {
-  console.log(`\nUnexpected failures: ${unexpected.map((r) => r.scenario).join(", ")}`);
-}
-if (nowPassing.length > 0) {
+let failed = false;
+for (const set of sets) {
+  const { expectedFailures } = REQUIREMENT_SETS[set];
+  const ofSet = results.filter((r) => r.set === set);
+  const unexpected = ofSet.filter((r) => !r.passed && !(r.scenario in expectedFailures));
+  const nowPassing = ofSet.filter((r) => r.passed && r.scenario in expectedFailures);
+  const expected = ofSet.filter((r) => !r.passed && r.scenario in expectedFailures);
+  const passed = ofSet.filter((r) => r.passed);
   console.log(
-    `\nListed as expected failures but passing (update EXPECTED_FAILURES and the README): ${nowPassing.map((r) => r.scenario).join(", ")}`,
+    `\n[${set}] ${passed.length} passed, ${expected.length} expected failures, ${unexpected.length} unexpected failures`,
   );
+  for (const r of expected.sort((a, b) => a.scenario.localeCompare(b.scenario))) {
+    console.log(`  xfail ${r.scenario}: ${expectedFailures[r.scenario]}`);
+  }
+  if (unexpected.length > 0) {
+    console.log(`  Unexpected failures: ${unexpected.map((r) => r.scenario).join(", ")}`);
+  }
+  if (nowPassing.length > 0) {
+    console.log(
+      `  Listed as expected failures but passing (update scripts/conformance-expected.mjs and the README): ${nowPassing.map((r) => r.scenario).join(", ")}`,
+    );
+  }
+  if (unexpected.length > 0 || nowPassing.length > 0) failed = true;
 }
-if (results.length === 0 || results.length !== scenarios.length) {
-  console.log(`\nRan ${results.length} of ${scenarios.length} scenarios: not a pass.`);
+console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+if (results.length === 0 || results.length !== planned) {
+  console.log(`\nRan ${results.length} of ${planned} scenarios: not a pass.`);
   process.exit(1);
 }
-process.exit(unexpected.length > 0 || nowPassing.length > 0 ? 1 : 0);
+process.exit(failed ? 1 : 0);

@@ -32,6 +32,8 @@ const MEMBER_TEXT: Record<string, string> = {
   "mcp.response_too_large": "the server sent a response that was too large",
   "mcp.cancelled": "the request was cancelled",
   "mcp.auth_required": "the server refused the credentials",
+  "mcp.input_required":
+    "the tool needs input from you, which toolgate cannot ask for on this server's MCP version (2026-07-28) yet",
   "egress.destination_not_allowed": "the server may not be reached from this installation",
   "egress.redirect_not_allowed": "the server redirected to a place it may not",
 };

@@ -4,12 +4,7 @@ import { createHash } from "node:crypto";
 
 import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import {
-  CallToolResultSchema,
-  ErrorCode,
-  McpError,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 import {
@@ -20,8 +15,10 @@ import {
   McpConnectionError,
   type ClassifyContext,
   type McpConnection,
+  type McpEraMemory,
   type McpErrorCode,
 } from "@/lib/mcp/client";
+import { McpInputRequiredError } from "@/lib/mcp/session";
 import { mcpFailureKey, NegativeCache } from "@/lib/mcp/negative-cache";
 import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
@@ -112,6 +109,8 @@ interface Entry {
   readonly endpoint: McpEndpoint;
   connection: McpConnection | undefined;
   connecting: Promise<McpConnection> | undefined;
+  /** The server's era from the last connection: the next one connects without probing. */
+  era: McpEraMemory | undefined;
   tools: { list: PooledTool[]; truncated: boolean; expiresAt: number } | undefined;
   /** Removes the credentials this entry sends from whatever its server returns. */
   readonly redactor: Redactor;
@@ -404,6 +403,7 @@ export class McpPool {
       failureKey: mcpFailureKey(ep),
       endpoint: { ...ep, headers: { ...ep.headers } },
       connection: undefined,
+      era: undefined,
       connecting: undefined,
       tools: undefined,
       redactor: createRedactor(ep.secrets ?? []),
@@ -483,6 +483,9 @@ export class McpPool {
     }
     if (entry.connection !== connection) return;
     entry.recycle = false;
+    // A failed connection's era is not trusted either: a server may have been downgraded
+    // (or upgraded), so the next connection probes again.
+    if (failure !== undefined) entry.era = undefined;
     this.closeConnectionOf(entry);
   }
 
@@ -529,6 +532,7 @@ export class McpPool {
         headers: ep.headers,
         connectTimeoutMs: this.connectTimeoutMs,
         fetch: this.fetchFn ?? own,
+        ...(entry.era !== undefined && { prior: entry.era }),
         responseLimits: {
           maxBytes: this.maxResponseBytes,
           // A request's response may not outlive the call timeout: an endless body is cut.
@@ -557,8 +561,9 @@ export class McpPool {
         message: "The MCP connection pool was closed.",
       });
     }
+    entry.era = connection.eraMemory;
     const { client } = connection;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    client.onToolListChanged(() => {
       this.onToolsChanged(entry, connection);
     });
     client.onclose = () => {
@@ -677,13 +682,17 @@ export class McpPool {
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const result = await connection.client.callTool(
+      return await connection.client.callTool(
         { name: toolName, arguments: args },
-        CallToolResultSchema,
         { signal: controller.signal, timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS },
       );
-      return result as CallToolResult;
     } catch (error) {
+      if (error instanceof McpInputRequiredError) {
+        throw new McpToolCallError(
+          { code: "mcp.input_required", message: `${error.message} (MCP server at ${host})` },
+          { cause: error },
+        );
+      }
       if (stopped === undefined) throw error;
       // A Streamable HTTP server never answers a cancelled request, so that request's
       // response stream (and its socket) stays open for the life of the session. The

@@ -1,0 +1,186 @@
+// The part of an MCP client toolgate uses (McpSession), over either SDK: the 1.x Client for
+// 2025-11-25 and the 2025-03-26 HTTP+SSE transport, the 2.x Client for 2026-07-28. Results
+// are the same JSON on both wires; they are handed on with the 1.x types the rest of toolgate
+// uses. Errors of the 2.x SDK that the pool reasons about (a JSON-RPC error, a closed
+// connection, a timeout) become their 1.x counterparts, the original kept as `cause`.
+import {
+  MissingRequiredClientCapabilityError,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  type Client as ModernClient,
+  type Tool as ModernTool,
+} from "@modelcontextprotocol/client";
+import type { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  McpError,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import type {
+  CallToolResult,
+  Implementation,
+  ListToolsResult,
+} from "@modelcontextprotocol/sdk/types.js";
+
+export type McpEra = "modern" | "legacy";
+
+export interface McpRequestOptions {
+  signal?: AbortSignal;
+  /** The SDK's own request timeout, in ms (a backstop behind the caller's). */
+  timeout?: number;
+}
+
+export interface McpSession {
+  callTool(
+    params: { name: string; arguments?: Record<string, unknown> },
+    options?: McpRequestOptions,
+  ): Promise<CallToolResult>;
+  /** One page when `cursor` is given; without it, the first page (legacy) or all pages (modern). */
+  listTools(params?: { cursor?: string }, options?: McpRequestOptions): Promise<ListToolsResult>;
+  /** Called on `notifications/tools/list_changed`. */
+  onToolListChanged(handler: () => void): void;
+  /** The transport closed (for whatever reason). */
+  onclose: (() => void) | undefined;
+  /** An error outside any request (e.g. a broken event stream). */
+  onerror: ((error: Error) => void) | undefined;
+  getServerVersion(): Implementation | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A 2026-07-28 server answered a tool call with `input_required`: it needs the user's input
+ * (elicitation, sampling or roots) before it can go on. toolgate does not ask for it on this
+ * wire yet, so the call fails with this error (never retried, never answered).
+ */
+export class McpInputRequiredError extends Error {
+  override readonly name = "McpInputRequiredError";
+  /** What the server asked for: methods (e.g. `elicitation/create`) or capabilities. */
+  readonly methods: string[];
+
+  constructor(toolName: string, methods: string[]) {
+    super(
+      `The tool ${toolName} needs input from the user (${methods.join(", ") || "a further round trip"}), which toolgate cannot ask for on the MCP 2026-07-28 wire yet.`,
+    );
+    this.methods = methods;
+  }
+}
+
+export function legacySession(client: LegacyClient): McpSession {
+  return {
+    async callTool(params, options) {
+      return (await client.callTool(params, CallToolResultSchema, options)) as CallToolResult;
+    },
+    listTools: (params, options) => client.listTools(params, options),
+    onToolListChanged(handler) {
+      client.setNotificationHandler(ToolListChangedNotificationSchema, handler);
+    },
+    get onclose() {
+      return client.onclose;
+    },
+    set onclose(handler) {
+      client.onclose = handler;
+    },
+    get onerror() {
+      return client.onerror;
+    },
+    set onerror(handler) {
+      client.onerror = handler;
+    },
+    getServerVersion: () => client.getServerVersion(),
+    close: () => client.close(),
+  };
+}
+
+/** The 2.x SDK's errors the pool tells apart, as the 1.x errors it knows. */
+export function toLegacyError(error: unknown): unknown {
+  let mapped: Error | undefined;
+  if (error instanceof ProtocolError) {
+    mapped = new McpError(error.code, error.message, error.data);
+  } else if (error instanceof SdkError) {
+    if (error.code === SdkErrorCode.ConnectionClosed) {
+      mapped = new McpError(ErrorCode.ConnectionClosed, error.message);
+    } else if (error.code === SdkErrorCode.RequestTimeout) {
+      mapped = new McpError(ErrorCode.RequestTimeout, error.message);
+    } else if (error.code === SdkErrorCode.NotConnected) {
+      mapped = new Error("Not connected");
+    }
+  }
+  if (mapped === undefined) return error;
+  Object.defineProperty(mapped, "cause", { value: error, enumerable: false });
+  return mapped;
+}
+
+function inputRequestMethods(result: Record<string, unknown>): string[] {
+  const requests = result.inputRequests;
+  if (typeof requests !== "object" || requests === null) return [];
+  const methods = new Set<string>();
+  for (const request of Object.values(requests as Record<string, unknown>)) {
+    const method = (request as { method?: unknown } | null)?.method;
+    if (typeof method === "string") methods.add(method.slice(0, 64));
+  }
+  return [...methods];
+}
+
+export function modernSession(client: ModernClient): McpSession {
+  // The last full listing of this connection (one server, one set of credentials): the tool
+  // definitions the SDK wants for `Mcp-Param-*` header mirroring and output-schema checks,
+  // which it would otherwise look up in its response cache (kept empty, see client-2026.ts).
+  let tools = new Map<string, ModernTool>();
+  return {
+    async callTool(params, options) {
+      let result: Record<string, unknown>;
+      try {
+        const definition = tools.get(params.name);
+        result = (await client.callTool(params, {
+          ...options,
+          // An input_required answer comes back as a value instead of being fulfilled.
+          allowInputRequired: true,
+          ...(definition !== undefined && { toolDefinition: definition }),
+        })) as Record<string, unknown>;
+      } catch (error) {
+        // toolgate declares no elicitation, sampling or roots on this wire, so a server that
+        // needs them answers -32021 instead of input_required: the same situation.
+        if (error instanceof MissingRequiredClientCapabilityError) {
+          const wanted = Object.keys(error.requiredCapabilities).map((name) => name.slice(0, 64));
+          throw new McpInputRequiredError(params.name, wanted);
+        }
+        throw toLegacyError(error);
+      }
+      if (result.resultType === "input_required") {
+        throw new McpInputRequiredError(params.name, inputRequestMethods(result));
+      }
+      return result as CallToolResult;
+    },
+    async listTools(params, options) {
+      try {
+        if (params?.cursor !== undefined) {
+          return (await client.listTools(params, options)) as ListToolsResult;
+        }
+        const all = await client.listTools(undefined, { ...options, cacheMode: "bypass" });
+        tools = new Map(all.tools.map((tool) => [tool.name, tool]));
+        return all as ListToolsResult;
+      } catch (error) {
+        throw toLegacyError(error);
+      }
+    },
+    onToolListChanged(handler) {
+      client.setNotificationHandler("notifications/tools/list_changed", handler);
+    },
+    get onclose() {
+      return client.onclose;
+    },
+    set onclose(handler) {
+      client.onclose = handler;
+    },
+    get onerror() {
+      return client.onerror;
+    },
+    set onerror(handler) {
+      client.onerror = handler;
+    },
+    getServerVersion: () => client.getServerVersion(),
+    close: () => client.close(),
+  };
+}

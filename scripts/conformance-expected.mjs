@@ -1,0 +1,125 @@
+// What `npm run conformance` (scripts/conformance.mjs) expects of the pinned suite, per
+// requirement set: every client scenario the suite lists for the set (scored and never-scored
+// alike; a full run must find exactly these), and the ones toolgate knowingly fails, each with
+// its reason (mirrored in the README). Update both when bumping the suite.
+
+const CLIENT_CREDENTIALS =
+  "an extension (never scored): the client_credentials grant gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for";
+const ENTERPRISE =
+  "an extension (never scored): enterprise-managed authorization (an ID-JAG from the member's identity provider exchanged at the MCP authorization server) is not implemented";
+const DPOP = "an extension (never scored): DPoP-bound tokens are not implemented";
+const WIF =
+  "an extension (never scored): workload identity federation (a JWT bearer grant from the host's platform identity) gives one machine identity, like client_credentials";
+const STEP_UP =
+  "the first authorization asks for the configured or discovered scopes, not the scope of the first 401 challenge (a SHOULD, reported as a warning), and on 2026-07-28 the re-authorization does not keep previously granted scopes (SEP-2350 union); the scenario's server then refuses tools/list";
+const AS_MIGRATION =
+  "re-registering when the protected resource metadata names a new authorization server (SEP-2352) is not implemented: the stored client registration is reused";
+const REQUEST_STATE =
+  "multi-round-trip requests: toolgate surfaces input_required as the tool error mcp.input_required and never retries with the echoed requestState (the durable requestState design is not built)";
+const CUSTOM_HEADERS =
+  "the scenario wants calls of its test_custom_headers tools with chosen values; the conformance adapter calls one tool per scenario as a chat turn would, so no Mcp-Param-* header is sent (the 2.x SDK mirrors them from the listed definition; not exercised here)";
+const SCHEMA_ECHO =
+  "never scored (added after the set was frozen): the scenario wants the client to send a tool's inputSchema back; the conformance adapter calls one tool as a chat turn does and echoes no schema";
+const ELICITATION =
+  "elicitation (servers asking the member for input) is not implemented on this branch: the request is answered with Method not found";
+
+export const REQUIREMENT_SETS = {
+  "2026-07-28": {
+    scenarios: [
+      "tools_call",
+      "request-metadata",
+      "auth/metadata-default",
+      "auth/metadata-var1",
+      "auth/metadata-var2",
+      "auth/metadata-var3",
+      "auth/basic-cimd",
+      "auth/scope-from-www-authenticate",
+      "auth/scope-from-scopes-supported",
+      "auth/scope-omitted-when-undefined",
+      "auth/scope-step-up",
+      "auth/scope-retry-limit",
+      "auth/token-endpoint-auth-basic",
+      "auth/token-endpoint-auth-post",
+      "auth/token-endpoint-auth-none",
+      "auth/pre-registration",
+      "auth/resource-mismatch",
+      "auth/offline-access-scope",
+      "auth/offline-access-not-supported",
+      "auth/authorization-server-migration",
+      "auth/iss-supported",
+      "auth/iss-not-advertised",
+      "auth/iss-supported-missing",
+      "auth/iss-wrong-issuer",
+      "auth/iss-unexpected",
+      "auth/iss-normalized",
+      "auth/metadata-issuer-mismatch",
+      "sep-2322-client-request-state",
+      "http-standard-headers",
+      "http-custom-headers",
+      "http-invalid-tool-headers",
+      "json-schema-ref-no-deref",
+      // Never scored: extensions, and one added after the set was frozen.
+      "auth/client-credentials-jwt",
+      "auth/client-credentials-basic",
+      "auth/enterprise-managed-authorization",
+      "auth/dpop",
+      "auth/dpop-nonce",
+      "auth/wif-jwt-bearer",
+      "json-schema-2020-12-preservation",
+    ],
+    expectedFailures: {
+      "auth/scope-step-up": STEP_UP,
+      "auth/authorization-server-migration": AS_MIGRATION,
+      "sep-2322-client-request-state": REQUEST_STATE,
+      "http-custom-headers": CUSTOM_HEADERS,
+      "json-schema-2020-12-preservation": SCHEMA_ECHO,
+      "auth/client-credentials-jwt": CLIENT_CREDENTIALS,
+      "auth/client-credentials-basic": CLIENT_CREDENTIALS,
+      "auth/enterprise-managed-authorization": ENTERPRISE,
+      "auth/dpop": DPOP,
+      "auth/dpop-nonce": DPOP,
+      "auth/wif-jwt-bearer": WIF,
+    },
+  },
+  "2025-11-25": {
+    scenarios: [
+      "initialize",
+      "tools_call",
+      "elicitation-sep1034-client-defaults",
+      "sse-retry",
+      "auth/metadata-default",
+      "auth/metadata-var1",
+      "auth/metadata-var2",
+      "auth/metadata-var3",
+      "auth/basic-cimd",
+      "auth/scope-from-www-authenticate",
+      "auth/scope-from-scopes-supported",
+      "auth/scope-omitted-when-undefined",
+      "auth/scope-step-up",
+      "auth/scope-retry-limit",
+      "auth/token-endpoint-auth-basic",
+      "auth/token-endpoint-auth-post",
+      "auth/token-endpoint-auth-none",
+      "auth/pre-registration",
+      // Never scored: extensions, and one added after the set was frozen.
+      "auth/client-credentials-jwt",
+      "auth/client-credentials-basic",
+      "auth/enterprise-managed-authorization",
+      "auth/dpop",
+      "auth/dpop-nonce",
+      "auth/wif-jwt-bearer",
+      "json-schema-2020-12-preservation",
+    ],
+    expectedFailures: {
+      "elicitation-sep1034-client-defaults": ELICITATION,
+      "auth/scope-step-up": STEP_UP,
+      "json-schema-2020-12-preservation": SCHEMA_ECHO,
+      "auth/client-credentials-jwt": CLIENT_CREDENTIALS,
+      "auth/client-credentials-basic": CLIENT_CREDENTIALS,
+      "auth/enterprise-managed-authorization": ENTERPRISE,
+      "auth/dpop": DPOP,
+      "auth/dpop-nonce": DPOP,
+      "auth/wif-jwt-bearer": WIF,
+    },
+  },
+};
