@@ -27,7 +27,7 @@ export function QueryView<T extends readonly unknown[]>({
 }) {
   if (query.isPending) {
     return (
-      <div className="flex flex-col gap-2" aria-busy="true" aria-label={loadingLabel}>
+      <div role="status" className="flex flex-col gap-2" aria-busy="true" aria-label={loadingLabel}>
         {Array.from({ length: skeletonRows }, (_, i) => (
           <Skeleton key={i} className={skeletonClassName} />
         ))}

@@ -44,26 +44,36 @@ test.describe("signed in as admin", () => {
     await settings.expectAccessible();
   });
 
-  test("the admin pages", async ({ page }) => {
+  // One test per page: each runs axe twice (light and dark), which on a busy machine takes a
+  // while; six pages in one test would add up past any test's time budget.
+  test("the users page", async ({ page }) => {
     const users = new UsersPage(page);
     await users.goto();
     await users.expectLoaded();
     await expect(users.table.getByRole("row").nth(1)).toBeVisible();
     await users.expectAccessible();
+  });
 
+  test("the MCP server list", async ({ page }) => {
     const servers = new McpServerListPage(page);
     await servers.goto();
     await servers.expectAccessible();
+  });
 
+  test("the model providers page", async ({ page }) => {
     const providers = new ProvidersPage(page);
     await providers.goto();
     await providers.expectAccessible();
+  });
 
+  test("the workspaces page", async ({ page }) => {
     const workspaces = new AdminWorkspacesPage(page);
     await workspaces.goto();
     await expect(workspaces.sandbox).toBeVisible();
     await workspaces.expectAccessible();
+  });
 
+  test("the app settings page", async ({ page }) => {
     await page.goto("/admin/settings");
     await expect(page.getByRole("heading", { name: "App settings", level: 1 })).toBeVisible();
     await expectAccessible(page, "The app settings page");

@@ -3,18 +3,18 @@
 // list and Test button, and the read-only workspace file browser with the chat's plan file.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { AppShell } from "./pages/app-shell";
+import { ChatPage } from "./pages/chat-page";
+import { LoginPage } from "./pages/login-page";
+import { McpServerEditorPage, McpServerListPage } from "./pages/mcp-servers-page";
+import { ProvidersPage } from "./pages/providers-page";
+import { UsersPage } from "./pages/users-page";
 import { apiPost, SAME_ORIGIN } from "./support/api";
 import { createFakeModel, createMcpServer, deadMcpUrl } from "./support/chat";
 import { ADMIN, ADMIN_STATE, APP_URL, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
 
 const stamp = () => `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-
-async function signInHere(page: Page) {
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -22,9 +22,9 @@ test.describe("signed out", () => {
   test("sign-in returns to the page that was asked for", async ({ page }) => {
     await page.goto("/admin/mcp-servers");
     await expect(page).toHaveURL(`${APP_URL}/login?callbackUrl=%2Fadmin%2Fmcp-servers`);
-    await signInHere(page);
+    await new LoginPage(page).submit(ADMIN.email, ADMIN.password);
     await expect(page).toHaveURL(`${APP_URL}/admin/mcp-servers`);
-    await expect(page.getByRole("heading", { name: "MCP servers", level: 1 })).toBeVisible();
+    await expect(new McpServerListPage(page).heading).toBeVisible();
   });
 
   for (const hostile of [
@@ -34,8 +34,9 @@ test.describe("signed out", () => {
     "javascript:alert(1)",
   ]) {
     test(`a hostile callbackUrl (${hostile}) lands on the app`, async ({ page }) => {
-      await page.goto(`/login?callbackUrl=${encodeURIComponent(hostile)}`);
-      await signInHere(page);
+      const login = new LoginPage(page);
+      await login.goto(`?callbackUrl=${encodeURIComponent(hostile)}`);
+      await login.submit(ADMIN.email, ADMIN.password);
       await expect(page).toHaveURL(`${APP_URL}/chat`);
       expect(new URL(page.url()).origin).toBe(APP_URL);
     });
@@ -52,33 +53,29 @@ test.describe("as admin", () => {
       slug: `guarded-${s.slice(-8)}`,
       url: MCP_TEST_URL,
     });
-    await page.goto(`/admin/mcp-servers/${server.id}`);
-    const name = page.getByLabel("Display name");
-    // The editor loads the server after the page: give a busy machine time.
-    await expect(name).toHaveValue(`Guarded ${s}`, { timeout: 30_000 });
+    const editor = new McpServerEditorPage(page);
+    const shell = new AppShell(page);
+    await editor.goto(server.id);
+    await editor.expectLoaded(`Guarded ${s}`);
 
     // Nothing changed: links just work.
-    await page
-      .getByRole("navigation", { name: "Main" })
-      .getByRole("link", { name: "Users" })
-      .click();
+    await shell.mainNavLink("Users").click();
     await expect(page).toHaveURL(/\/admin\/users$/);
     await page.goBack();
-    await expect(name).toHaveValue(`Guarded ${s}`, { timeout: 30_000 });
+    await editor.expectLoaded(`Guarded ${s}`);
 
-    await name.fill(`Guarded ${s} renamed`);
-    await expect(page.getByText("You have unsaved changes.", { exact: true })).toBeVisible();
-    const main = page.getByRole("navigation", { name: "Main" });
-    await main.getByRole("link", { name: "MCP servers" }).click();
-    const prompt = page.getByRole("alertdialog", { name: "Leave without saving?" });
+    await editor.displayName.fill(`Guarded ${s} renamed`);
+    await expect(editor.unsavedChanges).toBeVisible();
+    await shell.mainNavLink("MCP servers").click();
+    const prompt = editor.leavePrompt;
     await expect(prompt).toBeVisible();
     await prompt.getByRole("button", { name: "Stay on this page" }).click();
     await expect(prompt).toBeHidden();
     await expect(page).toHaveURL(new RegExp(`/admin/mcp-servers/${server.id}$`));
-    await expect(name).toHaveValue(`Guarded ${s} renamed`);
+    await expect(editor.displayName).toHaveValue(`Guarded ${s} renamed`);
 
     // The form's own "Back to list" link is caught too; leaving discards.
-    await page.getByRole("link", { name: "Back to list" }).click();
+    await editor.backToListLink.click();
     await expect(prompt).toBeVisible();
     await prompt.getByRole("button", { name: "Discard changes and leave" }).click();
     await expect(page).toHaveURL(/\/admin\/mcp-servers$/);
@@ -86,25 +83,23 @@ test.describe("as admin", () => {
     expect(stored.display_name).toBe(`Guarded ${s}`);
 
     // Closing the tab with unsaved edits asks the browser's own question.
-    const other = await context.newPage();
-    await other.goto(`/admin/mcp-servers/${server.id}`);
-    await expect(other.getByLabel("Display name")).toHaveValue(`Guarded ${s}`, {
-      timeout: 30_000,
-    });
-    await other.getByLabel("Display name").fill(`Guarded ${s} again`);
-    const asked = other.waitForEvent("dialog");
-    await other.close({ runBeforeUnload: true });
+    const other = new McpServerEditorPage(await context.newPage());
+    await other.goto(server.id);
+    await other.expectLoaded(`Guarded ${s}`);
+    await other.displayName.fill(`Guarded ${s} again`);
+    const asked = other.page.waitForEvent("dialog");
+    await other.page.close({ runBeforeUnload: true });
     const dialog = await asked;
     expect(dialog.type()).toBe("beforeunload");
     await dialog.accept();
 
     // Saved edits leave freely.
-    await page.goto(`/admin/mcp-servers/${server.id}`);
-    await expect(name).toHaveValue(`Guarded ${s}`, { timeout: 30_000 });
-    await name.fill(`Guarded ${s} saved`);
+    await editor.goto(server.id);
+    await editor.expectLoaded(`Guarded ${s}`);
+    await editor.displayName.fill(`Guarded ${s} saved`);
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByText("You have unsaved changes.", { exact: true })).toBeHidden();
-    await main.getByRole("link", { name: "Users" }).click();
+    await expect(editor.unsavedChanges).toBeHidden();
+    await shell.mainNavLink("Users").click();
     await expect(page).toHaveURL(/\/admin\/users$/);
     await expect(prompt).toHaveCount(0);
   });
@@ -118,10 +113,10 @@ test.describe("as admin", () => {
       password: "member-password",
       role: "member",
     });
-    await page.goto("/admin/users");
-    const row = page.getByRole("row").filter({ hasText: email });
-    await row.getByRole("button", { name: `Rename ${email}` }).click();
-    const dialog = page.getByRole("dialog", { name: "Rename Before Name" });
+    const users = new UsersPage(page);
+    await users.goto();
+    const row = users.row(email);
+    const dialog = await users.openRename(email, "Before Name");
     await expect(dialog.getByLabel("Name")).toHaveValue("Before Name");
     await dialog.getByLabel("Name").fill("   ");
     await dialog.getByRole("button", { name: "Save name" }).click();
@@ -132,31 +127,27 @@ test.describe("as admin", () => {
     await expect(page.getByText("Renamed to After Name")).toBeVisible();
     await expect(row.getByRole("cell").first()).toHaveText("After Name");
     await page.reload();
-    await expect(page.getByRole("row").filter({ hasText: email })).toContainText("After Name");
+    await expect(users.row(email)).toContainText("After Name");
   });
 
   test("lists a provider's models from its API and tests it", async ({ page }) => {
     const s = stamp();
     const name = `Listed ${s}`;
-    await page.goto("/admin/providers");
-    const dialog = page.getByRole("dialog");
-    // A click before the page has hydrated opens nothing: try until the dialog shows.
-    await expect(async () => {
-      await page.getByRole("button", { name: "Add provider" }).first().click();
-      await expect(dialog).toBeVisible({ timeout: 2_000 });
-    }).toPass();
+    const providers = new ProvidersPage(page);
+    await providers.goto();
+    const dialog = await providers.openAdd();
     await dialog.getByLabel("Display name").fill(name);
 
     // A URL where nothing answers: a clear error, nothing listed.
     const dead = (await deadMcpUrl()).replace(/\/mcp$/, "/v1");
     await dialog.getByLabel("Base URL").fill(dead);
-    await dialog.getByRole("button", { name: "List models from the provider" }).click();
+    await providers.listModelsButton.click();
     const failed = dialog.getByRole("alert").filter({ hasText: "Could not list models" });
     await expect(failed).toContainText("could not be reached");
 
     await dialog.getByLabel("Base URL").fill(FAKE_MODEL_URL);
-    await dialog.getByRole("button", { name: "List models from the provider" }).click();
-    const offered = dialog.getByRole("list", { name: "Models the provider offers" });
+    await providers.listModelsButton.click();
+    const offered = providers.offeredModels;
     await expect(offered.getByRole("checkbox")).toHaveCount(2);
     await offered.getByRole("checkbox", { name: "fake-model-large" }).check();
     await expect(dialog.getByRole("textbox", { name: "Models", exact: true })).toHaveValue(
@@ -168,15 +159,13 @@ test.describe("as admin", () => {
     await dialog.getByRole("button", { name: "Add provider" }).click();
     await expect(dialog).toBeHidden();
 
-    const row = page.getByRole("row").filter({ hasText: name });
-    await row.getByRole("button", { name: `Test ${name}` }).click();
-    await expect(row.getByRole("status", { name: `Test result of ${name}` })).toContainText(
+    await expect(await providers.test(name)).toContainText(
       /Works: fake-model-large answered in \d+ ms/,
     );
 
     // A saved provider lists through its own stored settings when edited.
-    await row.getByRole("button", { name: `Edit ${name}` }).click();
-    await dialog.getByRole("button", { name: "List models from the provider" }).click();
+    await providers.openEdit(name);
+    await providers.listModelsButton.click();
     await expect(offered.getByRole("checkbox", { name: "fake-model-large" })).toBeChecked();
     await expect(
       offered.getByRole("checkbox", { name: "fake-model", exact: true }),
@@ -192,11 +181,7 @@ test.describe("as admin", () => {
       models: ["m"],
     });
     await page.reload();
-    const deadRow = page.getByRole("row").filter({ hasText: deadName });
-    await deadRow.getByRole("button", { name: `Test ${deadName}` }).click();
-    await expect(deadRow.getByRole("status", { name: `Test result of ${deadName}` })).toContainText(
-      "m: 127.0.0.1",
-    );
+    await expect(await providers.test(deadName)).toContainText("m: 127.0.0.1");
   });
 
   test("browses the chat's workspace read-only, plan file marked", async ({ page }, testInfo) => {
@@ -230,11 +215,9 @@ test.describe("as admin", () => {
       });
       await fs.symlink("/etc/hostname", path.join(dir, "escape"));
 
-      await page.goto(`/chat/${chat.id}`);
-      await page.getByRole("button", { name: "Workspace files" }).click();
-      const sheet = page.getByRole("dialog", { name: "Workspace files" });
-      const tree = sheet.getByRole("navigation", { name: "Workspace file tree" });
-      const viewer = sheet.getByRole("region", { name: "File viewer" });
+      const chatPage = new ChatPage(page);
+      await chatPage.goto(chat.id);
+      const { tree, viewer } = await chatPage.openWorkspaceFiles();
       await expect(viewer.getByText("No file open")).toBeVisible();
       await expect(tree.getByRole("button", { name: "src (folder)" })).toBeVisible();
       await expect(tree.getByRole("button", { name: ".toolgate (folder)" })).toContainText("Plan");

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { apiPost, scriptModel } from "./support/api";
+import { AuditPage } from "./pages/audit-page";
 import { ChatPage } from "./pages/chat-page";
 import { createFakeModel, memberPage } from "./support/chat";
 import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
@@ -50,79 +51,59 @@ test("a member approves an edited call and denies another; an admin filters the 
   ]);
 
   const page = await memberPage(browser, adminPage.request, "approvals");
-  await new ChatPage(page).startNew(model, serverName);
-  const message = page.getByRole("textbox", { name: "Message" });
-  await message.fill(`Please greet the team ${key}`);
-  await message.press("Enter");
+  const chat = new ChatPage(page);
+  await chat.startNew(model, serverName);
+  await chat.send(`Please greet the team ${key}`);
   await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
 
   // The turn pauses: the card names the tool and server, shows the intent and the arguments.
-  const conversation = page.getByRole("region", { name: "Messages" });
-  const card = conversation.getByRole("region", { name: `Run echo on ${serverName}?` });
-  await expect(card).toBeVisible({ timeout: 30_000 });
-  await expect(card.getByText("Greeting the team")).toBeVisible();
-  await expect(card.getByText("Waiting for you")).toBeVisible();
-  const text = card.getByRole("textbox", { name: "text (required)" });
+  const card = chat.approvalCard("echo", serverName);
+  await card.expectShown();
+  await expect(card.text("Greeting the team")).toBeVisible();
+  await card.expectState("Waiting for you");
+  const text = card.argument("text (required)");
   await expect(text).toHaveValue("hello");
   // The chat list marks the chat as waiting.
-  await expect(page.getByText("(waiting for you)").first()).toBeAttached();
+  await expect(chat.waitingMark).toBeAttached();
 
   // An empty required argument is caught before anything is sent.
   await text.fill("");
-  await card.getByRole("button", { name: "Approve" }).click();
-  await expect(card.getByText("text is required")).toBeVisible();
+  await card.approveButton.click();
+  await expect(card.text("text is required")).toBeVisible();
 
   // Edit with the keyboard and approve: the answer streams in.
   await text.fill("hello, edited by a person");
   await text.press("Enter");
-  await expect(conversation.getByText(`The echo came back ${key}.`)).toBeVisible({
-    timeout: 30_000,
-  });
-  await expect(card.getByText("Approved")).toBeVisible();
+  await chat.expectAnswer(`The echo came back ${key}.`);
+  await card.expectState("Approved");
   // The call ran with the edited argument.
-  await conversation.getByRole("button", { name: /Show details for Greeting the team/ }).click();
-  await expect(conversation.getByText("hello, edited by a person").first()).toBeVisible();
+  await chat.toolCallDetails("Greeting the team").click();
+  await expect(chat.conversation.getByText("hello, edited by a person").first()).toBeVisible();
 
   // The reloaded chat shows the same.
   await page.reload();
-  const reloaded = page.getByRole("region", { name: "Messages" });
-  await expect(reloaded.getByText(`The echo came back ${key}.`)).toBeVisible();
-  await expect(
-    reloaded.getByRole("region", { name: `Run echo on ${serverName}?` }).getByText("Approved"),
-  ).toBeVisible();
+  await expect(chat.conversation.getByText(`The echo came back ${key}.`)).toBeVisible();
+  await card.expectState("Approved");
 
   // Another call, denied: the model is told and answers without it.
-  await page.getByRole("textbox", { name: "Message" }).fill("Once more, please");
-  await page.getByRole("button", { name: "Send message" }).click();
-  const second = reloaded
-    .getByRole("region", { name: `Run echo on ${serverName}?` })
-    .filter({ hasText: "Greeting once more" });
-  await expect(second).toBeVisible({ timeout: 30_000 });
-  await second.getByRole("button", { name: "Deny" }).click();
-  await expect(reloaded.getByText(`Understood, nothing was sent ${key}.`)).toBeVisible({
-    timeout: 30_000,
-  });
-  await expect(second.getByText("Declined")).toBeVisible();
+  await chat.sendWithButton("Once more, please");
+  const second = chat.approvalCard("echo", serverName, "Greeting once more");
+  await second.expectShown();
+  await second.denyButton.click();
+  await chat.expectAnswer(`Understood, nothing was sent ${key}.`);
+  await second.expectState("Declined");
 
   // The admin finds the declined call in the audit and downloads the filtered CSV.
-  await adminPage.goto("/admin/audit");
-  await expect(adminPage.getByRole("heading", { name: "Audit", level: 1 })).toBeVisible();
-  const filters = adminPage.getByRole("form", { name: "Filter tool calls" });
-  await filters.getByLabel("Server").selectOption({ label: serverName });
-  await filters.getByLabel("Decision").selectOption("declined");
-  await filters.getByRole("button", { name: "Apply filters" }).click();
-  const table = adminPage.getByRole("table", { name: "Tool calls" });
-  await expect(table.getByRole("row")).toHaveCount(2);
-  await expect(table.getByText("declined")).toBeVisible();
-  await table.getByRole("button", { name: /Details of the echo call/ }).click();
-  const drawer = adminPage.getByRole("dialog", { name: "Tool call" });
+  const audit = new AuditPage(adminPage);
+  await audit.goto();
+  await audit.filter({ server: serverName, decision: "declined" });
+  await expect(audit.table.getByRole("row")).toHaveCount(2);
+  await expect(audit.table.getByText("declined")).toBeVisible();
+  const drawer = await audit.openDetails("echo");
   await expect(drawer.getByText("Greeting once more")).toBeVisible();
   await adminPage.keyboard.press("Escape");
 
-  const [download] = await Promise.all([
-    adminPage.waitForEvent("download"),
-    adminPage.getByRole("link", { name: "Download CSV" }).click(),
-  ]);
+  const download = await audit.downloadCsv();
   const csv = fs.readFileSync((await download.path())!, "utf8");
   const lines = csv.trim().split("\r\n");
   expect(lines[0]).toContain("input_sha256");

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from "@
 import { ChatPage } from "./pages/chat-page";
 import { IdpLoginPage, LoginPage } from "./pages/login-page";
 import { McpServerEditorPage } from "./pages/mcp-servers-page";
+import { OauthPopup } from "./pages/oauth-popup";
 import { SettingsPage } from "./pages/settings-page";
 import { apiPost, scriptModel } from "./support/api";
 import { createFakeModel } from "./support/chat";
@@ -15,12 +16,14 @@ import { unique } from "./support/names";
 test.use({ storageState: ADMIN_STATE });
 
 /** Alice signs in through the IdP: a member whose browser now has a session there too. */
+const ALICE = { username: "alice@example.com", password: "alice-password" };
+
 async function signInWithOidc(page: Page) {
   const login = new LoginPage(page);
   await login.goto();
   await login.oidcButton.click();
   await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/interaction\//);
-  await new IdpLoginPage(page).submit("alice@example.com", "alice-password");
+  await new IdpLoginPage(page).submit(ALICE.username, ALICE.password);
   await expect(page).toHaveURL(/localhost:\d+\/chat$/);
 }
 
@@ -82,13 +85,8 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
 
   const popupOpened = page.waitForEvent("popup");
   await connect.click();
-  const popup = await popupOpened;
-  const popupClosed = popup.waitForEvent("close");
   // The IdP knows Alice from the sign-in; if it still asks, she signs in in the popup.
-  const idp = new IdpLoginPage(popup);
-  await Promise.race([popupClosed, idp.username.waitFor({ timeout: 30_000 })]);
-  if (!popup.isClosed()) await idp.submit("alice@example.com", "alice-password");
-  await popupClosed;
+  await new OauthPopup(await popupOpened).finish(ALICE);
 
   await expect(row.getByText("Connected", { exact: true })).toBeVisible();
   await expect(row.getByRole("button", { name: `Disconnect ${serverName}` })).toBeVisible();
@@ -136,7 +134,7 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
   const connectItem = menu.getByRole("menuitem", { name: `Connect ${serverName}` });
   const again = page.waitForEvent("popup");
   await connectItem.click();
-  await (await again).waitForEvent("close");
+  await new OauthPopup(await again).finish(ALICE);
   // The menu stayed open and updated in place.
   await expect(connectItem).toHaveCount(0);
   await expect(menu.getByRole("menuitemcheckbox", { name: new RegExp(serverName) })).toBeVisible();
@@ -167,9 +165,8 @@ test("a blocked popup offers a link that connects in a new tab", async ({
 
   const tabOpened = page.context().waitForEvent("page");
   await row.getByRole("link", { name: `Open the sign-in for ${serverName} in a new tab` }).click();
-  const tab = await tabOpened;
   // The callback page closes itself only when it has an opener to report to.
-  await tab.waitForEvent("close");
+  await new OauthPopup(await tabOpened).finish(ALICE);
   await expect(row.getByText("Connected", { exact: true })).toBeVisible();
   await expect(row.getByRole("alert")).toHaveCount(0);
   await page.context().close();
@@ -195,8 +192,7 @@ test("a popup whose message never arrives is noticed when it closes", async ({
   const row = settings.connection(serverName);
   const popupOpened = page.waitForEvent("popup");
   await row.getByRole("button", { name: `Connect ${serverName}` }).click();
-  const popup = await popupOpened;
-  await popup.waitForEvent("close");
+  await new OauthPopup(await popupOpened).finish(ALICE);
   await expect(row.getByText("Connected", { exact: true })).toBeVisible();
   await expect(page.getByText(`Connected to ${serverName}`)).toBeVisible();
   await page.context().close();

@@ -2,9 +2,11 @@
 // makes one ask a person first, reviews a definition the server changed while connected, and
 // a member's chat (its Tools dialog) shows each effect: the tool gone, then back.
 import type { RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { z } from "zod";
 import { startMcpTestServer } from "./fixtures/mcp-test-server";
+import { ChatPage } from "./pages/chat-page";
+import { McpToolsTab } from "./pages/mcp-tools-tab";
 import { apiPost } from "./support/api";
 import { memberPage } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
@@ -45,30 +47,26 @@ test("an admin governs tools one by one and a member's chat follows", async ({ p
     const chat = await apiPost<{ id: string }>(member.request, "/api/chats", {
       mcp_server_ids: [server.id],
     });
-    await member.goto(`/chat/${chat.id}`);
+    const memberChat = new ChatPage(member);
+    await memberChat.goto(chat.id);
 
+    // Opening the Tools dialog asks the server afresh: no reload needed to see a change.
     const memberSees = async (tool: string, text: string | RegExp) => {
-      await member.reload();
-      await member.getByRole("button", { name: "Tools" }).click();
-      const dialog = member.getByRole("dialog", { name: "Tools in this chat" });
-      const row = dialog.locator("li", {
-        has: member.getByText(`${slug}__${tool}`, { exact: true }),
-      });
-      await expect(row).toContainText(text);
+      const dialog = await memberChat.openToolsDialog();
+      await expect(memberChat.toolEntry(dialog, `${slug}__${tool}`)).toContainText(text);
       await member.keyboard.press("Escape");
     };
     // The member's chat lists the server (its connection stays open for list_changed).
     await memberSees("lookup", "Available");
 
     // Admin: the Tools tab shows the catalogue with the server's own tools.
-    await page.goto(`/admin/mcp-servers/${server.id}`);
-    await page.getByRole("tab", { name: /Tools/ }).click();
-    const table = page.getByRole("table", { name: "Tools" });
-    await expect(table.getByRole("row", { name: "lookup" })).toBeVisible();
-    await expect(table.getByRole("row", { name: "echo" })).toContainText("new");
+    const tools = new McpToolsTab(page);
+    await tools.goto(server.id);
+    await expect(tools.row("lookup")).toBeVisible();
+    await expect(tools.row("echo")).toContainText("new");
 
-    await setRule(page, "echo", "Disabled");
-    await setRule(page, "add", "Ask a person first");
+    await tools.setRule("echo", "Disabled");
+    await tools.setRule("add", "Ask a person first");
     await memberSees("echo", "Hidden: An admin disabled this tool");
     await memberSees("add", "Available: Each call needs a person's approval");
 
@@ -78,42 +76,29 @@ test("an admin governs tools one by one and a member's chat follows", async ({ p
     await expect
       .poll(async () => {
         const res = await page.request.get(`/api/mcp/servers/${server.id}/tools`);
-        const tools = (await res.json()) as Array<{ name: string; status: string }>;
-        return tools.find((t) => t.name === "lookup")?.status;
+        const listed = (await res.json()) as Array<{ name: string; status: string }>;
+        return listed.find((t) => t.name === "lookup")?.status;
       })
       .toBe("changed");
     await memberSees("lookup", /Hidden: The server changed this tool/);
 
     await page.reload();
-    await page.getByRole("tab", { name: /Tools/ }).click();
+    await tools.open();
     await expect(page.getByText(/1 tool changed by the server/)).toBeVisible();
-    await table
-      .getByRole("row", { name: "lookup" })
-      .getByRole("button", { name: "Review change" })
-      .click();
-    const diff = page.getByRole("dialog", { name: "Review change: lookup" });
+    const diff = await tools.openReview("lookup");
     await expect(diff.getByLabel("Description, approved")).toContainText(
       "Looks up a ticket by id.",
     );
     await expect(diff.getByLabel("Description, new")).toContainText("~/.ssh/id_rsa");
     await diff.getByRole("button", { name: "Approve new definition" }).click();
     await expect(diff).toBeHidden();
-    await expect(
-      table.getByRole("row", { name: "lookup" }).getByRole("button", { name: "Review change" }),
-    ).toHaveCount(0);
+    await expect(tools.reviewButton("lookup")).toHaveCount(0);
     await memberSees("lookup", "Available");
 
-    await setRule(page, "echo", "Enabled");
+    await tools.setRule("echo", "Enabled");
     await memberSees("echo", "Available");
     await member.context().close();
   } finally {
     await mcp.close();
   }
 });
-
-async function setRule(page: Page, tool: string, rule: string) {
-  const row = page.getByRole("table", { name: "Tools" }).getByRole("row", { name: tool });
-  await row.getByRole("combobox", { name: `Rule for ${tool}` }).click();
-  await page.getByRole("option", { name: rule, exact: true }).click();
-  await expect(row.getByRole("combobox", { name: `Rule for ${tool}` })).toHaveText(rule);
-}

@@ -6,6 +6,12 @@ import { createRequire } from "node:module";
 
 const DEFAULT_HOSTNAME = "127.0.0.1";
 
+// How long an idle keep-alive connection stays open. Node's default (5 s) is shorter than what
+// clients and proxies keep idle connections for (browsers about 5 min, load balancers often
+// 60 s): a request they send on a connection the server is just closing fails with a reset.
+// A server should time out idle connections later than its clients do.
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function listenAddress(env) {
   const hostname = env.HOSTNAME?.trim() || DEFAULT_HOSTNAME;
   const port = env.PORT?.trim() || "3000";
@@ -31,7 +37,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const child = spawn(
     process.execPath,
-    [nextBin, "start", "--hostname", address.hostname, "--port", address.port],
+    [
+      nextBin,
+      "start",
+      "--hostname",
+      address.hostname,
+      "--port",
+      address.port,
+      "--keepAliveTimeout",
+      String(KEEP_ALIVE_TIMEOUT_MS),
+    ],
     { stdio: "inherit" },
   );
   for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -72,7 +72,12 @@ export function ChatHistory({ onNavigate }: { onNavigate?: () => void }) {
         {searching ? (
           <ChatSearchResults query={searched} activeId={activeId} onNavigate={onNavigate} />
         ) : chats.isPending ? (
-          <div className="flex flex-col gap-1.5" aria-busy="true" aria-label="Loading chats">
+          <div
+            role="status"
+            className="flex flex-col gap-1.5"
+            aria-busy="true"
+            aria-label="Loading chats"
+          >
             {[0, 1, 2, 3, 4].map((i) => (
               <Skeleton key={i} className="h-8 w-full" />
             ))}

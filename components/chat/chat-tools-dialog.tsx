@@ -233,7 +233,12 @@ export function ChatToolsDialog({
           </DialogDescription>
         </DialogHeader>
         {tools.isPending ? (
-          <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading tools">
+          <div
+            role="status"
+            className="flex flex-col gap-2"
+            aria-busy="true"
+            aria-label="Loading tools"
+          >
             <Skeleton className="h-10 w-full" />
             <Skeleton className="h-10 w-full" />
           </div>

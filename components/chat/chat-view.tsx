@@ -18,6 +18,7 @@ import { peekPendingTurn } from "./pending-turn";
 export function ConversationSkeleton() {
   return (
     <div
+      role="status"
       className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 py-6"
       aria-busy="true"
       aria-label="Loading chat"

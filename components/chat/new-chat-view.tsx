@@ -71,7 +71,7 @@ export function NewChatView() {
           </p>
         </div>
         {models.isPending ? (
-          <div aria-busy="true" aria-label="Loading models">
+          <div role="status" aria-busy="true" aria-label="Loading models">
             <Skeleton className="h-28 w-full rounded-2xl" />
           </div>
         ) : models.isSuccess && models.data.length === 0 ? (

@@ -46,7 +46,12 @@ export function ConnectionsCard() {
       </CardHeader>
       <CardContent>
         {servers.isPending ? (
-          <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading connections">
+          <div
+            role="status"
+            className="flex flex-col gap-2"
+            aria-busy="true"
+            aria-label="Loading connections"
+          >
             <Skeleton className="h-12 w-full" />
             <Skeleton className="h-12 w-full" />
           </div>

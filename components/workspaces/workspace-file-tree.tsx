@@ -42,7 +42,12 @@ export function DirectoryList({
   const label = path === "." ? "the workspace" : path;
   if (dir.isPending) {
     return (
-      <div aria-busy="true" aria-label={`Loading ${label}`} className="flex flex-col gap-1 py-1">
+      <div
+        role="status"
+        aria-busy="true"
+        aria-label={`Loading ${label}`}
+        className="flex flex-col gap-1 py-1"
+      >
         <Skeleton className="h-5 w-3/4" />
         <Skeleton className="h-5 w-1/2" />
       </div>

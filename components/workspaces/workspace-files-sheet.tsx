@@ -124,7 +124,12 @@ function FileViewer({
         ) : null}
       </h3>
       {file.isPending ? (
-        <div aria-busy="true" aria-label={`Loading ${path}`} className="flex flex-col gap-2">
+        <div
+          role="status"
+          aria-busy="true"
+          aria-label={`Loading ${path}`}
+          className="flex flex-col gap-2"
+        >
           <Skeleton className="h-4 w-2/3" />
           <Skeleton className="h-40 w-full" />
         </div>

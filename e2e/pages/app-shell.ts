@@ -9,6 +9,11 @@ export class AppShell {
     return this.page.getByRole("link", { name });
   }
 
+  /** A link of the main navigation only (a page may have links of the same name). */
+  mainNavLink(name: string) {
+    return this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+  }
+
   get userMenu() {
     return this.page.getByRole("button", { name: "User menu" }).first();
   }

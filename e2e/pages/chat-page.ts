@@ -1,10 +1,11 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { ApprovalCard } from "./approval-card";
 
 /**
  * /chat and /chat/:id: the model and server pickers, the composer, the conversation and the
  * history. Parts of a conversation that have their own controls (the question form, the
- * proposed plan, and later the approval card) are reached from `conversation`: a page object
+ * proposed plan, the approval card) are reached from `conversation`: a page object
  * for such a part takes that locator (see e2e/pages/README.md).
  */
 export class ChatPage {
@@ -170,11 +171,38 @@ export class ChatPage {
     return this.conversation.getByRole("region", { name: "Proposed plan" });
   }
 
+  /** The approval card of a paused call of `tool` on `serverName` (the one with `hasText`). */
+  approvalCard(tool: string, serverName: string, hasText?: string): ApprovalCard {
+    return new ApprovalCard(this.conversation, tool, serverName, hasText);
+  }
+
+  /** The chat list's mark on a chat that waits for an answer. */
+  get waitingMark() {
+    return this.page.getByText("(waiting for you)").first();
+  }
+
   async openToolsDialog(): Promise<Locator> {
     await this.page.getByRole("button", { name: "Tools" }).click();
     const dialog = this.page.getByRole("dialog", { name: "Tools in this chat" });
     await expect(dialog).toBeVisible();
     return dialog;
+  }
+
+  /** One tool's entry in the open Tools dialog, by its exposed name (`<slug>__<tool>`). */
+  toolEntry(dialog: Locator, exposedName: string): Locator {
+    return dialog.locator("li", { has: this.page.getByText(exposedName, { exact: true }) });
+  }
+
+  /** Opens the read-only workspace file browser: its tree and its viewer. */
+  async openWorkspaceFiles(): Promise<{ sheet: Locator; tree: Locator; viewer: Locator }> {
+    await this.page.getByRole("button", { name: "Workspace files" }).click();
+    const sheet = this.page.getByRole("dialog", { name: "Workspace files" });
+    await expect(sheet).toBeVisible();
+    return {
+      sheet,
+      tree: sheet.getByRole("navigation", { name: "Workspace file tree" }),
+      viewer: sheet.getByRole("region", { name: "File viewer" }),
+    };
   }
 
   async expectAccessible(label = "The chat"): Promise<void> {

@@ -8,10 +8,13 @@ export class McpServerListPage {
   get table() {
     return this.page.getByRole("table", { name: "MCP servers" });
   }
+  get heading() {
+    return this.page.getByRole("heading", { name: "MCP servers", level: 1 });
+  }
 
   async goto(): Promise<void> {
     await this.page.goto("/admin/mcp-servers");
-    await expect(this.page.getByRole("heading", { name: "MCP servers", level: 1 })).toBeVisible();
+    await expect(this.heading).toBeVisible();
   }
 
   /** The header's button or the empty state's, whichever the list shows. */
@@ -89,6 +92,23 @@ export class McpServerEditorPage {
     return this.page.locator("[data-slot=card]").filter({
       has: this.page.getByRole("heading", { name: "Test connection" }),
     });
+  }
+
+  /** Shown while the form has edits that are not saved. */
+  get unsavedChanges() {
+    return this.page.getByText("You have unsaved changes.", { exact: true });
+  }
+  /** Asked when leaving the form with unsaved edits through a link. */
+  get leavePrompt() {
+    return this.page.getByRole("alertdialog", { name: "Leave without saving?" });
+  }
+  get backToListLink() {
+    return this.page.getByRole("link", { name: "Back to list" });
+  }
+
+  /** Waits for the form to show the stored server: it loads after the page (slow when busy). */
+  async expectLoaded(displayName: string): Promise<void> {
+    await expect(this.displayName).toHaveValue(displayName, { timeout: 30_000 });
   }
 
   heading(name: string): Locator {

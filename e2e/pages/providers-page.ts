@@ -16,11 +16,35 @@ export class ProvidersPage {
     return this.page.getByRole("dialog");
   }
 
-  /** The empty state or the page header offers it, depending on what exists. */
+  /**
+   * The empty state or the page header offers it, depending on what exists. A click before
+   * the page has hydrated opens nothing: clicked again until the dialog shows.
+   */
   async openAdd(): Promise<Locator> {
-    await this.page.getByRole("button", { name: "Add provider" }).first().click();
-    await expect(this.dialog).toBeVisible();
+    await expect(async () => {
+      if (!(await this.dialog.isVisible())) {
+        await this.page.getByRole("button", { name: "Add provider" }).first().click();
+      }
+      await expect(this.dialog).toBeVisible({ timeout: 2_000 });
+    }).toPass();
     return this.dialog;
+  }
+
+  /** The dialog's button that asks the provider's API for its models. */
+  get listModelsButton() {
+    return this.dialog.getByRole("button", { name: "List models from the provider" });
+  }
+  /** The models the provider answered with, as checkboxes. */
+  get offeredModels() {
+    return this.dialog.getByRole("list", { name: "Models the provider offers" });
+  }
+
+  /** The row's Test button, and the status that shows its result. */
+  async test(name: string): Promise<Locator> {
+    await this.row(name)
+      .getByRole("button", { name: `Test ${name}` })
+      .click();
+    return this.row(name).getByRole("status", { name: `Test result of ${name}` });
   }
 
   async openEdit(name: string): Promise<Locator> {

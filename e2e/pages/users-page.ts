@@ -68,6 +68,16 @@ export class UsersPage {
     await expect(this.row(email).getByText("Active")).toBeVisible();
   }
 
+  /** Opens the Rename dialog of the user with `email`, currently named `name`. */
+  async openRename(email: string, name: string): Promise<Locator> {
+    await this.row(email)
+      .getByRole("button", { name: `Rename ${email}` })
+      .click();
+    const dialog = this.page.getByRole("dialog", { name: `Rename ${name}` });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
   async resetPassword(user: { name: string; email: string }, password: string): Promise<void> {
     await this.page.getByRole("button", { name: `Reset password of ${user.email}` }).click();
     const dialog = this.page.getByRole("dialog", { name: `Reset password of ${user.name}` });

@@ -86,6 +86,29 @@ export class ChunkWriter {
 const POLL_MS = 250;
 
 /**
+ * Resolves once the turn is no longer running (true), or after `timeoutMs` while it still runs
+ * (false). Works on any instance: woken by the local event, else by polling.
+ */
+export async function waitForTurnEnd(
+  db: Executor,
+  turnId: string,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const turn = await findTurn(db, turnId);
+    if (!turn || turn.status !== "running") return true;
+    if (Date.now() - turn.heartbeatAt.getTime() > STALE_AFTER_SECONDS * 1000) {
+      await interruptStaleTurns(db, STALE_AFTER_SECONDS);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await waitForTurnEvent(turnId, Math.min(POLL_MS, left));
+  }
+}
+
+/**
  * Yields a turn's chunks from `fromSeq` on, live, until the turn ends. Works on any instance.
  */
 export async function* followTurn(

@@ -4,6 +4,7 @@ import type { LanguageModel } from "ai";
 import type { Database } from "@/db/client";
 import {
   findMessage,
+  findRunningTurn,
   finishTurn,
   insertMessage,
   setChatStatus,
@@ -26,6 +27,7 @@ import { closeForNewMessage } from "./approvals/decide";
 import { attachTurn, type TurnOrigin } from "./branches";
 import type { TurnControl } from "./builtins/types";
 import { cancelRunningTurn } from "./service";
+import { waitForTurnEnd } from "./stream-bus";
 import { trackLocalTurn } from "./local-turns";
 import { runTurn } from "./turn-loop";
 
@@ -188,4 +190,30 @@ export async function resumeAnswered(db: Database, chatId?: string): Promise<Sta
     });
   })().finally(untrack);
   return { turnId, assistantMessageId: message.id, done };
+}
+
+/** How long a person's answer waits for the turn that asked to finish writing its last chunks. */
+const ANSWER_WAITS_FOR_ASKER_MS = 20_000;
+
+/**
+ * `resumeAnswered` after a person's answer, such that the continuing turn exists when this
+ * returns: the caller's client asks for the chat's stream next and must get that turn.
+ *
+ * The card is shown as soon as the asking turn streams it, but that turn still stores the
+ * message and ends a moment later; an answer given in that moment cannot start the continuing
+ * turn yet (one running turn per chat), and a client asking for the stream would follow the
+ * asking turn's tail, see it end and miss the answer. So when the asking turn still runs, wait
+ * for it to end, then resume (it also resumes at its end: whichever comes first starts it).
+ */
+export async function resumeAfterAnswer(
+  db: Database,
+  chatId: string,
+  askingTurnId: string,
+): Promise<void> {
+  if (await resumeAnswered(db, chatId)) return;
+  const running = await findRunningTurn(db, chatId);
+  if (running?.id !== askingTurnId) return;
+  if (await waitForTurnEnd(db, askingTurnId, ANSWER_WAITS_FOR_ASKER_MS)) {
+    await resumeAnswered(db, chatId);
+  }
 }

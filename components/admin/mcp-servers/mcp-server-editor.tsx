@@ -59,7 +59,12 @@ export function McpServerEditor({ id }: { id: string }) {
   return (
     <McpServerPageFrame>
       {server.isPending ? (
-        <div className="flex flex-col gap-4" aria-busy="true" aria-label="Loading MCP server">
+        <div
+          role="status"
+          className="flex flex-col gap-4"
+          aria-busy="true"
+          aria-label="Loading MCP server"
+        >
           <Skeleton className="h-10 w-1/2" />
           <Skeleton className="h-40 w-full" />
           <Skeleton className="h-64 w-full" />

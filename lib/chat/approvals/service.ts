@@ -19,7 +19,7 @@ import type { Caller } from "@/lib/auth/caller";
 import type { Approval, ToolGrant } from "@/lib/client/types";
 import { ApiError, Errors } from "@/lib/errors";
 import { checkToolArguments } from "@/lib/mcp/input-validation";
-import { resumeAnswered } from "../turn-runner";
+import { resumeAfterAnswer, resumeAnswered } from "../turn-runner";
 import { approvalAuditRow, expireDue } from "./decide";
 import { approvalJson, requestOf, syncApprovalParts, type ApprovalResponse } from "./store";
 
@@ -116,7 +116,7 @@ export async function answerApproval(
   });
   // The turn that carries the answer, once every question of the message is answered. It
   // exists (as a running turn row) before this returns, so the caller can follow its stream.
-  await resumeAnswered(db, chat.id);
+  await resumeAfterAnswer(db, chat.id, decided.turnId);
   return approvalJson(decided);
 }
 

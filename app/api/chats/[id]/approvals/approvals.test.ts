@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
+import { finishTurn } from "@/db/queries/chats";
 import { turnChunks, turns } from "@/db/schema";
-import { toolCallAudit } from "@/db/schema-tool-calls";
+import { pendingRequests, toolCallAudit } from "@/db/schema-tool-calls";
+import { notifyTurn } from "@/lib/chat/stream-bus";
 import { withApprovalTurns } from "@/lib/testing/approval-turns";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
@@ -160,5 +162,46 @@ describe("tool-call approval", () => {
     expect(again.body.code).toBe("approval.already_decided");
     await h.settled(t.db, chat.id);
     expect((await auditOf(chat.id)).map((r) => r.decision)).toEqual(["declined"]);
+  });
+
+  it("has the continuing turn running when it answers, even if the asking turn was still finishing", async () => {
+    // The card shows as soon as the asking turn streams it; that turn then stores the message
+    // and ends. An answer in between must not leave the client following the asking turn's
+    // tail: the continuing turn exists when the answer returns.
+    const { chat } = await pausedTurn("still-finishing");
+    const [asking] = await t.db.select().from(turns).where(eq(turns.chatId, chat.id));
+    // As if the asking turn were still writing its last chunks.
+    await t.db
+      .update(turns)
+      .set({ status: "running", endedAt: null, heartbeatAt: new Date() })
+      .where(eq(turns.id, asking!.id));
+    const [approval] = await t.db
+      .select()
+      .from(pendingRequests)
+      .where(eq(pendingRequests.chatId, chat.id));
+    const answered = h.answer(h.member.token, chat.id, approval!.id, { decision: "approve" });
+    await expect
+      .poll(async () => {
+        const [row] = await t.db
+          .select()
+          .from(pendingRequests)
+          .where(eq(pendingRequests.id, approval!.id));
+        return row!.state;
+      })
+      .toBe("approved");
+    // The asking turn ends now (its own end would also resume; this one does not, so only the
+    // answer can have started the continuing turn).
+    await finishTurn(t.db, asking!.id, "done", null);
+    notifyTurn(asking!.id);
+    const res = await answered;
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const all = await t.db.select().from(turns).where(eq(turns.chatId, chat.id));
+    expect(all).toHaveLength(2);
+    const [request] = await t.db
+      .select()
+      .from(pendingRequests)
+      .where(eq(pendingRequests.id, approval!.id));
+    expect(request!.resumedTurnId).toBe(all.find((r) => r.id !== asking!.id)!.id);
+    expect((await h.settled(t.db, chat.id)).status).toBe("idle");
   });
 });
