@@ -93,7 +93,12 @@ export function ChatSearchResults({
   const hits = search.data?.pages.flatMap((p) => p.chats) ?? [];
   if (search.isPending) {
     return (
-      <div className="flex flex-col gap-1.5" aria-busy="true" aria-label="Searching chats">
+      <div
+        role="status"
+        className="flex flex-col gap-1.5"
+        aria-busy="true"
+        aria-label="Searching chats"
+      >
         {[0, 1, 2].map((i) => (
           <Skeleton key={i} className="h-10 w-full" />
         ))}
