@@ -10,6 +10,7 @@ import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
+import { acceptElicitations, ELICITATION_CAPABILITY } from "@/lib/mcp/elicitation";
 import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
 import { summarizeTool, type CatalogueFields } from "./pooled-tool";
 import {
@@ -470,7 +471,10 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<McpConnect
     options.transport === "sse"
       ? new SSEClientTransport(url, transportOptions)
       : new StreamableHTTPClientTransport(url, transportOptions);
-  const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, { capabilities: {} });
+  const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
+    capabilities: { ...ELICITATION_CAPABILITY },
+  });
+  acceptElicitations(client);
 
   let stopped: "timeout" | "cancelled" | undefined;
   let stop: (reason: "timeout" | "cancelled") => void = () => {};

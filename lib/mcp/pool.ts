@@ -22,6 +22,12 @@ import {
   type McpConnection,
   type McpErrorCode,
 } from "@/lib/mcp/client";
+import {
+  elicitationAllowanceMs,
+  outsideElicitation,
+  pausableTimeout,
+  trackElicitationCall,
+} from "@/lib/mcp/elicitation-scope";
 import { mcpFailureKey, NegativeCache } from "@/lib/mcp/negative-cache";
 import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
@@ -523,7 +529,8 @@ export class McpPool {
         : undefined;
     const destroyOwn = () => own?.dispatcher.destroy().catch(() => undefined);
     try {
-      dialled = await connectMcp({
+      // Dialled outside the call that needed it: the connection's own streams are shared.
+      dialled = await outsideElicitation(connectMcp, {
         url: ep.url,
         transport: ep.transport,
         headers: ep.headers,
@@ -666,21 +673,22 @@ export class McpPool {
     const controller = new AbortController();
     let stopped: "timeout" | "cancelled" | undefined;
     // The abort reason becomes the `reason` of notifications/cancelled sent to the server.
-    const timer = setTimeout(() => {
+    // Stands still while the server waits for the person's answer to its question.
+    const timer = pausableTimeout(timeoutMs, () => {
       stopped ??= "timeout";
       controller.abort(`Timed out after ${timeoutMs} ms`);
-    }, timeoutMs);
-    timer.unref?.();
+    });
     const onAbort = () => {
       stopped ??= "cancelled";
       controller.abort("Cancelled by the user");
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const result = await connection.client.callTool(
-        { name: toolName, arguments: args },
-        CallToolResultSchema,
-        { signal: controller.signal, timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS },
+      const result = await trackElicitationCall(connection.client, () =>
+        connection.client.callTool({ name: toolName, arguments: args }, CallToolResultSchema, {
+          signal: controller.signal,
+          timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS + elicitationAllowanceMs(),
+        }),
       );
       return result as CallToolResult;
     } catch (error) {
@@ -702,7 +710,7 @@ export class McpPool {
         { cause: error },
       );
     } finally {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", onAbort);
     }
   }
