@@ -26,6 +26,11 @@ import {
   oauth2RedirectUri,
 } from "@/lib/mcp-config/oauth2-config";
 import { classifyMcpError, connectMcp, listAllTools } from "@/lib/mcp/client";
+import {
+  trackElicitationCall,
+  withElicitation,
+  type ElicitationSink,
+} from "@/lib/mcp/elicitation-scope";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
 import { codeChallengeS256, createCodeVerifier, createState } from "@/lib/oauth/pkce";
 import { insufficientScopeOf, MAX_STEP_UPS, stepUpScope } from "@/lib/oauth/step-up";
@@ -47,6 +52,7 @@ process.env.DATA_DIR ??= path.join(os.tmpdir(), "toolgate-conformance");
 const TRANSPORT = "streamable_http";
 const SUITE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
 const MAX_AUTHORIZE_HOPS = 5;
+const TIMEOUT_MS = 10_000;
 
 class AdapterError extends Error {}
 
@@ -202,7 +208,18 @@ async function callServerTools(mcpUrl: string, headers: Record<string, string>):
     const tool = tools.find((t) => t.name === "add_numbers") ?? tools[0];
     if (tool === undefined) return;
     const args = tool.name === "add_numbers" ? { a: 5, b: 3 } : {};
-    const result = await connection.client.callTool({ name: tool.name, arguments: args });
+    // A server asking during the call (elicitation) reaches the member's answer through the
+    // same scope a chat turn sets up; here the member accepts the form as offered, so every
+    // field is left at the default the server gave it (SEP-1034).
+    const asMember: ElicitationSink = async (ask) => {
+      log(`the server asks (${ask.mode}): ${ask.message}`);
+      return { action: "accept", content: {} };
+    };
+    const result = await withElicitation(asMember, TIMEOUT_MS, () =>
+      trackElicitationCall(connection.client, () =>
+        connection.client.callTool({ name: tool.name, arguments: args }),
+      ),
+    );
     if (result.isError) throw new AdapterError(`the tool ${tool.name} returned an error`);
     log(`called ${tool.name}`);
   } finally {

@@ -27,8 +27,6 @@ const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
 
 /** Scenarios toolgate knowingly fails, with the reason (keep in step with the README). */
 const EXPECTED_FAILURES = {
-  "elicitation-sep1034-client-defaults":
-    "elicitation (servers asking the member for input) is not implemented yet: the request is answered with Method not found",
   "auth/client-credentials-jwt":
     "an extension: the client_credentials grant (private_key_jwt) gives a server one machine identity for everybody; toolgate's OAuth2 servers act for each member (authorization code flow), and a shared identity is what a server's static bearer or API-key header is for",
   "auth/client-credentials-basic":
