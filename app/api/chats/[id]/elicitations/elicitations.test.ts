@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { chats, mcpServerConfigs } from "@/db/schema";
+import { chats, mcpServerConfigs, turns } from "@/db/schema";
+import { sweepApprovals } from "@/lib/chat/approvals/sweeps";
 import { pendingRequests } from "@/db/schema-tool-calls";
 import { POST as answerRoute } from "@/app/api/chats/[id]/elicitations/[elicitation_id]/route";
 import { POST as sendRoute } from "@/app/api/chats/[id]/messages/route";
@@ -181,6 +182,28 @@ describe("MCP elicitation", () => {
     });
     const late = await answer(h.member.token, chat.id, row.id, { action: "decline" });
     expect(late.status).toBe(409);
+  });
+
+  it("cancels a question whose turn died (restart): the card says so, answers get 409", async () => {
+    const { chat, sent } = await asking("restart", "collect-user-info", { infoType: "contact" });
+    const row = await question(chat.id);
+    // What the sweeps see after the instance running the turn died: the turn is interrupted.
+    await t.db.update(turns).set({ status: "interrupted" }).where(eq(turns.id, row.turnId));
+    await sweepApprovals(t.db);
+    const [closed] = await t.db
+      .select()
+      .from(pendingRequests)
+      .where(eq(pendingRequests.id, row.id));
+    expect(closed).toMatchObject({ state: "cancelled", response: { reason: "turn_ended" } });
+    const stored = await h.chat(h.member.token, chat.id);
+    expect(
+      (stored.messages.at(-1)!.parts as any[]).find((p) => p.type === "elicitation"),
+    ).toMatchObject({ state: "cancelled", reason: "turn_ended" });
+    const late = await answer(h.member.token, chat.id, row.id, { action: "accept", content: {} });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe("elicitation.already_answered");
+    // This process is still alive: its waiting call sees the row closed and ends.
+    await sent;
   });
 
   it("in plan mode, declines a server that is not admitted in plan mode", async () => {
