@@ -136,6 +136,42 @@ describe("elicitation routing on a pooled connection", () => {
     expect(results.map((r) => textOf(r).action)).toEqual(["cancel", "cancel"]);
   });
 
+  it("declines what a person must not be shown, and questions past the per-call limit", async () => {
+    const server = await mcp.startServer({
+      tools: [],
+      customTools: (s) => {
+        s.registerTool("pester", { description: "Asks too much." }, async (extra) => {
+          const actions: string[] = [];
+          const asks = [
+            { mode: "url", message: "Click", url: "javascript:alert(1)", elicitationId: "x" },
+            ...[1, 2, 3].map((i) => ({
+              mode: "form",
+              message: `Form ${i}`,
+              requestedSchema: { type: "object", properties: { a: { type: "string" } } },
+            })),
+          ];
+          for (const params of asks) {
+            const result = await extra.sendRequest(
+              { method: "elicitation/create", params: params as never },
+              ElicitResultSchema,
+            );
+            actions.push(result.action);
+          }
+          return { content: [{ type: "text", text: JSON.stringify({ action: actions }) }] };
+        });
+      },
+    });
+    const pool = new McpPool({ fetch: mcp.loopbackFetch });
+    pools.push(pool);
+    const asked: ElicitationAsk[] = [];
+    const result = await withElicitation(answering("dave", asked), 60_000, () =>
+      pool.callTool(endpointOf(server, "streamable_http"), "pester", {}),
+    );
+    // The javascript: URL is never offered; the fourth question is over the limit.
+    expect(textOf(result).action).toEqual(["decline", "accept", "accept", "decline"]);
+    expect(asked.map((a) => a.message)).toEqual(["Form 1", "Form 2"]);
+  });
+
   it("answers cancel when no call can be asked (a call made outside any turn)", async () => {
     const server = await mcp.startServer({ tools: [], customTools: askingServer(1) });
     const pool = new McpPool({ fetch: mcp.loopbackFetch });

@@ -13,6 +13,7 @@ export const ELICITATION_CAPABILITY = { elicitation: { form: {}, url: {} } } as 
 /** Message and URL lengths a card shows; longer ones are cut (a hostile server's essay). */
 const MAX_MESSAGE_CHARS = 2_000;
 const MAX_URL_CHARS = 4_096;
+const MAX_SCHEMA_CHARS = 64 * 1024;
 
 function askOf(params: Record<string, unknown>): ElicitationAsk | null {
   const message = String(params.message ?? "").slice(0, MAX_MESSAGE_CHARS);
@@ -30,7 +31,8 @@ function askOf(params: Record<string, unknown>): ElicitationAsk | null {
     return { mode: "url", message, url: parsed.href, elicitationId: String(params.elicitationId) };
   }
   const schema = params.requestedSchema as Record<string, unknown> | undefined;
-  if (!fieldsOf(schema)) return null;
+  // A form is a few fields: a schema of megabytes is not stored or shown.
+  if (!fieldsOf(schema) || JSON.stringify(schema).length > MAX_SCHEMA_CHARS) return null;
   return { mode: "form", message, requestedSchema: schema! };
 }
 
