@@ -28,6 +28,7 @@ import {
   oauth2RedirectUri,
 } from "@/lib/mcp-config/oauth2-config";
 import { classifyMcpError, connectMcp, listAllTools } from "@/lib/mcp/client";
+import { withElicitation, type ElicitationSink } from "@/lib/mcp/elicitation-scope";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
 import { codeChallengeS256, createCodeVerifier, createState } from "@/lib/oauth/pkce";
 import { insufficientScopeOf, MAX_STEP_UPS, stepUpScope } from "@/lib/oauth/step-up";
@@ -49,6 +50,7 @@ process.env.DATA_DIR ??= path.join(os.tmpdir(), "toolgate-conformance");
 const TRANSPORT = "streamable_http";
 const SUITE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
 const MAX_AUTHORIZE_HOPS = 5;
+const TIMEOUT_MS = 10_000;
 
 class AdapterError extends Error {}
 
@@ -204,9 +206,18 @@ async function callServerTools(mcpUrl: string, headers: Record<string, string>):
     const tool = tools.find((t) => t.name === "add_numbers") ?? tools[0];
     if (tool === undefined) return;
     const args = tool.name === "add_numbers" ? { a: 5, b: 3 } : {};
+    // A server asking during the call (elicitation) reaches the member's answer through the
+    // same scope a chat turn sets up; here the member accepts the form as offered, so every
+    // field is left at the default the server gave it (SEP-1034).
+    const asMember: ElicitationSink = async (ask) => {
+      log(`the server asks (${ask.mode}): ${ask.message}`);
+      return { action: "accept", content: {} };
+    };
     let result;
     try {
-      result = await connection.client.callTool({ name: tool.name, arguments: args });
+      result = await withElicitation(asMember, TIMEOUT_MS, () =>
+        connection.client.callTool({ name: tool.name, arguments: args }),
+      );
     } catch (error) {
       // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
       // model is told); a server that only lists its tools answers calls "Method not found".

@@ -1,7 +1,13 @@
 // Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
 // through the same components as a live stream.
 import { getToolName, isStaticToolUIPart, type DynamicToolUIPart, type UIMessage } from "ai";
-import type { ApprovalPart, BranchedMessage, Message, Part } from "@/lib/client/types";
+import type {
+  ApprovalPart,
+  BranchedMessage,
+  ElicitationPart,
+  Message,
+  Part,
+} from "@/lib/client/types";
 import { parseQuestions, type UserQuestion } from "./question-logic";
 import { splitModelIntent } from "./tool-label";
 
@@ -17,6 +23,7 @@ export type ChatDataTypes = {
   plan: { path: string; content: string };
   question: { questions: UserQuestion[] };
   approval: ApprovalPart;
+  elicitation: ElicitationPart;
 };
 
 export interface ChatMessageMetadata {
@@ -155,6 +162,9 @@ function toUIPart(part: Part): ChatUIPart | null {
     case "approval":
       // The stream sends the same part with the approval's id, so updates replace it.
       return { type: "data-approval", id: part.approval_id, data: part };
+    case "elicitation":
+      // Likewise by the elicitation's id: the answered state replaces the question.
+      return { type: "data-elicitation", id: part.elicitation_id, data: part };
     case "question": {
       // Validated when asked; a malformed stored part is skipped rather than half-rendered.
       const questions = parseQuestions(part.questions);

@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { McpServerConfig } from "@/lib/client/types";
 import { ApprovalPartView } from "./approval-card";
+import { ElicitationCard } from "./elicitation-card";
 import { Markdown } from "./markdown";
 import {
   BranchSwitcher,
@@ -61,6 +62,8 @@ function AssistantPart({
       );
     case "data-approval":
       return <ApprovalPartView part={part.data} servers={servers} />;
+    case "data-elicitation":
+      return <ElicitationCard part={part.data} />;
     case "data-question":
       return (
         <QuestionForm
@@ -175,7 +178,9 @@ function MessageItem({
               ? part.toolCallId
               : part.type === "data-approval"
                 ? part.data.approval_id
-                : i
+                : part.type === "data-elicitation"
+                  ? part.data.elicitation_id
+                  : i
           }
           part={part}
           servers={servers}

@@ -27,3 +27,27 @@ describe("PartsBuilder", () => {
     expect(again.parts).toEqual(built.parts);
   });
 });
+
+describe("elicitation parts", () => {
+  it("are replaced by their answered state, and replay as they were stored", () => {
+    const pending = {
+      type: "elicitation" as const,
+      elicitation_id: "e1",
+      tool_call_id: "call-1",
+      server_name: "Tickets",
+      mode: "form" as const,
+      message: "Who?",
+      requested_schema: { type: "object", properties: {} },
+      state: "pending" as const,
+      expires_at: "2026-01-01T00:10:00.000Z",
+    };
+    const built = new PartsBuilder(() => undefined);
+    built.apply({ type: "data-elicitation", id: "e1", data: pending });
+    built.apply({ type: "data-elicitation", id: "e1", data: { ...pending, state: "accepted" } });
+    expect(built.parts).toEqual([{ ...pending, state: "accepted" }]);
+
+    const again = new PartsBuilder(() => undefined);
+    for (const chunk of replayChunks(built.parts)) again.apply(chunk);
+    expect(again.parts).toEqual(built.parts);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ApprovalPart, Part } from "@/lib/client/types";
+import type { ApprovalPart, ElicitationPart, Part } from "@/lib/client/types";
 
 export interface ToolOrigin {
   source: "builtin" | "mcp" | "workspace_mcp";
@@ -165,6 +165,15 @@ export class PartsBuilder {
       case "data-approval":
         this.approval(chunk.data as ApprovalPart);
         break;
+      case "data-elicitation": {
+        const data = { ...(chunk.data as ElicitationPart), type: "elicitation" as const };
+        const at = this.parts.findIndex(
+          (p) => p.type === "elicitation" && p.elicitation_id === data.elicitation_id,
+        );
+        if (at >= 0) this.parts[at] = data;
+        else this.parts.push(data);
+        break;
+      }
       case "tool-output-denied": {
         const part = this.tools.get(id);
         if (!part) break;

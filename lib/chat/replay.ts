@@ -56,6 +56,9 @@ export function replayChunks(parts: readonly Part[]): Record<string, unknown>[] 
       case "approval":
         out.push({ type: "data-approval", id: part.approval_id, data: part });
         break;
+      case "elicitation":
+        out.push({ type: "data-elicitation", id: part.elicitation_id, data: part });
+        break;
       case "notice": {
         const { type: _type, ...data } = part;
         out.push({ type: "data-notice", data });

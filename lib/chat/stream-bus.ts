@@ -22,6 +22,16 @@ export function notifyTurn(turnId: string): void {
   events().emit(turnId);
 }
 
+/** Wakes whoever waits on `key` on this instance (waiters elsewhere poll). */
+export function notifyWaiters(key: string): void {
+  events().emit(key);
+}
+
+/** Resolves on the next notifyWaiters(key) here, after `ms`, or on abort; never rejects. */
+export function waitForWake(key: string, ms: number, signal?: AbortSignal): Promise<void> {
+  return waitForTurnEvent(key, ms, signal);
+}
+
 function waitForTurnEvent(turnId: string, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

@@ -29,6 +29,7 @@ import { findUserById } from "@/db/queries/users";
 import { planModeInstructions } from "@/lib/settings/app-settings";
 import { carriedAnswers, storePendingApproval, approvalPartOf } from "./approvals/store";
 import { createTurnLoop } from "./approvals/loop";
+import { declineAll, elicitationSink, type ElicitingTurn } from "./elicitations/ask";
 import type { Part } from "@/lib/client/types";
 import type { TurnControl } from "./builtins/types";
 import { isToolFailure } from "./builtins/refusal";
@@ -139,11 +140,25 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       planMode: input.planMode,
       agent,
     });
+    const asking: ElicitingTurn = {
+      db,
+      chatId: chat.id,
+      ownerId: input.ownerId,
+      turnId,
+      messageId: assistantMessageId,
+      planMode: input.planMode,
+      emitPart: (part) => emit({ type: "data-elicitation", id: part.elicitation_id, data: part }),
+      notice,
+      persist: () => updateMessage(db, assistantMessageId, { parts: builder.parts }),
+      signal: controller.signal,
+    };
     const loop = createTurnLoop(db, {
       agent,
       rootChatId: context.identity.rootChatId,
       audit,
       answered,
+      // A sub-agent runs unseen: its servers' questions are declined.
+      elicit: (call) => (agent === "root" ? elicitationSink(asking, call) : declineAll),
     });
     const assembled = await assembleTurnTools(db, context, {
       signal: controller.signal,

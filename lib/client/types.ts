@@ -158,6 +158,34 @@ export interface Approval extends Omit<ApprovalPart, "type"> {
   created_at: string;
 }
 
+export type ElicitationState = "pending" | "accepted" | "declined" | "cancelled" | "expired";
+
+/** A question an MCP server put to the person during a tool call (form or URL mode). */
+export interface ElicitationPart {
+  type: "elicitation";
+  elicitation_id: string;
+  tool_call_id: string;
+  /** Absent for a workspace server. */
+  server_id?: string;
+  /** The asking server's display name, for the card. */
+  server_name: string;
+  mode: "form" | "url";
+  message: string;
+  requested_schema?: Record<string, unknown>;
+  url?: string;
+  state: ElicitationState;
+  expires_at: string;
+  decided_at?: string;
+  /** Why no person answered: `plan_mode` (declined at once), `call_ended`, `turn_ended`. */
+  reason?: "plan_mode" | "call_ended" | "turn_ended";
+}
+
+export interface Elicitation extends Omit<ElicitationPart, "type"> {
+  chat_id: string;
+  message_id: string;
+  created_at: string;
+}
+
 export interface ToolGrant {
   id: string;
   chat_id: string;
@@ -195,7 +223,8 @@ export type Part =
   | { type: "plan"; path: string; content: string }
   | { type: "question"; questions: unknown[] }
   | { type: "notice"; code: string; detail: string; server_id?: string }
-  | ApprovalPart;
+  | ApprovalPart
+  | ElicitationPart;
 
 export interface Message {
   id: string;

@@ -6,6 +6,7 @@ import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
 import { connectModern, type McpEraMemory } from "@/lib/mcp/client-2026";
+import { acceptElicitations, ELICITATION_CAPABILITY } from "@/lib/mcp/elicitation";
 import {
   classifyMcpError,
   McpConnectionError,
@@ -235,7 +236,9 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<McpConnect
         ? new SSEClientTransport(url, transportOptions)
         : new StreamableHTTPClientTransport(url, transportOptions);
     closeTransport = () => transport.close();
-    const client = new Client(clientInfo, { capabilities: {} });
+    // Servers on this wire may ask the member for input during a call (elicitation).
+    const client = new Client(clientInfo, { capabilities: { ...ELICITATION_CAPABILITY } });
+    acceptElicitations(client);
     // No signal for initialize: aborting it would make the SDK send notifications/cancelled,
     // which the spec forbids for initialize and which would dial the server once more.
     // Closing the transport is what ends the requests. The SDK timeout is a backstop.

@@ -19,6 +19,11 @@ import {
   type McpErrorCode,
 } from "@/lib/mcp/client";
 import { McpInputRequiredError } from "@/lib/mcp/session";
+import {
+  elicitationAllowanceMs,
+  outsideElicitation,
+  pausableTimeout,
+} from "@/lib/mcp/elicitation-scope";
 import { mcpFailureKey, NegativeCache } from "@/lib/mcp/negative-cache";
 import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
@@ -526,7 +531,8 @@ export class McpPool {
         : undefined;
     const destroyOwn = () => own?.dispatcher.destroy().catch(() => undefined);
     try {
-      dialled = await connectMcp({
+      // Dialled outside the call that needed it: the connection's own streams are shared.
+      dialled = await outsideElicitation(connectMcp, {
         url: ep.url,
         transport: ep.transport,
         headers: ep.headers,
@@ -671,11 +677,11 @@ export class McpPool {
     const controller = new AbortController();
     let stopped: "timeout" | "cancelled" | undefined;
     // The abort reason becomes the `reason` of notifications/cancelled sent to the server.
-    const timer = setTimeout(() => {
+    // Stands still while the server waits for the person's answer to its question.
+    const timer = pausableTimeout(timeoutMs, () => {
       stopped ??= "timeout";
       controller.abort(`Timed out after ${timeoutMs} ms`);
-    }, timeoutMs);
-    timer.unref?.();
+    });
     const onAbort = () => {
       stopped ??= "cancelled";
       controller.abort("Cancelled by the user");
@@ -684,7 +690,10 @@ export class McpPool {
     try {
       return await connection.client.callTool(
         { name: toolName, arguments: args },
-        { signal: controller.signal, timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS },
+        {
+          signal: controller.signal,
+          timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS + elicitationAllowanceMs(),
+        },
       );
     } catch (error) {
       if (error instanceof McpInputRequiredError) {
@@ -711,7 +720,7 @@ export class McpPool {
         { cause: error },
       );
     } finally {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", onAbort);
     }
   }

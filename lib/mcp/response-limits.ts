@@ -6,6 +6,7 @@
  * ends with the call's timeout instead of living on.
  */
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { pausableTimeout } from "./elicitation-scope";
 
 /** Largest JSON body, or single SSE event, accepted from an MCP server. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -101,11 +102,13 @@ export function limitResponses(fetchFn: FetchLike, limits: ResponseLimits = {}):
     const method = (init?.method ?? "GET").toUpperCase();
     // A POST's response belongs to one request; its deadline also bounds the wait for headers.
     const deadline = method === "POST" ? new AbortController() : undefined;
-    const timer =
+    // Stands still while a person answers the server's question about this request.
+    const deadlineTimer =
       deadline === undefined
         ? undefined
-        : setTimeout(() => deadline.abort(new McpResponseLimitError("too_slow", maxMs)), maxMs);
-    timer?.unref?.();
+        : pausableTimeout(maxMs, () =>
+            deadline.abort(new McpResponseLimitError("too_slow", maxMs)),
+          );
     const signal =
       deadline === undefined
         ? init?.signal
@@ -116,16 +119,16 @@ export function limitResponses(fetchFn: FetchLike, limits: ResponseLimits = {}):
     try {
       response = await fetchFn(input, { ...init, ...(signal && { signal }) });
     } catch (error) {
-      clearTimeout(timer);
+      deadlineTimer?.clear();
       throw deadline?.signal.aborted ? deadline.signal.reason : error;
     }
     const body = response.body;
     if (body === null) {
-      clearTimeout(timer);
+      deadlineTimer?.clear();
       return response;
     }
     const failed = (error: McpResponseLimitError) => {
-      clearTimeout(timer);
+      deadlineTimer?.clear();
       limits.onLimit?.(error);
     };
     const contentType = response.headers.get("content-type") ?? "";
@@ -140,11 +143,11 @@ export function limitResponses(fetchFn: FetchLike, limits: ResponseLimits = {}):
         try {
           const { done, value } = await reader.read();
           if (done) {
-            clearTimeout(timer);
+            deadlineTimer?.clear();
             controller.close();
           } else controller.enqueue(value);
         } catch (error) {
-          clearTimeout(timer);
+          deadlineTimer?.clear();
           const reason: unknown = deadline?.signal.aborted ? deadline.signal.reason : error;
           if (reason instanceof McpResponseLimitError && reason.kind === "too_slow") {
             limits.onLimit?.(reason);
@@ -153,7 +156,7 @@ export function limitResponses(fetchFn: FetchLike, limits: ResponseLimits = {}):
         }
       },
       async cancel(reason) {
-        clearTimeout(timer);
+        deadlineTimer?.clear();
         await reader.cancel(reason);
       },
     });

@@ -12,6 +12,7 @@ import {
   type Tool as ModernTool,
 } from "@modelcontextprotocol/client";
 import type { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
+import { trackElicitationCall } from "@/lib/mcp/elicitation-scope";
 import {
   CallToolResultSchema,
   ErrorCode,
@@ -70,7 +71,11 @@ export class McpInputRequiredError extends Error {
 export function legacySession(client: LegacyClient): McpSession {
   return {
     async callTool(params, options) {
-      return (await client.callTool(params, CallToolResultSchema, options)) as CallToolResult;
+      // Marks the call as in progress on this client, so a server's question on a shared
+      // stream can still find it (lib/mcp/elicitation-scope.ts).
+      return (await trackElicitationCall(client, () =>
+        client.callTool(params, CallToolResultSchema, options),
+      )) as CallToolResult;
     },
     listTools: (params, options) => client.listTools(params, options),
     onToolListChanged(handler) {

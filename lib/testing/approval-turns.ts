@@ -13,9 +13,12 @@ import type { Approval, ChatWithMessages } from "@/lib/client/types";
 import { call } from "./http";
 import { withTurnFixtures } from "./turn-fixtures";
 
-export function withApprovalTurns(t: { readonly db: Database }) {
+export function withApprovalTurns(
+  t: { readonly db: Database },
+  mcp: Parameters<typeof withTurnFixtures>[1]["mcp"] = {},
+) {
   // The tests read approval and tool parts' own fields.
-  const fixtures = withTurnFixtures<any>(t, { mcp: {}, label: "Approvals", slugPrefix: "appr" });
+  const fixtures = withTurnFixtures<any>(t, { mcp, label: "Approvals", slugPrefix: "appr" });
   return Object.assign(fixtures, {
     /** Rule "approval" for one tool, written to the catalogue. */
     async requireApproval(db: Database, serverId: string, name: string) {

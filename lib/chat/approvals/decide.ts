@@ -11,6 +11,7 @@ import {
 } from "@/db/queries/pending-requests";
 import { insertToolAudit } from "@/db/queries/tool-audit";
 import type { ToolAuditDecision } from "@/db/schema-tool-calls";
+import { cancelOrphanElicitations } from "../elicitations/store";
 import { auditRow } from "../tool-audit";
 import { requestOf, responseOf, syncApprovalParts } from "./store";
 
@@ -57,6 +58,8 @@ export async function expireDue(db: Database, chatId?: string): Promise<PendingR
   const expired = await db.transaction(async (tx) => {
     const rows = await expireDueRequests(tx, chatId ? { chatId } : {});
     for (const row of rows) {
+      // An elicitation's call is audited by the call itself, which goes on with `cancel`.
+      if (row.kind !== "approval") continue;
       await insertToolAudit(tx, approvalAuditRow(row, "expired", "approval_timeout"));
     }
     if (rows.length > 0) await syncApprovalParts(tx, rows);
@@ -74,6 +77,9 @@ export async function closeForNewMessage(
   chatId: string,
   ownerId: string,
 ): Promise<void> {
+  // Questions of a turn that no longer runs are cancelled as such, not declined as calls.
+  const orphans = await cancelOrphanElicitations(tx, chatId);
+  if (orphans.length > 0) await syncApprovalParts(tx, orphans);
   const rows = await closeOpenRequests(tx, chatId, ownerId);
   for (const row of rows) {
     await insertToolAudit(tx, approvalAuditRow(row, "declined", "superseded_by_new_message"));

@@ -5,6 +5,7 @@ import "server-only";
 // the turn's audit writer. See docs/paused-turns.md.
 import type { Executor } from "@/db/client";
 import { findActiveGrant, type ToolGrantRow } from "@/db/queries/tool-grants";
+import type { ElicitationSink } from "@/lib/mcp/elicitation-scope";
 import type { AgentKind } from "@/lib/policy/tool-policy";
 import type { ToolAuditWriter } from "../tool-audit";
 
@@ -33,6 +34,13 @@ export interface ApprovalAsk {
   inputSchema: Record<string, unknown>;
 }
 
+/** A tool call whose server may ask the person something (MCP elicitation). */
+export interface ElicitingCall {
+  toolCallId: string;
+  serverId?: string;
+  serverSlug?: string;
+}
+
 export interface GrantKey {
   source: "mcp" | "workspace_mcp";
   serverId: string | null;
@@ -48,6 +56,8 @@ export interface TurnLoop {
   /** Calls that run under a grant, by call id. */
   granted: Map<string, ToolGrantRow>;
   grantFor(key: GrantKey): Promise<ToolGrantRow | undefined>;
+  /** Who answers an MCP server's questions during one of this turn's calls. */
+  elicit?: (call: ElicitingCall) => ElicitationSink;
 }
 
 export function createTurnLoop(
@@ -58,9 +68,11 @@ export function createTurnLoop(
     rootChatId: string;
     audit: ToolAuditWriter;
     answered?: ReadonlyMap<string, AnsweredCall>;
+    elicit?: (call: ElicitingCall) => ElicitationSink;
   },
 ): TurnLoop {
   return {
+    ...(opts.elicit && { elicit: opts.elicit }),
     agent: opts.agent,
     audit: opts.audit,
     answered: opts.answered ?? new Map(),

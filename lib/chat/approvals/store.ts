@@ -8,6 +8,7 @@ import { findMessage, updateMessage } from "@/db/queries/chats";
 import { insertPendingRequest, type PendingRequestRow } from "@/db/queries/pending-requests";
 import { getEnv } from "@/lib/env";
 import type { Approval, ApprovalPart, ApprovalState, Part } from "@/lib/client/types";
+import { elicitationPartOf } from "../elicitations/store";
 import type { CarriedAnswer } from "../history";
 import { inputSha256 } from "../tool-audit";
 import {
@@ -133,8 +134,8 @@ export function carriedAnswers(rows: readonly PendingRequestRow[]) {
 }
 
 /**
- * Writes a request's current state into the stored message (its approval part, and for a call
- * that will never run its tool part), so a reload shows what the live view shows.
+ * Writes a request's current state into the stored message (its approval or elicitation part,
+ * and for a call that will never run its tool part), so a reload shows what the live view shows.
  */
 export async function syncApprovalParts(
   db: Executor,
@@ -150,6 +151,10 @@ export async function syncApprovalParts(
       if (part.type === "approval") {
         const row = list.find((r) => r.id === part.approval_id);
         return row ? approvalPartOf(row) : part;
+      }
+      if (part.type === "elicitation") {
+        const row = list.find((r) => r.id === part.elicitation_id);
+        return row ? elicitationPartOf(row) : part;
       }
       if (part.type === "tool" && part.state === "awaiting-approval") {
         const row = list.find((r) => r.toolCallId === part.tool_call_id);

@@ -10,7 +10,9 @@ import { loggableError } from "@/db/queries/errors";
 import { claimJobRun, deleteToolAuditBefore } from "@/db/queries/tool-audit";
 import { getEnv } from "@/lib/env";
 import { resumeAnswered } from "../turn-runner";
+import { cancelOrphanElicitations } from "../elicitations/store";
 import { expireDue } from "./decide";
+import { syncApprovalParts } from "./store";
 
 export const EXPIRY_SWEEP_MS = 15_000;
 export const RETENTION_CHECK_MS = 60 * 60 * 1000;
@@ -18,6 +20,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Expires what is due and resumes every chat whose answers wait for a turn. */
 export async function sweepApprovals(db: Database): Promise<number> {
+  // Questions of turns that died with their instance (the server's call is gone).
+  const orphans = await cancelOrphanElicitations(db);
+  if (orphans.length > 0) await syncApprovalParts(db, orphans);
   const expired = await expireDue(db);
   // One resume per chat per pass; a chat still busy is picked up by a later pass.
   for (let i = 0; i < 50; i += 1) {

@@ -6,6 +6,8 @@ import "server-only";
 // schema → call → convert the result for the model and the UI. Only the recheck and the call
 // differ between sources, so they are what a source hands in.
 import { dynamicTool, jsonSchema, type Schema, type Tool } from "ai";
+import { getEnv } from "@/lib/env";
+import { withElicitation } from "@/lib/mcp/elicitation-scope";
 import { checkToolArguments, invalidArgumentsMessage } from "@/lib/mcp/input-validation";
 import {
   capDescription,
@@ -198,7 +200,17 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
         await audit("tool.invalid_input", false);
         return failed(toolCallId, text, "tool.invalid_input");
       }
-      const outcome = await spec.call(unwrapped.args, abortSignal);
+      const sink = loop?.elicit?.({
+        toolCallId,
+        ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
+        ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
+      });
+      // The server may ask the person during the call (elicitation): the call waits for it.
+      const outcome = sink
+        ? await withElicitation(sink, getEnv().APPROVAL_TIMEOUT_S * 1000, () =>
+            spec.call(unwrapped.args, abortSignal),
+          )
+        : await spec.call(unwrapped.args, abortSignal);
       if (!outcome.ok) {
         await audit(outcome.code, true);
         return failed(toolCallId, outcome.text, outcome.code, outcome.forModel);
