@@ -12,6 +12,7 @@ import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotoco
 
 import { createRedactor, credentialValues, redactValue } from "@/lib/mcp/redact";
 import { summarizeTool, type CatalogueFields } from "./pooled-tool";
+import { sdkOutputValidationOff } from "./output-validation";
 import {
   limitResponses,
   McpResponseLimitError,
@@ -470,7 +471,11 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<McpConnect
     options.transport === "sse"
       ? new SSEClientTransport(url, transportOptions)
       : new StreamableHTTPClientTransport(url, transportOptions);
-  const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, { capabilities: {} });
+  const client = new Client(options.clientInfo ?? DEFAULT_CLIENT_INFO, {
+    capabilities: {},
+    // Results are checked per call by toolgate (lib/mcp/output-validation.ts), not per listing.
+    jsonSchemaValidator: sdkOutputValidationOff,
+  });
 
   let stopped: "timeout" | "cancelled" | undefined;
   let stop: (reason: "timeout" | "cancelled") => void = () => {};

@@ -10,7 +10,7 @@ import {
   McpError,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 
 import {
   classifyMcpError,
@@ -23,7 +23,7 @@ import {
   type McpErrorCode,
 } from "@/lib/mcp/client";
 import { mcpFailureKey, NegativeCache } from "@/lib/mcp/negative-cache";
-import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
+import { createRedactor, redactToolResult, redactValue, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
 import { createGuardedFetch, getEgressAllowlist } from "@/lib/net/egress";
 import { toPooledTool, type PooledTool } from "./pooled-tool";
@@ -300,7 +300,7 @@ export class McpPool {
     ep: McpEndpoint,
     toolName: string,
     args: Record<string, unknown>,
-    opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+    opts: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (p: Progress) => void } = {},
   ): Promise<CallToolResult> {
     const { signal } = opts;
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
@@ -322,7 +322,14 @@ export class McpPool {
           throw new McpToolCallError(this.classify(error, ep), { cause: error });
         }
         try {
-          const result = await this.invoke(entry, connection, toolName, args, timeoutMs, signal);
+          const result = await this.invoke(entry, connection, toolName, args, timeoutMs, {
+            signal,
+            // Progress text is server output like a result: it may echo what it was sent.
+            ...(opts.onProgress !== undefined && {
+              onProgress: (p: Progress) =>
+                opts.onProgress?.(redactValue(p, entry.redactor) as Progress),
+            }),
+          });
           return redactToolResult(result, entry.redactor);
         } catch (error) {
           if (error instanceof McpToolCallError) throw error;
@@ -659,7 +666,7 @@ export class McpPool {
     toolName: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    signal: AbortSignal | undefined,
+    { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
   ): Promise<CallToolResult> {
     const ep = entry.endpoint;
     const host = hostOf(ep.url);
@@ -677,10 +684,19 @@ export class McpPool {
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const result = await connection.client.callTool(
-        { name: toolName, arguments: args },
+      // A plain request rather than client.callTool, whose output-schema check would throw a
+      // protocol error: results are checked one call at a time (lib/mcp/output-validation.ts).
+      // With onprogress the SDK sends a progress token. Progress does not extend the timeout
+      // (no resetTimeoutOnProgress): timeoutMs is the maximum total the spec asks hosts to
+      // keep, and response-limits.ts cuts every response stream at about that time anyway.
+      const result = await connection.client.request(
+        { method: "tools/call", params: { name: toolName, arguments: args } },
         CallToolResultSchema,
-        { signal: controller.signal, timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS },
+        {
+          signal: controller.signal,
+          timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS,
+          ...(onProgress !== undefined && { onprogress: onProgress }),
+        },
       );
       return result as CallToolResult;
     } catch (error) {

@@ -7,6 +7,7 @@ import "server-only";
 // differ between sources, so they are what a source hands in.
 import { dynamicTool, jsonSchema, type Schema, type Tool } from "ai";
 import { checkToolArguments, invalidArgumentsMessage } from "@/lib/mcp/input-validation";
+import { checkToolOutput, invalidOutputMessage } from "@/lib/mcp/output-validation";
 import {
   capDescription,
   convertToolResult,
@@ -17,6 +18,10 @@ import type { ToolReason } from "@/lib/policy/reasons";
 import { SUBAGENT_REFUSAL, type TurnLoop } from "../approvals/loop";
 import { denyCall, type DeniedCallContext } from "../policy-denied";
 import { outcomeOfError, type AuditCall, type AuditVerdict } from "../tool-audit";
+import type { ProgressReport, ProgressThrottle } from "../tool-progress";
+
+/** The error code of a result that breaks the tool's output schema. */
+export const INVALID_OUTPUT = "tool.invalid_output";
 
 export type ModelOutputs = Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>;
 
@@ -26,6 +31,8 @@ export interface McpCallContext extends DeniedCallContext {
   modelOutputs: ModelOutputs;
   /** Approvals, grants and the audit of the running turn; absent when tools are only listed. */
   loop?: TurnLoop;
+  /** Where a running call's progress notifications go (throttled); absent when not streamed. */
+  progress?: ProgressThrottle;
 }
 
 /** The policy's second answer, at execution time. */
@@ -45,6 +52,8 @@ export interface McpToolSpec {
   description: string;
   /** The tool's own input schema, as the server listed it. */
   inputSchema: Record<string, unknown>;
+  /** The tool's output schema, as listed: its results are checked against it. */
+  outputSchema?: Record<string, unknown>;
   /** Whether the model is asked for an intent field beside the arguments. */
   modelIntent: boolean;
   /** What the audit and an approval card tell about the tool. */
@@ -56,7 +65,11 @@ export interface McpToolSpec {
     definitionHash?: string;
   };
   recheck(): Promise<Recheck>;
-  call(args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<CallOutcome>;
+  call(
+    args: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    onProgress?: (report: ProgressReport) => void,
+  ): Promise<CallOutcome>;
 }
 
 // The model-facing schema of a listed tool, converted once per listing: the pool hands out the
@@ -198,10 +211,25 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
         await audit("tool.invalid_input", false);
         return failed(toolCallId, text, "tool.invalid_input");
       }
-      const outcome = await spec.call(unwrapped.args, abortSignal);
+      const { progress } = ctx;
+      const onProgress = progress && ((p: ProgressReport) => progress.report(toolCallId, p));
+      const outcome = await spec
+        .call(unwrapped.args, abortSignal, onProgress)
+        .finally(() => progress?.finish(toolCallId));
       if (!outcome.ok) {
         await audit(outcome.code, true);
         return failed(toolCallId, outcome.text, outcome.code, outcome.forModel);
+      }
+      const conforms = checkToolOutput(spec.outputSchema, outcome.result, (reason) =>
+        console.warn(
+          `[mcp] ${spec.about.serverSlug ?? spec.about.source} tool ${spec.about.toolName}: ` +
+            `output schema not enforced: ${reason}`,
+        ),
+      );
+      if (!conforms.ok) {
+        await audit(INVALID_OUTPUT, true);
+        const text = invalidOutputMessage(spec.exposed, conforms.problems);
+        return failed(toolCallId, text, INVALID_OUTPUT);
       }
       const converted = convertToolResult(outcome.result, { includeImages: ctx.imageToolResults });
       ctx.modelOutputs.set(toolCallId, converted.modelOutput);
