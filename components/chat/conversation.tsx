@@ -31,6 +31,7 @@ import { ComposerToolbar } from "./composer-toolbar";
 import { initialSelection, planServersSentence, sameSelection } from "./mcp-selection";
 import { toUIMessages, type ChatUIMessage } from "./message-convert";
 import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
+import { ToolProgressProvider, useToolProgressState } from "./tool-progress";
 import { NoModelsState } from "./model-select";
 import { serverIssues } from "./notice-repeats";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
@@ -102,6 +103,7 @@ export function Conversation({
     pending ? { kind: "send", body: { plan_mode: pending.plan_mode } } : { kind: "resume" },
   );
   const [initialMessages] = useState(() => toUIMessages(chat.messages));
+  const { progress: toolProgress, onData: onToolProgress } = useToolProgressState();
   const [{ transport, setNoActiveTurnHandler }] = useState(() => createChatTransport(chat.id));
   const { messages, setMessages, sendMessage, regenerate, resumeStream, stop, status, error } =
     useChat<ChatUIMessage>({
@@ -112,6 +114,7 @@ export function Conversation({
       resume: !pending,
       // Long answers re-parse their Markdown on each update: a few per second is enough.
       experimental_throttle: 50,
+      onData: onToolProgress,
       onFinish: () => void qc.invalidateQueries({ queryKey: chatQueryKeys.all }),
     });
   const busy = status === "submitted" || status === "streaming";
@@ -254,12 +257,14 @@ export function Conversation({
             </p>
           ) : null}
           <ApprovalActions.Provider value={approvalActions}>
-            <MessageList
-              messages={messages}
-              servers={serverList}
-              followUp={busy ? undefined : followUp}
-              busy={busy}
-            />
+            <ToolProgressProvider value={toolProgress}>
+              <MessageList
+                messages={messages}
+                servers={serverList}
+                followUp={busy ? undefined : followUp}
+                busy={busy}
+              />
+            </ToolProgressProvider>
           </ApprovalActions.Provider>
           {busy ? (
             <StreamingIndicator

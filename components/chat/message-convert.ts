@@ -1,6 +1,7 @@
 // Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
 // through the same components as a live stream.
 import { getToolName, isStaticToolUIPart, type DynamicToolUIPart, type UIMessage } from "ai";
+import type { ToolProgressData } from "@/lib/chat/tool-progress";
 import type { ApprovalPart, Message, Part } from "@/lib/client/types";
 import { parseQuestions, type UserQuestion } from "./question-logic";
 import { splitModelIntent } from "./tool-label";
@@ -17,6 +18,8 @@ export type ChatDataTypes = {
   plan: { path: string; content: string };
   question: { questions: UserQuestion[] };
   approval: ApprovalPart;
+  /** Transient: never part of a message (components/chat/tool-progress.tsx). */
+  "tool-progress": ToolProgressData;
 };
 
 export interface ChatMessageMetadata {
