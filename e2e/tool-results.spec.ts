@@ -22,7 +22,7 @@ test("links, embedded resources and progress of MCP tools show in the chat, live
     name: serverName,
     url: MCP_TEST_URL,
     modelIntent: true,
-    extra: { tool_allow_list: ["links_and_resources", "progress_steps"] },
+    extra: { tool_allow_list: ["links_and_resources", "progress_steps", "get_image"] },
   });
   await scriptModel(key, [
     {
@@ -39,6 +39,10 @@ test("links, embedded resources and progress of MCP tools show in the chat, live
         {
           name: `${serverName}__links_and_resources`,
           arguments: { model_intent: "Collecting the documents", properties: {} },
+        },
+        {
+          name: `${serverName}__get_image`,
+          arguments: { model_intent: "Drawing", properties: {} },
         },
       ],
     },
@@ -71,13 +75,17 @@ test("links, embedded resources and progress of MCP tools show in the chat, live
     await expect(conversation.getByText(FILE_LINK.uri)).toBeVisible();
     await expect(conversation.getByRole("link", { name: FILE_LINK.name })).toHaveCount(0);
     // An embedded text resource, collapsed until asked for.
-    const viewer = conversation.getByRole("button", { name: "Show resource meeting.txt" });
+    // Its accessible name is what it shows (the name and the URI).
+    const viewer = conversation.getByRole("button", { name: /meeting\.txt/ });
     await expect(viewer).toHaveAttribute("aria-expanded", "false");
+    await expect(conversation.getByText("- ship the release")).toBeHidden();
     await viewer.click();
-    await expect(
-      conversation.getByRole("button", { name: "Hide resource meeting.txt" }),
-    ).toHaveAttribute("aria-expanded", "true");
+    await expect(viewer).toHaveAttribute("aria-expanded", "true");
     await expect(conversation.getByText("- ship the release")).toBeVisible();
+    // An image from a tool is shown inline, without opening the call's details.
+    await expect(
+      conversation.getByRole("img", { name: "Image 1 returned by the tool" }),
+    ).toBeVisible();
     // An embedded binary: its type and size, and a download.
     await expect(conversation.getByText(/application\/zip · \d+ bytes/)).toBeVisible();
     await expect(conversation.getByRole("button", { name: "Download archive.zip" })).toBeVisible();
@@ -86,7 +94,7 @@ test("links, embedded resources and progress of MCP tools show in the chat, live
   await chat.expectAccessible("A chat with tool results");
 
   await page.reload();
-  await expect(conversation.getByText(`All found ${key}.`)).toBeVisible();
+  await expect(conversation.getByText(`All found ${key}.`)).toBeVisible({ timeout: 30_000 });
   await expect(conversation.getByRole("progressbar")).toHaveCount(0);
   await check();
 });

@@ -70,7 +70,6 @@ function TextResource({ resource }: { resource: Extract<DisplayResource, { kind:
         className="flex min-w-0 items-center gap-2 rounded-md px-2.5 py-2 text-left outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
         aria-expanded={open}
         aria-controls={id}
-        aria-label={`${open ? "Hide" : "Show"} resource ${name}`}
         onClick={() => setOpen((v) => !v)}
       >
         <FileTextIcon aria-hidden="true" className="size-4 shrink-0 text-muted-foreground" />
