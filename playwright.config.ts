@@ -48,7 +48,7 @@ const fixtureServers: PlaywrightTestConfig["webServer"] = [
     timeout: 90_000,
   },
   {
-    command: `npx tsx e2e/fixtures/mcp-test-server.ts --port ${MCP_TEST_PORT} --host ${FIXTURE_BIND}`,
+    command: `npx tsx e2e/fixtures/mcp-test-server.ts --port ${MCP_TEST_PORT} --host ${FIXTURE_BIND} --tool-results`,
     url: MCP_TEST_HEALTH,
     reuseExistingServer: false,
     stdout: "pipe",

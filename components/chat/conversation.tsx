@@ -33,6 +33,7 @@ import { initialSelection, planServersSentence, sameSelection } from "./mcp-sele
 import type { MessageActions } from "./message-actions";
 import { adoptStored, toUIMessages, type ChatUIMessage } from "./message-convert";
 import { MessageList, StreamingIndicator, type FollowUp } from "./message-list";
+import { ToolProgressProvider, useToolProgressState } from "./tool-progress";
 import { NoModelsState } from "./model-select";
 import { serverIssues } from "./notice-repeats";
 import { clearPendingTurn, type PendingTurn } from "./pending-turn";
@@ -105,6 +106,7 @@ export function Conversation({
     pending ? { kind: "send", body: { plan_mode: pending.plan_mode } } : { kind: "resume" },
   );
   const [initialMessages] = useState(() => toUIMessages(chat.messages));
+  const { progress: toolProgress, onData: onToolProgress } = useToolProgressState();
   const [{ transport, setNoActiveTurnHandler }] = useState(() => createChatTransport(chat.id));
   const { messages, setMessages, sendMessage, regenerate, resumeStream, stop, status, error } =
     useChat<ChatUIMessage>({
@@ -115,6 +117,7 @@ export function Conversation({
       resume: !pending,
       // Long answers re-parse their Markdown on each update: a few per second is enough.
       experimental_throttle: 50,
+      onData: onToolProgress,
       onFinish: () => {
         void qc.invalidateQueries({ queryKey: chatQueryKeys.all });
         // Live questions carry client ids: take the stored ids and branch data, so they can be
@@ -299,13 +302,15 @@ export function Conversation({
             </p>
           ) : null}
           <ApprovalActions.Provider value={approvalActions}>
-            <MessageList
-              messages={messages}
-              servers={serverList}
-              followUp={busy ? undefined : followUp}
-              busy={busy}
-              actions={messageActions}
-            />
+            <ToolProgressProvider value={toolProgress}>
+              <MessageList
+                messages={messages}
+                servers={serverList}
+                followUp={busy ? undefined : followUp}
+                busy={busy}
+                actions={messageActions}
+              />
+            </ToolProgressProvider>
           </ApprovalActions.Provider>
           {busy ? (
             <StreamingIndicator

@@ -1,6 +1,7 @@
 // Stored messages (the API's `Part` format) → AI SDK v6 UI messages, so a reloaded chat renders
 // through the same components as a live stream.
 import { getToolName, isStaticToolUIPart, type DynamicToolUIPart, type UIMessage } from "ai";
+import type { ToolProgressData } from "@/lib/chat/tool-progress";
 import type {
   ApprovalPart,
   BranchedMessage,
@@ -24,6 +25,8 @@ export type ChatDataTypes = {
   question: { questions: UserQuestion[] };
   approval: ApprovalPart;
   elicitation: ElicitationPart;
+  /** Transient: never part of a message (components/chat/tool-progress.tsx). */
+  "tool-progress": ToolProgressData;
 };
 
 export interface ChatMessageMetadata {

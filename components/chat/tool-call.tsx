@@ -14,8 +14,10 @@ import { Badge } from "@/components/ui/badge";
 import type { McpServerConfig } from "@/lib/client/types";
 import { cn } from "@/lib/utils";
 import { outputText, type ToolMetadata } from "./message-convert";
+import { ToolAttachments } from "./tool-attachments";
 import { findToolServer, splitModelIntent, toolCallLabel } from "./tool-label";
 import { describeToolOutput, isErrorOutput, toJson } from "./tool-output";
+import { ToolProgressBar, useToolProgress } from "./tool-progress";
 
 type Phase = "running" | "complete" | "error" | "denied";
 
@@ -78,21 +80,17 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 const preClass =
   "max-h-72 overflow-auto rounded-md bg-muted/60 p-2 font-mono text-xs whitespace-pre-wrap break-words";
 
+/** The result's text; images, links and resources show below the row (ToolAttachments). */
 function ToolResult({ output }: { output: unknown }) {
-  const blocks = describeToolOutput(output);
-  if (blocks.length === 0) return <p className="text-xs text-muted-foreground">No content.</p>;
+  const blocks = describeToolOutput(output).filter((b) => b.kind !== "image");
+  if (blocks.length === 0) return <p className="text-xs text-muted-foreground">No text.</p>;
   return (
     <div className="flex flex-col gap-2">
-      {blocks.map((b, i) =>
-        b.kind === "image" ? (
-          // eslint-disable-next-line @next/next/no-img-element -- inline data from the tool
-          <img key={i} src={b.src} alt={b.alt} className="max-h-64 w-fit rounded-md border" />
-        ) : (
-          <pre key={i} className={preClass}>
-            {b.text}
-          </pre>
-        ),
-      )}
+      {blocks.map((b, i) => (
+        <pre key={i} className={preClass}>
+          {b.text}
+        </pre>
+      ))}
     </div>
   );
 }
@@ -119,6 +117,7 @@ export function ToolCall({
   });
   const server = findToolServer(servers, part.toolName, metadata.server_id);
   const phase = phaseOf(part);
+  const progress = useToolProgress(part.toolCallId);
   const errorText =
     part.state === "output-error"
       ? part.errorText
@@ -179,6 +178,11 @@ export function ToolCall({
           </Badge>
         ) : null}
       </div>
+      {progress && phase === "running" ? <ToolProgressBar data={progress} label={label} /> : null}
+      {/* Error results are shown by their message alone, live as after a reload. */}
+      {part.state === "output-available" && phase !== "error" ? (
+        <ToolAttachments output={part.output} />
+      ) : null}
       {errorText && phase !== "running" ? (
         <p className="border-t px-3 py-2 text-xs break-words text-destructive" role="note">
           {errorText}
@@ -194,10 +198,8 @@ export function ToolCall({
             <Section title="Arguments">
               <pre className={preClass}>{args === undefined ? "…" : toJson(args)}</pre>
             </Section>
-            {/* A failed result is already shown as the error above; images still come here. */}
-            {part.state === "output-available" &&
-            (phase !== "error" ||
-              describeToolOutput(part.output).some((b) => b.kind === "image")) ? (
+            {/* A failed result is already shown as the error above. */}
+            {part.state === "output-available" && phase !== "error" ? (
               <Section title="Result">
                 <ToolResult output={part.output} />
               </Section>

@@ -26,6 +26,25 @@ describe("PartsBuilder", () => {
     for (const chunk of replayChunks(built.parts)) again.apply(chunk);
     expect(again.parts).toEqual(built.parts);
   });
+
+  it("replays an error result by its message, as a reload shows it", () => {
+    const chunks = replayChunks([
+      {
+        type: "tool",
+        tool_call_id: "c1",
+        name: "srv__count",
+        source: "mcp",
+        input: {},
+        state: "error",
+        is_error: true,
+        output: { is_error: true, text: "The tool srv__count returned a bad result.", code: "x" },
+      },
+    ]);
+    expect(chunks.at(-1)).toMatchObject({
+      type: "tool-output-error",
+      errorText: "The tool srv__count returned a bad result.",
+    });
+  });
 });
 
 describe("elicitation parts", () => {

@@ -48,7 +48,14 @@ export function replayChunks(parts: readonly Part[]): Record<string, unknown>[] 
         if (part.state === "complete" && !part.is_error) {
           out.push({ type: "tool-output-available", ...common, output: part.output ?? null });
         } else if (part.state === "complete" || part.state === "error" || part.state === "denied") {
-          const text = typeof part.output === "string" ? part.output : JSON.stringify(part.output);
+          // An error result's own words, as a reload shows them (components/chat/message-convert.ts).
+          const own = (part.output as { text?: unknown } | null | undefined)?.text;
+          const text =
+            typeof part.output === "string"
+              ? part.output
+              : typeof own === "string"
+                ? own
+                : JSON.stringify(part.output);
           out.push({ type: "tool-output-error", ...common, errorText: text || "The call failed." });
         }
         break;

@@ -42,6 +42,7 @@ import { buildSystemPrompt } from "./prompts";
 import { replayChunks } from "./replay";
 import { ChunkWriter, notifyTurn } from "./stream-bus";
 import { ToolAuditWriter } from "./tool-audit";
+import { progressChunk, ProgressThrottle } from "./tool-progress";
 import { assembleTurnTools } from "./tools/assemble";
 import { turnContextOf } from "./tools/context";
 import { HEARTBEAT_MS } from "./turn-liveness";
@@ -165,6 +166,7 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       onNotice: notice,
       imageToolResults: input.model.imageToolResults,
       loop,
+      progress: new ProgressThrottle((data) => emit(progressChunk(data))),
       run: {
         db,
         chat,

@@ -7,6 +7,7 @@ import type { Implementation, Tool, ToolAnnotations } from "@modelcontextprotoco
 
 import { connectModern, type McpEraMemory } from "@/lib/mcp/client-2026";
 import { acceptElicitations, ELICITATION_CAPABILITY } from "@/lib/mcp/elicitation";
+import { sdkOutputValidationOff } from "./output-validation";
 import {
   classifyMcpError,
   McpConnectionError,
@@ -237,7 +238,11 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<McpConnect
         : new StreamableHTTPClientTransport(url, transportOptions);
     closeTransport = () => transport.close();
     // Servers on this wire may ask the member for input during a call (elicitation).
-    const client = new Client(clientInfo, { capabilities: { ...ELICITATION_CAPABILITY } });
+    const client = new Client(clientInfo, {
+      capabilities: { ...ELICITATION_CAPABILITY },
+      // Results are checked per call by toolgate (lib/mcp/output-validation.ts), not per listing.
+      jsonSchemaValidator: sdkOutputValidationOff,
+    });
     acceptElicitations(client);
     // No signal for initialize: aborting it would make the SDK send notifications/cancelled,
     // which the spec forbids for initialize and which would dial the server once more.

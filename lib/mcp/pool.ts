@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 
 import {
   classifyMcpError,
@@ -25,7 +25,7 @@ import {
   pausableTimeout,
 } from "@/lib/mcp/elicitation-scope";
 import { mcpFailureKey, NegativeCache } from "@/lib/mcp/negative-cache";
-import { createRedactor, redactToolResult, type Redactor } from "@/lib/mcp/redact";
+import { createRedactor, redactToolResult, redactValue, type Redactor } from "@/lib/mcp/redact";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "@/lib/mcp/response-limits";
 import { createGuardedFetch, getEgressAllowlist } from "@/lib/net/egress";
 import { toPooledTool, type PooledTool } from "./pooled-tool";
@@ -304,7 +304,7 @@ export class McpPool {
     ep: McpEndpoint,
     toolName: string,
     args: Record<string, unknown>,
-    opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+    opts: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (p: Progress) => void } = {},
   ): Promise<CallToolResult> {
     const { signal } = opts;
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
@@ -326,7 +326,14 @@ export class McpPool {
           throw new McpToolCallError(this.classify(error, ep), { cause: error });
         }
         try {
-          const result = await this.invoke(entry, connection, toolName, args, timeoutMs, signal);
+          const result = await this.invoke(entry, connection, toolName, args, timeoutMs, {
+            signal,
+            // Progress text is server output like a result: it may echo what it was sent.
+            ...(opts.onProgress !== undefined && {
+              onProgress: (p: Progress) =>
+                opts.onProgress?.(redactValue(p, entry.redactor) as Progress),
+            }),
+          });
           return redactToolResult(result, entry.redactor);
         } catch (error) {
           if (error instanceof McpToolCallError) throw error;
@@ -670,7 +677,7 @@ export class McpPool {
     toolName: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    signal: AbortSignal | undefined,
+    { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
   ): Promise<CallToolResult> {
     const ep = entry.endpoint;
     const host = hostOf(ep.url);
@@ -688,11 +695,15 @@ export class McpPool {
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
+      // With onprogress the SDK sends a progress token. Progress does not extend the timeout
+      // (no resetTimeoutOnProgress): timeoutMs is the maximum total the spec asks hosts to
+      // keep, and response-limits.ts cuts every response stream at about that time anyway.
       return await connection.client.callTool(
         { name: toolName, arguments: args },
         {
           signal: controller.signal,
           timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS + elicitationAllowanceMs(),
+          ...(onProgress !== undefined && { onprogress: onProgress }),
         },
       );
     } catch (error) {

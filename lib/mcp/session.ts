@@ -23,6 +23,7 @@ import type {
   CallToolResult,
   Implementation,
   ListToolsResult,
+  Progress,
 } from "@modelcontextprotocol/sdk/types.js";
 
 export type McpEra = "modern" | "legacy";
@@ -31,6 +32,8 @@ export interface McpRequestOptions {
   signal?: AbortSignal;
   /** The SDK's own request timeout, in ms (a backstop behind the caller's). */
   timeout?: number;
+  /** Progress notifications of this request (the SDK then sends a progress token). */
+  onprogress?: (progress: Progress) => void;
 }
 
 export interface McpSession {
@@ -73,8 +76,10 @@ export function legacySession(client: LegacyClient): McpSession {
     async callTool(params, options) {
       // Marks the call as in progress on this client, so a server's question on a shared
       // stream can still find it (lib/mcp/elicitation-scope.ts).
+      // A plain request rather than client.callTool, whose output-schema check would throw a
+      // protocol error: results are checked one call at a time (lib/mcp/output-validation.ts).
       return (await trackElicitationCall(client, () =>
-        client.callTool(params, CallToolResultSchema, options),
+        client.request({ method: "tools/call", params }, CallToolResultSchema, options),
       )) as CallToolResult;
     },
     listTools: (params, options) => client.listTools(params, options),

@@ -7,6 +7,7 @@ import {
   GUIDE_RESOURCE_URI,
   README_RESOURCE_TEXT,
   README_RESOURCE_URI,
+  TEST_BLOB_BASE64,
   TEST_IMAGE_PNG_BASE64,
 } from "@/e2e/fixtures/mcp-test-server";
 import {
@@ -390,10 +391,33 @@ describe("convertToolResult", () => {
       [
         `Resource ${README_RESOURCE_URI} (text/markdown):\n${README_RESOURCE_TEXT}`,
         `[binary resource ${BLOB_RESOURCE_URI}, application/octet-stream, 6 bytes]`,
-        `${GUIDE_RESOURCE_URI} (guide.md): The guide`,
+        `Resource link ${GUIDE_RESOURCE_URI} (guide.md, text/markdown): The guide`,
       ].join("\n\n"),
     );
     expect(converted.modelOutput).toEqual({ type: "text", value: converted.display.text });
+    // The person's view: a viewer, a size note with the (small) data, a link card.
+    expect(converted.display.resources).toEqual([
+      {
+        kind: "text",
+        uri: README_RESOURCE_URI,
+        mimeType: "text/markdown",
+        text: README_RESOURCE_TEXT,
+      },
+      {
+        kind: "blob",
+        uri: BLOB_RESOURCE_URI,
+        mimeType: "application/octet-stream",
+        bytes: 6,
+        data: TEST_BLOB_BASE64,
+      },
+      {
+        kind: "link",
+        uri: GUIDE_RESOURCE_URI,
+        name: "guide.md",
+        description: "The guide",
+        mimeType: "text/markdown",
+      },
+    ]);
   });
 
   it("treats an embedded image blob as an image", () => {
@@ -474,7 +498,7 @@ describe("convertToolResult", () => {
         "[unsupported content type video]",
         "",
         "[binary resource (no uri), unknown type, invalid data]",
-        "(no uri)",
+        "Resource link (no uri)",
         "[audio audio, invalid data]",
       ].join("\n\n"),
     );

@@ -4,6 +4,7 @@
  */
 import type { ToolResultOutput } from "@ai-sdk/provider-utils";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ResourceCollector, type DisplayResource } from "./tool-resources";
 
 export const MAX_TOOL_DESCRIPTION_CHARS = 2_000;
 export const MAX_INPUT_SCHEMA_BYTES = 32_000;
@@ -288,7 +289,13 @@ export interface DisplayImage {
 export interface ConvertedToolResult {
   isError: boolean;
   modelOutput: ToolResultOutput;
-  display: { text: string; images?: DisplayImage[]; structured?: unknown };
+  display: {
+    text: string;
+    images?: DisplayImage[];
+    /** Links and embedded resources, for the chat's cards (lib/mcp/tool-resources.ts). */
+    resources?: DisplayResource[];
+    structured?: unknown;
+  };
 }
 
 export interface ConvertToolResultOptions {
@@ -349,6 +356,7 @@ export function convertToolResult(
   const texts: string[] = [];
   const images: DisplayImage[] = [];
   const modelImages: ModelContentPart[] = [];
+  const resources = new ResourceCollector();
 
   const addImage = (data: unknown, mimeType: unknown, label: string) => {
     const mime = stringOr(mimeType, "application/octet-stream");
@@ -396,24 +404,20 @@ export function convertToolResult(
         const mime = stringOr(resource.mimeType, "");
         if (typeof resource.text === "string") {
           texts.push(`Resource ${uri}${mime === "" ? "" : ` (${mime})`}:\n${resource.text}`);
+          resources.text(resource, resource.text);
         } else if (typeof resource.blob === "string" && mime.startsWith("image/")) {
           addImage(resource.blob, mime, `image resource ${uri},`);
         } else {
           const bytes = typeof resource.blob === "string" ? base64Bytes(resource.blob) : undefined;
           const size = bytes === undefined ? "invalid data" : formatBytes(bytes);
+          resources.blob(resource, bytes);
           texts.push(`[binary resource ${uri}, ${mime === "" ? "unknown type" : mime}, ${size}]`);
         }
         break;
       }
-      case "resource_link": {
-        const uri = stringOr(part.uri, "(no uri)");
-        const name = stringOr(part.name, "");
-        const description = stringOr(part.description, "");
-        texts.push(
-          `${uri}${name === "" ? "" : ` (${name})`}${description === "" ? "" : `: ${description}`}`,
-        );
+      case "resource_link":
+        texts.push(resources.link(part));
         break;
-      }
       default:
         texts.push(`[unsupported content type ${stringOr(part.type, "unknown")}]`);
     }
@@ -446,6 +450,7 @@ export function convertToolResult(
     display: {
       text,
       ...(images.length > 0 && { images }),
+      ...(resources.resources.length > 0 && { resources: resources.resources }),
       ...(structuredForDisplay !== undefined && { structured: structuredForDisplay }),
     },
   };

@@ -17,6 +17,7 @@ import { mcpConfigSnapshot } from "@/db/queries/mcp-config-snapshot";
 import type { TurnLoop } from "../approvals/loop";
 import { serverFailureText, type Notice } from "../mcp-notices";
 import type { ToolOrigin } from "../parts";
+import type { ProgressThrottle } from "../tool-progress";
 import { OVER_SERVER_LIMIT, OVER_TURN_LIMIT, TOO_MANY_TOOLS, toolLimits } from "../tool-limits";
 import {
   builtinTool,
@@ -54,6 +55,8 @@ export interface AssembleOptions {
   run?: BuiltinRunContext;
   /** The running turn's approvals, grants and audit; absent in the tools explainer. */
   loop?: TurnLoop;
+  /** Where running MCP calls report progress (lib/chat/tool-progress.ts). */
+  progress?: ProgressThrottle;
 }
 
 /** One admin server's tool, wrapped: rechecked against the stored config, called via the pool. */
@@ -71,6 +74,7 @@ function externalTool(
     metadata: { source: "mcp", server_id: row.id, tool_name: tool.name },
     description: tool.description ?? tool.title ?? "",
     inputSchema: tool.inputSchema,
+    ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
     modelIntent: row.modelIntent,
     about: { source: "mcp", toolName: tool.name, serverId: row.id, serverSlug: row.slug },
     recheck: async () => {
@@ -96,9 +100,12 @@ function externalTool(
         ...(definitionHash !== undefined && { definitionHash }),
       };
     },
-    call: async (args, signal) => {
+    call: async (args, signal, onProgress) => {
       try {
-        const result = await call.pool.callTool(server.endpoint, tool.name, args, { signal });
+        const result = await call.pool.callTool(server.endpoint, tool.name, args, {
+          signal,
+          ...(onProgress !== undefined && { onProgress }),
+        });
         return { ok: true, result };
       } catch (err) {
         if (!(err instanceof McpToolCallError)) throw err;
@@ -154,6 +161,7 @@ export async function assembleTurnTools(
     denied,
     ...(opts.onNotice !== undefined && { onNotice: opts.onNotice }),
     ...(opts.loop !== undefined && { loop: opts.loop }),
+    ...(opts.progress !== undefined && { progress: opts.progress }),
   };
   // Names of offered admin tools: they win a clash with workspace tools.
   const offeredMcp = new Set<string>();

@@ -9,6 +9,7 @@ import { dynamicTool, jsonSchema, type Schema, type Tool } from "ai";
 import { getEnv } from "@/lib/env";
 import { withElicitation } from "@/lib/mcp/elicitation-scope";
 import { checkToolArguments, invalidArgumentsMessage } from "@/lib/mcp/input-validation";
+import { checkToolOutput, invalidOutputMessage } from "@/lib/mcp/output-validation";
 import {
   capDescription,
   convertToolResult,
@@ -19,6 +20,10 @@ import type { ToolReason } from "@/lib/policy/reasons";
 import { SUBAGENT_REFUSAL, type TurnLoop } from "../approvals/loop";
 import { denyCall, type DeniedCallContext } from "../policy-denied";
 import { outcomeOfError, type AuditCall, type AuditVerdict } from "../tool-audit";
+import type { ProgressReport, ProgressThrottle } from "../tool-progress";
+
+/** The error code of a result that breaks the tool's output schema. */
+export const INVALID_OUTPUT = "tool.invalid_output";
 
 export type ModelOutputs = Map<string, ReturnType<typeof convertToolResult>["modelOutput"]>;
 
@@ -28,6 +33,8 @@ export interface McpCallContext extends DeniedCallContext {
   modelOutputs: ModelOutputs;
   /** Approvals, grants and the audit of the running turn; absent when tools are only listed. */
   loop?: TurnLoop;
+  /** Where a running call's progress notifications go (throttled); absent when not streamed. */
+  progress?: ProgressThrottle;
 }
 
 /** The policy's second answer, at execution time. */
@@ -47,6 +54,8 @@ export interface McpToolSpec {
   description: string;
   /** The tool's own input schema, as the server listed it. */
   inputSchema: Record<string, unknown>;
+  /** The tool's output schema, as listed: its results are checked against it. */
+  outputSchema?: Record<string, unknown>;
   /** Whether the model is asked for an intent field beside the arguments. */
   modelIntent: boolean;
   /** What the audit and an approval card tell about the tool. */
@@ -58,7 +67,11 @@ export interface McpToolSpec {
     definitionHash?: string;
   };
   recheck(): Promise<Recheck>;
-  call(args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<CallOutcome>;
+  call(
+    args: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    onProgress?: (report: ProgressReport) => void,
+  ): Promise<CallOutcome>;
 }
 
 // The model-facing schema of a listed tool, converted once per listing: the pool hands out the
@@ -205,15 +218,30 @@ export function mcpTool(ctx: McpCallContext, spec: McpToolSpec): Tool {
         ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
         ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
       });
+      const { progress } = ctx;
+      const onProgress = progress && ((p: ProgressReport) => progress.report(toolCallId, p));
+      const run = () =>
+        spec
+          .call(unwrapped.args, abortSignal, onProgress)
+          .finally(() => progress?.finish(toolCallId));
       // The server may ask the person during the call (elicitation): the call waits for it.
       const outcome = sink
-        ? await withElicitation(sink, getEnv().APPROVAL_TIMEOUT_S * 1000, () =>
-            spec.call(unwrapped.args, abortSignal),
-          )
-        : await spec.call(unwrapped.args, abortSignal);
+        ? await withElicitation(sink, getEnv().APPROVAL_TIMEOUT_S * 1000, run)
+        : await run();
       if (!outcome.ok) {
         await audit(outcome.code, true);
         return failed(toolCallId, outcome.text, outcome.code, outcome.forModel);
+      }
+      const conforms = checkToolOutput(spec.outputSchema, outcome.result, (reason) =>
+        console.warn(
+          `[mcp] ${spec.about.serverSlug ?? spec.about.source} tool ${spec.about.toolName}: ` +
+            `output schema not enforced: ${reason}`,
+        ),
+      );
+      if (!conforms.ok) {
+        await audit(INVALID_OUTPUT, true);
+        const text = invalidOutputMessage(spec.exposed, conforms.problems);
+        return failed(toolCallId, text, INVALID_OUTPUT);
       }
       const converted = convertToolResult(outcome.result, { includeImages: ctx.imageToolResults });
       ctx.modelOutputs.set(toolCallId, converted.modelOutput);
