@@ -24,13 +24,13 @@ import {
   assertNoForeignAuthFields,
   assertUniqueHeaderNames,
   needsDiscovery,
-  OAUTH2_MANUAL_FIELDS,
 } from "./validation";
 import { discoverOauth2, MANUAL_OAUTH2_EXTRAS, type DiscoveredOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
 import { countHeldTools } from "@/db/queries/mcp-tools";
 import { catalogueFollowsConfig } from "./catalogue-admin";
 import { mcpServerJson } from "./serialize";
+import { OAUTH2_MANUAL_FIELDS, oauth2Setup } from "@/lib/schemas/mcp-auth";
 
 const notFound = () => Errors.notFound("mcp_server", "MCP server");
 
@@ -129,7 +129,7 @@ export async function createServer(
   // No client given at all: discover the authorization server and register with it, under
   // the id chosen above so the registered redirect URI is the real callback.
   let abandon: (() => Promise<void>) | undefined;
-  if (input.auth_type === "oauth2" && OAUTH2_MANUAL_FIELDS.every((f) => input[f] === "")) {
+  if (input.auth_type === "oauth2" && oauth2Setup(input).kind === "discover") {
     // A slug clash found after registering would leave an orphan client at the provider.
     if (await findMcpServerBySlug(db, slug)) throw slugConflict();
     const discovered = await discoverOauth2({
@@ -144,11 +144,13 @@ export async function createServer(
   assertAuthComplete({
     authType: row.authType!,
     oauth2ClientId: row.oauth2ClientId!,
+    oauth2ClientSecretEnc: row.oauth2ClientSecretEnc ?? null,
     oauth2AuthUrl: row.oauth2AuthUrl!,
     oauth2TokenUrl: row.oauth2TokenUrl!,
     apiKeyHeader: row.apiKeyHeader!,
     apiKeyValueEnc: row.apiKeyValueEnc ?? null,
     customHeadersEnc: row.customHeadersEnc ?? null,
+    customHeaderNames: row.customHeaderNames ?? [],
   });
   try {
     return await db.transaction(async (tx) => {
