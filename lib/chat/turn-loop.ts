@@ -29,7 +29,7 @@ import { findUserById } from "@/db/queries/users";
 import { planModeInstructions } from "@/lib/settings/app-settings";
 import { carriedAnswers, storePendingApproval, approvalPartOf } from "./approvals/store";
 import { createTurnLoop } from "./approvals/loop";
-import type { Part } from "@/lib/client/types";
+import type { Part } from "@/lib/chat/wire";
 import type { TurnControl } from "./builtins/types";
 import { isToolFailure } from "./builtins/refusal";
 import { toModelMessages } from "./history";
