@@ -39,8 +39,34 @@ export default defineConfig([
           patterns: [
             { group: ["@/db/*", "@/db/**"], message: "components never import db" },
             {
-              group: ["@/lib/server/*", "@/lib/auth/*", "@/lib/crypto/*", "@/lib/api/*"],
+              // The auth routes' wire types are types only (lib/auth/wire.ts).
+              group: [
+                "@/lib/server/*",
+                "@/lib/auth/*",
+                "!@/lib/auth/wire",
+                "@/lib/crypto/*",
+                "@/lib/api/*",
+              ],
               message: "server-only code",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Wire types live beside the server code that produces them (lib/<area>/wire.ts); the
+    // browser's lib/client only gathers them, so server code never reaches into it.
+    files: ["lib/**", "app/api/**", "db/**"],
+    ignores: ["lib/client/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/client/*", "@/lib/client/**"],
+              message: "import the wire types from lib/<area>/wire.ts",
             },
           ],
         },

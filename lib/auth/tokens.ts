@@ -8,16 +8,9 @@ import {
 } from "@/db/queries/api-tokens";
 import { recordAudit } from "@/db/queries/audit";
 import { generateApiToken } from "./api-token";
+import type { ApiToken } from "./wire";
 
-export interface ApiTokenJson {
-  id: string;
-  name: string;
-  prefix: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export function apiTokenJson(t: ApiTokenRow): ApiTokenJson {
+export function apiTokenJson(t: ApiTokenRow): ApiToken {
   return {
     id: t.id,
     name: t.name,

@@ -27,19 +27,9 @@ import { generateApiToken } from "./api-token";
 import type { Caller } from "./caller";
 import { verifyCredentials } from "./credentials";
 import { hashPassword } from "./password";
+import type { User } from "./wire";
 
-export interface UserJson {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRow["role"];
-  login_type: UserRow["loginType"];
-  disabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export function userJson(u: UserRow): UserJson {
+export function userJson(u: UserRow): User {
   return {
     id: u.id,
     email: u.email,

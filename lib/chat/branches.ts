@@ -15,7 +15,7 @@ import {
 } from "@/db/queries/chats";
 import { activePath, newestLeafFrom, siblingIds } from "@/db/message-tree";
 import { ApiError, Errors } from "@/lib/errors";
-import type { BranchedMessage, ChatWithMessages } from "@/lib/client/types";
+import type { BranchedMessage, ChatWithMessages } from "@/lib/chat/wire";
 import { closeForNewMessage } from "./approvals/decide";
 import { chatJson, messageJson } from "./service";
 

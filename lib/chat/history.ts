@@ -1,6 +1,6 @@
 import type { ModelMessage } from "ai";
 import type { MessageRow } from "@/db/queries/chats";
-import type { Part } from "@/lib/client/types";
+import type { Part } from "@/lib/chat/wire";
 
 function outputText(output: unknown): string {
   if (typeof output === "string") return output;

@@ -1,4 +1,4 @@
-import type { ApprovalPart, ElicitationPart, Part } from "@/lib/client/types";
+import type { ApprovalPart, ElicitationPart, Part } from "@/lib/chat/wire";
 
 export interface ToolOrigin {
   source: "builtin" | "mcp" | "workspace_mcp";

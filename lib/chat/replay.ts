@@ -2,7 +2,7 @@
 // stream with these, so its stream, like every turn's, describes the whole message: a client
 // that follows it (the AI SDK's resume replays a turn's stream from its start and rebuilds the
 // message from it) shows what a reload shows.
-import type { Part } from "@/lib/client/types";
+import type { Part } from "@/lib/chat/wire";
 
 export function replayChunks(parts: readonly Part[]): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];

@@ -19,7 +19,7 @@ import { listMcpServers } from "@/db/queries/mcp-servers";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
 import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import type { Chat, Message, Part } from "@/lib/client/types";
+import type { Chat, Message, Part } from "@/lib/chat/wire";
 import { resolveModel } from "@/lib/llm/registry";
 import { abortLocalTurn } from "./local-turns";
 import { searchSnippet } from "./search-snippet";

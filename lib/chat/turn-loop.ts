@@ -30,7 +30,7 @@ import { planModeInstructions } from "@/lib/settings/app-settings";
 import { carriedAnswers, storePendingApproval, approvalPartOf } from "./approvals/store";
 import { createTurnLoop } from "./approvals/loop";
 import { declineAll, elicitationSink, type ElicitingTurn } from "./elicitations/ask";
-import type { Part } from "@/lib/client/types";
+import type { Part } from "@/lib/chat/wire";
 import type { TurnControl } from "./builtins/types";
 import { isToolFailure } from "./builtins/refusal";
 import { toModelMessages } from "./history";

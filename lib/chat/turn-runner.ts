@@ -21,7 +21,7 @@ import {
   markResumed,
 } from "@/db/queries/pending-requests";
 import { ApiError } from "@/lib/errors";
-import type { Part } from "@/lib/client/types";
+import type { Part } from "@/lib/chat/wire";
 import { resolveModel } from "@/lib/llm/registry";
 import { closeForNewMessage } from "./approvals/decide";
 import { attachTurn, type TurnOrigin } from "./branches";

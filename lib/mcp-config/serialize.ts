@@ -1,5 +1,5 @@
 import type { McpServerRow } from "@/db/queries/mcp-servers";
-import type { McpServerConfig } from "@/lib/client/types";
+import type { McpServerConfig } from "@/lib/mcp-config/wire";
 
 /**
  * The API view of a config. Secrets never leave: only `has_*` flags. Members get connection

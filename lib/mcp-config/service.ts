@@ -24,10 +24,11 @@ import {
   assertNoForeignAuthFields,
   assertUniqueHeaderNames,
   needsDiscovery,
-  OAUTH2_MANUAL_FIELDS,
 } from "./validation";
-import { discoverOauth2, MANUAL_OAUTH2_EXTRAS, type DiscoveredOauth2 } from "./oauth2-config";
+import { discoverOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
+import { planUpdate, type UpdatePlan } from "./update-plan";
+import { oauth2Setup } from "@/lib/schemas/mcp-auth";
 import { countHeldTools } from "@/db/queries/mcp-tools";
 import { catalogueFollowsConfig } from "./catalogue-admin";
 import { mcpServerJson } from "./serialize";
@@ -129,7 +130,7 @@ export async function createServer(
   // No client given at all: discover the authorization server and register with it, under
   // the id chosen above so the registered redirect URI is the real callback.
   let abandon: (() => Promise<void>) | undefined;
-  if (input.auth_type === "oauth2" && OAUTH2_MANUAL_FIELDS.every((f) => input[f] === "")) {
+  if (input.auth_type === "oauth2" && oauth2Setup(input).kind === "discover") {
     // A slug clash found after registering would leave an orphan client at the provider.
     if (await findMcpServerBySlug(db, slug)) throw slugConflict();
     const discovered = await discoverOauth2({
@@ -144,11 +145,13 @@ export async function createServer(
   assertAuthComplete({
     authType: row.authType!,
     oauth2ClientId: row.oauth2ClientId!,
+    oauth2ClientSecretEnc: row.oauth2ClientSecretEnc ?? null,
     oauth2AuthUrl: row.oauth2AuthUrl!,
     oauth2TokenUrl: row.oauth2TokenUrl!,
     apiKeyHeader: row.apiKeyHeader!,
     apiKeyValueEnc: row.apiKeyValueEnc ?? null,
     customHeadersEnc: row.customHeadersEnc ?? null,
+    customHeaderNames: row.customHeaderNames ?? [],
   });
   try {
     return await db.transaction(async (tx) => {
@@ -187,36 +190,53 @@ export function parseIfMatch(header: string | null): number | undefined {
   return Number(match[1]);
 }
 
-// Body keys → column names, for the plain (non-secret) fields a PATCH may set.
-const PLAIN_FIELDS = {
-  display_name: "displayName",
-  slug: "slug",
-  description: "description",
-  icon_url: "iconUrl",
-  url: "url",
-  transport: "transport",
-  auth_type: "authType",
-  oauth2_client_id: "oauth2ClientId",
-  oauth2_auth_url: "oauth2AuthUrl",
-  oauth2_token_url: "oauth2TokenUrl",
-  oauth2_scopes: "oauth2Scopes",
-  api_key_header: "apiKeyHeader",
-  tool_allow_list: "toolAllowList",
-  tool_deny_list: "toolDenyList",
-  availability: "availability",
-  enabled: "enabled",
-  model_intent: "modelIntent",
-  allow_in_plan_mode: "allowInPlanMode",
-  plan_mode_tools: "planModeTools",
-  forward_identity_headers: "forwardIdentityHeaders",
-  tool_default: "toolDefault",
-  pin_tool_definitions: "pinToolDefinitions",
-} as const satisfies Record<string, keyof McpServerRow>;
+const stale = (version: number) =>
+  new ApiError(
+    412,
+    "mcp_server.version_conflict",
+    `This server was changed by someone else (now version ${version}). Reload and apply your edit again.`,
+  );
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Discovery and registration for a PATCH that needs them (needsDiscovery). */
+async function discoverForUpdate(before: McpServerRow, input: UpdateMcpServer) {
+  if (input.oauth2_client_secret) {
+    throw Errors.validation(
+      "oauth2_client_secret",
+      "needs a client ID, authorization URL and token URL; leave all four empty for automatic discovery",
+    );
+  }
+  assertNoForeignAuthFields("oauth2", input);
+  return discoverOauth2({
+    serverId: before.id,
+    url: input.url ?? before.url,
+    transport: input.transport ?? before.transport,
+    scopes: input.oauth2_scopes ?? (before.authType === "oauth2" ? before.oauth2Scopes : ""),
+  });
 }
 
+/** Stores a planned update with what follows from it: catalogue, tokens, audit. */
+async function writeUpdate(tx: Executor, actor: Caller, plan: UpdatePlan): Promise<McpServerRow> {
+  const { id, version: _v, createdAt: _c, updatedAt: _u, ...patch } = plan.next;
+  const updated = await updateMcpServer(tx, id, patch);
+  // plan_mode_tools is the writable view of the catalogue's per-tool flags; turning
+  // pinning off accepts the changes it was holding.
+  await catalogueFollowsConfig(tx, actor, updated, plan.changed);
+  const droppedTokens = plan.dropsTokens ? await deleteUserTokensForServer(tx, id) : 0;
+  await recordAudit(tx, {
+    actorId: actor.id,
+    action: "mcp_server.update",
+    targetType: "mcp_server",
+    targetId: id,
+    detail: { changed: plan.changed, dropped_tokens: droppedTokens },
+  });
+  return updated;
+}
+
+/**
+ * A PATCH: checked and planned by the pure steps of update-plan.ts on the row locked in one
+ * transaction. Discovery talks to other servers for seconds: it runs before the transaction,
+ * on the version read first, and the transaction refuses the edit if that version moved.
+ */
 export async function updateServer(
   db: Database,
   actor: Caller,
@@ -226,175 +246,25 @@ export async function updateServer(
 ): Promise<McpServerRow> {
   assertDestinationAllowed("url", input.url);
   assertDestinationAllowed("oauth2_token_url", input.oauth2_token_url);
-  const stale = (version: number) =>
-    new ApiError(
-      412,
-      "mcp_server.version_conflict",
-      `This server was changed by someone else (now version ${version}). Reload and apply your edit again.`,
-    );
   const expected = ifMatch ?? input.version;
-
-  // Discovery talks to other servers for seconds: it runs before the transaction, on the
-  // version read here, and the transaction refuses the edit if that version moved meanwhile.
-  let discovered: { fields: DiscoveredOauth2; abandon: () => Promise<void> } | undefined;
   const before = await findMcpServer(db, id);
   if (!before) throw notFound();
   if (expected !== undefined && expected !== before.version) throw stale(before.version);
-  if (needsDiscovery(before, input)) {
-    if (input.oauth2_client_secret) {
-      throw Errors.validation(
-        "oauth2_client_secret",
-        "needs a client ID, authorization URL and token URL; leave all four empty for automatic discovery",
-      );
-    }
-    assertNoForeignAuthFields("oauth2", input);
-    discovered = await discoverOauth2({
-      serverId: id,
-      url: input.url ?? before.url,
-      transport: (input.transport ?? before.transport) as "streamable_http" | "sse",
-      scopes: input.oauth2_scopes ?? (before.authType === "oauth2" ? before.oauth2Scopes : ""),
-    });
-  }
+  const discovered = needsDiscovery(before, input)
+    ? await discoverForUpdate(before, input)
+    : undefined;
   try {
     return await db.transaction(async (tx) => {
       const current = await findMcpServer(tx, id, { forUpdate: true });
       if (!current) throw notFound();
       if (expected !== undefined && expected !== current.version) throw stale(current.version);
       if (discovered && current.version !== before.version) throw stale(current.version);
-      const authType = input.auth_type ?? current.authType;
-      assertNoForeignAuthFields(authType, input);
-
-      const next: McpServerRow = { ...current };
-      const changed: string[] = [];
-      const set = <K extends keyof McpServerRow>(key: K, value: McpServerRow[K], field: string) => {
-        if (sameValue(next[key], value)) return;
-        next[key] = value;
-        if (!changed.includes(field)) changed.push(field);
-      };
-
-      // Switching auth type clears what belonged to the old type (security: no stale secret
-      // lingers for a type the admin no longer uses).
-      if (authType !== current.authType) {
-        if (authType !== "oauth2") {
-          set("oauth2ClientId", "", "oauth2_client_id");
-          set("oauth2ClientSecretEnc", null, "oauth2_client_secret");
-          set("oauth2AuthUrl", "", "oauth2_auth_url");
-          set("oauth2TokenUrl", "", "oauth2_token_url");
-          set("oauth2Scopes", "", "oauth2_scopes");
-          for (const [key, value] of Object.entries(MANUAL_OAUTH2_EXTRAS)) {
-            set(key as keyof McpServerRow, value as never, "oauth2_discovery");
-          }
-        }
-        if (authType !== "api_key") {
-          set("apiKeyHeader", "", "api_key_header");
-          set("apiKeyValueEnc", null, "api_key_value");
-        }
-        if (authType !== "custom_headers") {
-          set("customHeadersEnc", null, "custom_headers");
-          set("customHeaderNames", [], "custom_headers");
-        }
-      }
-
-      for (const [field, column] of Object.entries(PLAIN_FIELDS)) {
-        const value = input[field as keyof UpdateMcpServer];
-        if (value !== undefined) set(column, value as never, field);
-      }
-      if (input.oauth2_client_secret !== undefined) {
-        set(
-          "oauth2ClientSecretEnc",
-          input.oauth2_client_secret
-            ? sealServerSecret("oauth2_client_secret_enc", id, input.oauth2_client_secret)
-            : null,
-          "oauth2_client_secret",
-        );
-      }
-      if (input.api_key_value !== undefined) {
-        set(
-          "apiKeyValueEnc",
-          input.api_key_value
-            ? sealServerSecret("api_key_value_enc", id, input.api_key_value)
-            : null,
-          "api_key_value",
-        );
-      }
-      if (input.custom_headers !== undefined) {
-        const names = Object.keys(input.custom_headers);
-        assertUniqueHeaderNames(names);
-        const stored = openCustomHeaders(current);
-        const merged: Record<string, string> = {};
-        for (const name of names) {
-          const value = input.custom_headers[name];
-          if (value === null || value === undefined) {
-            const kept = stored[name];
-            if (kept === undefined) {
-              throw new ApiError(
-                400,
-                "validation.invalid",
-                `custom_headers.${name} has no stored value to keep.`,
-                [
-                  {
-                    field: `custom_headers.${name}`,
-                    detail: "has no stored value to keep; give a value",
-                  },
-                ],
-              );
-            }
-            merged[name] = kept;
-          } else {
-            merged[name] = value;
-          }
-        }
-        if (!sameValue(merged, stored)) {
-          next.customHeadersEnc = sealCustomHeaders(id, merged);
-          next.customHeaderNames = names;
-          if (!changed.includes("custom_headers")) changed.push("custom_headers");
-        }
-      }
-
-      if (discovered) {
-        const { oauth2Scopes, ...rest } = discovered.fields;
-        for (const [key, value] of Object.entries(rest)) {
-          const field =
-            key === "oauth2ClientSecretEnc" ? "oauth2_client_secret" : "oauth2_discovery";
-          set(key as keyof McpServerRow, value as never, PLAIN_FIELD_OF[key] ?? field);
-        }
-        set("oauth2Scopes", oauth2Scopes, "oauth2_scopes");
-      } else if (authType === "oauth2" && OAUTH2_MANUAL_FIELDS.some((f) => changed.includes(f))) {
-        // A hand-entered client: what discovery knew about another client no longer holds.
-        for (const [key, value] of Object.entries(MANUAL_OAUTH2_EXTRAS)) {
-          set(key as keyof McpServerRow, value as never, "oauth2_discovery");
-        }
-      } else if (changed.includes("url") && !next.oauth2Discovered) {
-        set("oauth2Resource", "", "oauth2_discovery");
-      }
-
-      if (changed.length === 0) return current;
-      assertAuthComplete(next);
-
-      const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...patch } = next;
-      const updated = await updateMcpServer(tx, id, patch);
-      // plan_mode_tools is the writable view of the catalogue's per-tool flags; turning
-      // pinning off accepts the changes it was holding.
-      await catalogueFollowsConfig(tx, actor, updated, changed);
-      // A token must never reach an origin it was not issued for (docs/security.md, point 5).
-      let droppedTokens = 0;
-      // A token issued to another client or token endpoint would fail to refresh, or be
-      // refreshed where it was not issued: those changes drop tokens too.
-      if (
-        ["url", "auth_type", "oauth2_client_id", "oauth2_token_url"].some((f) =>
-          changed.includes(f),
-        )
-      ) {
-        droppedTokens = await deleteUserTokensForServer(tx, id);
-      }
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "mcp_server.update",
-        targetType: "mcp_server",
-        targetId: id,
-        detail: { changed, dropped_tokens: droppedTokens },
+      const plan = planUpdate(current, input, {
+        seal: (column, plaintext) => sealServerSecret(column, id, plaintext),
+        storedHeaders: () => openCustomHeaders(current),
+        discovered: discovered?.fields,
       });
-      return updated;
+      return plan.changed.length === 0 ? current : await writeUpdate(tx, actor, plan);
     });
   } catch (err) {
     await discovered?.abandon();
@@ -402,10 +272,6 @@ export async function updateServer(
     throw err;
   }
 }
-
-const PLAIN_FIELD_OF: Record<string, string> = Object.fromEntries(
-  Object.entries(PLAIN_FIELDS).map(([field, column]) => [column, field]),
-);
 
 export async function removeServer(db: Database, actor: Caller, id: string): Promise<void> {
   await db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers";
-import type { McpTestResult, McpToolPreview } from "@/lib/client/types";
+import type { McpTestResult, McpToolPreview } from "@/lib/mcp-config/wire";
 import { testMcpConnection } from "@/lib/mcp/client";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide, type TurnPolicy } from "@/lib/policy/tool-policy";

@@ -25,6 +25,7 @@ import {
   type McpConnection,
 } from "@/lib/mcp/client";
 import { EgressError } from "@/lib/net/egress";
+import { freePort } from "@/e2e/fixtures/server-everything";
 
 const TRANSPORTS: McpTransportKind[] = ["streamable_http", "sse"];
 
@@ -44,16 +45,6 @@ async function connect(...args: Parameters<typeof connectMcp>): Promise<McpConne
   const connection = await connectMcp(...args);
   connections.push(connection);
   return connection;
-}
-
-/** A port nothing listens on: bound once by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Accepts connections and reads requests but never answers. */
@@ -184,7 +175,7 @@ describe.each(TRANSPORTS)("over %s against mcp-test-server", (transport) => {
   });
 
   it("reports mcp.unreachable for a closed port", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await testMcpConnection({
       url: `http://127.0.0.1:${port}${transport === "sse" ? "/sse" : "/mcp"}`,
       transport,

@@ -1,24 +1,14 @@
 // The pool against the hostile cases of the MCP test server (e2e/fixtures/mcp-hostile.ts):
 // credential echoes, responses past the byte cap, bodies that never end, thousands of tools.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NUL_TEXT } from "@/e2e/fixtures/mcp-hostile";
 import type { McpTransportKind, RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
-import { McpPool, McpToolCallError, type McpEndpoint, type McpPoolOptions } from "@/lib/mcp/pool";
+import { McpToolCallError, type McpEndpoint } from "@/lib/mcp/pool";
 import { credentialValues, REDACTION_MARKER } from "@/lib/mcp/redact";
 import { withMcpTestServers } from "@/lib/testing/mcp-harness";
 
 const mcp = withMcpTestServers();
-const pools: McpPool[] = [];
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
-
-function newPool(options: McpPoolOptions = {}): McpPool {
-  const pool = new McpPool({ fetch: mcp.loopbackFetch, ...options });
-  pools.push(pool);
-  return pool;
-}
+const newPool = mcp.newPool;
 
 function endpointOf(
   server: RunningMcpTestServer,

@@ -1,5 +1,4 @@
 import { once } from "node:events";
-import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 
@@ -12,7 +11,7 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import {
   startMcpTestServer,
@@ -25,18 +24,14 @@ import {
   mcpEndpointKey,
   McpToolCallError,
   type McpEndpoint,
-  type McpPoolOptions,
 } from "@/lib/mcp/pool";
+import { freePort } from "@/e2e/fixtures/server-everything";
 
 const TRANSPORTS: McpTransportKind[] = ["streamable_http", "sse"];
 
 const mcp = withMcpTestServers();
 const startServer = mcp.startServer;
-const pools: McpPool[] = [];
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const newPool = mcp.newPool;
 
 /** A fetch that counts what it is asked to dial, over the loopback-only guard. */
 function countingFetch(): { fetch: typeof fetch; calls: () => number } {
@@ -46,12 +41,6 @@ function countingFetch(): { fetch: typeof fetch; calls: () => number } {
     return mcp.loopbackFetch(input, init);
   };
   return { fetch: counted, calls: () => calls };
-}
-
-function newPool(options: McpPoolOptions = {}): McpPool {
-  const pool = new McpPool({ fetch: mcp.loopbackFetch, ...options });
-  pools.push(pool);
-  return pool;
 }
 
 function endpointOf(
@@ -73,16 +62,6 @@ function endpointOf(
 
 function rpcCount(server: RunningMcpTestServer, method: string): number {
   return server.requests().filter((request) => request.rpcMethods.includes(method)).length;
-}
-
-/** A port nothing listens on: bound once by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Accepts TCP connections and never answers. */
@@ -529,7 +508,7 @@ describe("McpPool failures", () => {
   it("remembers a closed port: one dial, then the cached failure until negativeTtlMs", async () => {
     const counting = countingFetch();
     const pool = newPool({ fetch: counting.fetch, negativeTtlMs: 300 });
-    const ep = endpointOf(`http://127.0.0.1:${await closedPort()}`, "streamable_http");
+    const ep = endpointOf(`http://127.0.0.1:${await freePort()}`, "streamable_http");
 
     const first = await pool.listTools(ep);
     const dials = counting.calls();
@@ -607,7 +586,7 @@ describe("McpPool failures", () => {
   it("invalidateServer clears the server's negative entries", async () => {
     const counting = countingFetch();
     const pool = newPool({ fetch: counting.fetch });
-    const ep = endpointOf(`http://127.0.0.1:${await closedPort()}`, "sse");
+    const ep = endpointOf(`http://127.0.0.1:${await freePort()}`, "sse");
     await pool.listTools(ep);
     expect(await pool.listTools(ep)).toMatchObject({ cached: true });
     const dials = counting.calls();

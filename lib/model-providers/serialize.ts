@@ -1,5 +1,5 @@
 import type { ModelProviderRow } from "@/db/queries/model-providers";
-import type { ModelOption, ModelProvider } from "@/lib/client/types";
+import type { ModelOption, ModelProvider } from "@/lib/model-providers/wire";
 
 /** The API view of a provider. The key never leaves: only `has_api_key`. */
 export function modelProviderJson(row: ModelProviderRow): ModelProvider {

@@ -9,13 +9,13 @@ import { chats, mcpServerConfigs, mcpServerTools, turns } from "@/db/schema";
 import { GET as getChat } from "@/app/api/chats/[id]/route";
 import { GET as listApprovals } from "@/app/api/chats/[id]/approvals/route";
 import { POST as answer } from "@/app/api/chats/[id]/approvals/[approval_id]/route";
-import type { Approval, ChatWithMessages } from "@/lib/client/types";
+import type { Approval, ChatWithMessages } from "@/lib/chat/wire";
 import { call } from "./http";
 import { withTurnFixtures } from "./turn-fixtures";
 
 export function withApprovalTurns(
   t: { readonly db: Database },
-  mcp: Parameters<typeof withTurnFixtures>[1]["mcp"] = {},
+  mcp: NonNullable<Parameters<typeof withTurnFixtures>[1]>["mcp"] = {},
 ) {
   // The tests read approval and tool parts' own fields.
   const fixtures = withTurnFixtures<any>(t, { mcp, label: "Approvals", slugPrefix: "appr" });

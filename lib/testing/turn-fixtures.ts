@@ -1,6 +1,7 @@
 // What the route-level turn tests share: the fake OpenAI-compatible model, a real MCP SDK test
-// server, an admin and a member seeded in the test's database, a provider pointing at the fake
-// model, and helpers to register servers, open chats and send messages through the routes.
+// server (unless a test needs none), an admin and a member seeded in the test's database, a
+// provider pointing at the fake model, loopback admitted by the egress guard, and helpers to
+// register servers, open chats and send messages through the routes.
 // hostile-turns.ts and approval-turns.ts build on it.
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
@@ -21,13 +22,15 @@ type Seeded = Awaited<ReturnType<typeof seedUser>>;
 export function withTurnFixtures<Part = StoredPart>(
   t: { readonly db: Database },
   opts: {
-    /** Options of the MCP test server the configs point at. */
-    mcp: Parameters<typeof startMcpTestServer>[0];
+    /** Options of the MCP test server the configs point at; false starts none. */
+    mcp?: Parameters<typeof startMcpTestServer>[0] | false;
     /** Display names and slugs of the configs `server` registers. */
-    label: string;
-    slugPrefix: string;
-  },
+    label?: string;
+    slugPrefix?: string;
+  } = {},
 ) {
+  const label = opts.label ?? "Srv";
+  const slugPrefix = opts.slugPrefix ?? "srv";
   let fake: FakeOpenAI | undefined;
   let mcp: RunningMcpTestServer | undefined;
   let admin: Seeded | undefined;
@@ -39,7 +42,7 @@ export function withTurnFixtures<Part = StoredPart>(
   beforeAll(async () => {
     process.env.EGRESS_ALLOWLIST = "127.0.0.1";
     fake = await startFakeOpenAI();
-    mcp = await startMcpTestServer(opts.mcp);
+    if (opts.mcp !== false) mcp = await startMcpTestServer(opts.mcp);
     admin = await seedUser(t.db, { role: "admin" });
     member = await seedUser(t.db, { role: "member" });
     await t.db.insert(modelProviders).values({
@@ -78,7 +81,7 @@ export function withTurnFixtures<Part = StoredPart>(
       return ready(member);
     },
     /** Another MCP test server, closed with the fixtures. */
-    async startServer(options: Parameters<typeof startMcpTestServer>[0]) {
+    async startServer(options?: Parameters<typeof startMcpTestServer>[0]) {
       const started = await startMcpTestServer(options);
       extraServers.push(started);
       return started;
@@ -89,8 +92,8 @@ export function withTurnFixtures<Part = StoredPart>(
       const res = await call(createServer, {
         token: ready(admin).token,
         body: {
-          display_name: `${opts.label} ${counter}`,
-          slug: `${opts.slugPrefix}${counter}`,
+          display_name: `${label} ${counter}`,
+          slug: `${slugPrefix}${counter}`,
           url: ready(mcp).mcpUrl,
           enabled: true,
           auth_type: "none",

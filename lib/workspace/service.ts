@@ -13,7 +13,7 @@ import {
 import { ApiError, Errors } from "@/lib/errors";
 import { launchText, matchWorkspaceServer } from "@/lib/policy/workspace-mcp-rule";
 import { workspaceMcpRule } from "@/lib/settings/workspace-mcp";
-import type { Workspace, WorkspaceMcpListing } from "@/lib/client/workspace-types";
+import type { Workspace, WorkspaceMcpListing } from "@/lib/workspace/wire";
 
 export type AdminWorkspace = Workspace & { owner_email: string; owner_name: string };
 import { AgentRequestError, type AgentClient } from "./agent-client";

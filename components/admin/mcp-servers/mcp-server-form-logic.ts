@@ -3,6 +3,7 @@
 // Checks and error mapping are in mcp-server-form-validation.ts. No React here, so every rule
 // is unit-tested beside it.
 import type { McpServerConfig } from "@/lib/client/types";
+import { authTypeOwning } from "@/lib/schemas/mcp-auth";
 import {
   slugify,
   type Availability,
@@ -258,17 +259,10 @@ export function toUpdateBody(
     "oauth2_scopes",
     "api_key_header",
   ] as const;
-  const authFields: Record<string, AuthType> = {
-    oauth2_client_id: "oauth2",
-    oauth2_auth_url: "oauth2",
-    oauth2_token_url: "oauth2",
-    oauth2_scopes: "oauth2",
-    api_key_header: "api_key",
-  };
   const authChanged = values.auth_type !== original.auth_type;
   if (authChanged) patch.auth_type = values.auth_type;
   for (const key of text) {
-    const owner = authFields[key];
+    const owner = authTypeOwning(key);
     if (owner && owner !== values.auth_type) continue;
     const next = values[key].trim();
     // After an auth type change every field of the new type is sent: the server cleared them.

@@ -2,6 +2,7 @@
 // the auth-type rules the server enforces, and problem+json → messages beside the fields.
 import type { FieldProblem } from "@/lib/client/api";
 import type { McpServerConfig } from "@/lib/client/types";
+import { authProblems, oauth2Setup, type AuthProblem, type McpAuth } from "@/lib/schemas/mcp-auth";
 import {
   createMcpServerBody,
   updateMcpServerBody,
@@ -96,43 +97,75 @@ function issuesToErrors(issues: readonly Issue[]): FieldErrors {
   return errors;
 }
 
-/** Checks the schema cannot make: mostly the server's auth-type rules. */
+/** The form's auth settings as the shared rules see them: stored secrets the save keeps count. */
+function authOfForm(values: McpServerFormValues, original?: McpServerConfig): McpAuth {
+  const stored = storedSecrets(values, original);
+  switch (values.auth_type) {
+    case "none":
+    case "user_oidc":
+      return { type: values.auth_type };
+    case "oauth2":
+      return {
+        type: "oauth2",
+        clientId: values.oauth2_client_id,
+        authUrl: values.oauth2_auth_url,
+        tokenUrl: values.oauth2_token_url,
+        hasClientSecret: values.oauth2_client_secret.value !== "" || stored.oauth2,
+      };
+    case "api_key":
+      return {
+        type: "api_key",
+        header: values.api_key_header,
+        hasValue: values.api_key_value.value !== "" || stored.apiKey,
+      };
+    case "custom_headers": {
+      const keepable =
+        original?.auth_type === "custom_headers" ? new Set(original.custom_header_names) : null;
+      return {
+        type: "custom_headers",
+        headers: filledRows(values.custom_headers).map((row) => ({
+          name: row.name,
+          hasValue: row.value !== "" || (row.storedName === row.name && !!keepable?.has(row.name)),
+        })),
+      };
+    }
+  }
+}
+
+/** One shared auth problem → the message beside its field (none when the save resolves it). */
+function authProblemField(problem: AuthProblem): FieldErrors {
+  switch (problem.kind) {
+    case "required":
+      return { [problem.field]: `${LABELS[problem.field]} is required` };
+    case "oauth2_partial":
+      return Object.fromEntries(
+        problem.missing.map((k) => [
+          k,
+          `${LABELS[k]} is required when the others are set (or leave all three empty)`,
+        ]),
+      );
+    case "oauth2_undiscovered":
+      return {}; // Saving discovers the authorization server and registers toolgate.
+    case "no_headers":
+      return { custom_headers: "Add at least one header" };
+    case "header_unnamed":
+      return { [`custom_headers[${problem.index}]`]: "Header name is required" };
+    case "header_repeated":
+      return { [`custom_headers.${problem.name}`]: `Header “${problem.name}” is listed twice` };
+    case "header_no_value":
+      return { [`custom_headers.${problem.name}`]: `Header “${problem.name}” needs a value` };
+  }
+}
+
+/** Checks the schema cannot make: the auth-type rules the server enforces, shared with it. */
 function extraChecks(values: McpServerFormValues, original?: McpServerConfig): FieldErrors {
   const errors: FieldErrors = {};
   // Clearer than the schema's "must be an absolute http(s) URL" for an empty field.
   if (!values.url.trim()) errors.url = "URL is required";
-  const stored = storedSecrets(values, original);
-  if (values.auth_type === "oauth2") {
-    const endpoints = ["oauth2_client_id", "oauth2_auth_url", "oauth2_token_url"] as const;
-    const given = endpoints.filter((k) => values[k].trim() !== "");
-    if (given.length > 0 && given.length < endpoints.length) {
-      for (const k of endpoints) {
-        if (!given.includes(k)) {
-          errors[k] = `${LABELS[k]} is required when the others are set (or leave all three empty)`;
-        }
-      }
+  for (const problem of authProblems(authOfForm(values, original))) {
+    for (const [field, message] of Object.entries(authProblemField(problem))) {
+      errors[field] = message;
     }
-  } else if (values.auth_type === "api_key") {
-    if (!values.api_key_header.trim()) errors.api_key_header = "Header name is required";
-    if (!values.api_key_value.value && !stored.apiKey)
-      errors.api_key_value = "Key value is required";
-  } else if (values.auth_type === "custom_headers") {
-    const rows = filledRows(values.custom_headers);
-    if (rows.length === 0) errors.custom_headers = "Add at least one header";
-    const seen = new Set<string>();
-    const keepable =
-      original?.auth_type === "custom_headers" ? new Set(original.custom_header_names) : new Set();
-    rows.forEach((row, index) => {
-      const lower = row.name.toLowerCase();
-      if (!row.name) {
-        errors[`custom_headers[${index}]`] = "Header name is required";
-      } else if (seen.has(lower)) {
-        errors[`custom_headers.${row.name}`] = `Header “${row.name}” is listed twice`;
-      } else if (row.value === "" && !(row.storedName === row.name && keepable.has(row.name))) {
-        errors[`custom_headers.${row.name}`] = `Header “${row.name}” needs a value`;
-      }
-      seen.add(lower);
-    });
   }
   return errors;
 }
@@ -188,12 +221,7 @@ export function serverFieldErrors(problem: {
  * to 30 s, so the form says what is happening.
  */
 export function willDiscoverOauth2(values: McpServerFormValues): boolean {
-  return (
-    values.auth_type === "oauth2" &&
-    values.oauth2_client_id.trim() === "" &&
-    values.oauth2_auth_url.trim() === "" &&
-    values.oauth2_token_url.trim() === ""
-  );
+  return values.auth_type === "oauth2" && oauth2Setup(values).kind === "discover";
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type ToolGrantRow,
 } from "@/db/queries/tool-grants";
 import type { Caller } from "@/lib/auth/caller";
-import type { Approval, ToolGrant } from "@/lib/client/types";
+import type { Approval, ToolGrant } from "@/lib/chat/wire";
 import { ApiError, Errors } from "@/lib/errors";
 import { checkToolArguments } from "@/lib/mcp/input-validation";
 import { resumeAfterAnswer, resumeAnswered } from "../turn-runner";

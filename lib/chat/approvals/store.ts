@@ -7,7 +7,7 @@ import type { ChatRow } from "@/db/queries/chats";
 import { findMessage, updateMessage } from "@/db/queries/chats";
 import { insertPendingRequest, type PendingRequestRow } from "@/db/queries/pending-requests";
 import { getEnv } from "@/lib/env";
-import type { Approval, ApprovalPart, ApprovalState, Part } from "@/lib/client/types";
+import type { Approval, ApprovalPart, ApprovalState, Part } from "@/lib/chat/wire";
 import { elicitationPartOf } from "../elicitations/store";
 import type { CarriedAnswer } from "../history";
 import { inputSha256 } from "../tool-audit";

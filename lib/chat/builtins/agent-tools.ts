@@ -14,7 +14,7 @@ import {
   type ChatRow,
 } from "@/db/queries/chats";
 import { ApiError } from "@/lib/errors";
-import type { Part } from "@/lib/client/types";
+import type { Part } from "@/lib/chat/wire";
 import { resolveModel } from "@/lib/llm/registry";
 import { refusalsAsResults, ToolRefusal } from "./refusal";
 import { defineBuiltin, type BuiltinContext, type BuiltinTool } from "./types";

@@ -2,16 +2,16 @@
 // them against a real workspace agent.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FakeOpenAI } from "@/e2e/fixtures/fake-openai";
 import { findOwnChat } from "@/db/queries/chats";
 import { findWorkspace } from "@/db/queries/workspaces";
-import { modelProviders } from "@/db/schema";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
+import { withTurnFixtures } from "@/lib/testing/turn-fixtures";
+import { stopWorkspacesAfterAll } from "@/lib/testing/workspaces";
 import { isGone } from "@/lib/workspace/agent/test-helpers";
-import { stopWorkspace } from "@/lib/workspace/provisioner";
 import { GET as getChat, PATCH as patchChat } from "@/app/api/chats/[id]/route";
 import { POST as send } from "@/app/api/chats/[id]/messages/route";
 import { POST as createChat } from "@/app/api/chats/route";
@@ -20,33 +20,13 @@ import { planFilePath } from "../plan-file";
 import { readPlanFile } from "./workspace-tools";
 
 const t = withTestDatabase();
+const fixtures = withTurnFixtures(t, { mcp: false });
+const workspaceIds = stopWorkspacesAfterAll(t);
 let fake: FakeOpenAI;
-let member: Awaited<ReturnType<typeof seedUser>>;
-const workspaceIds: string[] = [];
-const previousAllowlist = process.env.EGRESS_ALLOWLIST;
+let member: typeof fixtures.member;
 
-beforeAll(async () => {
-  // The fake model listens on loopback, which the egress guard admits only when listed.
-  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
-  fake = await startFakeOpenAI();
-  member = await seedUser(t.db);
-  await t.db.insert(modelProviders).values({
-    kind: "openai-compatible",
-    displayName: "Fake",
-    baseUrl: fake.url,
-    models: ["fake-model"],
-    defaultModel: "fake-model",
-  });
-});
-
-afterAll(async () => {
-  for (const id of workspaceIds) {
-    const row = await findWorkspace(t.db, id).catch(() => undefined);
-    if (row) await stopWorkspace(t.db, row).catch(() => undefined);
-  }
-  await fake?.close();
-  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
-  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
+beforeAll(() => {
+  ({ fake, member } = fixtures);
 });
 
 interface ToolPart {

@@ -10,7 +10,7 @@ import { loggableError } from "@/db/queries/errors";
 import { findMcpServer } from "@/db/queries/mcp-servers";
 import type { PendingRequestRow } from "@/db/queries/pending-requests";
 import { getEnv } from "@/lib/env";
-import type { ElicitationPart } from "@/lib/client/types";
+import type { ElicitationPart } from "@/lib/chat/wire";
 import type {
   ElicitationAsk,
   ElicitationReply,

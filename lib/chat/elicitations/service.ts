@@ -8,7 +8,7 @@ import type { Database } from "@/db/client";
 import type { ChatRow } from "@/db/queries/chats";
 import { decideRequest, lockChatRequest } from "@/db/queries/pending-requests";
 import type { Caller } from "@/lib/auth/caller";
-import type { Elicitation } from "@/lib/client/types";
+import type { Elicitation } from "@/lib/chat/wire";
 import { ApiError, Errors } from "@/lib/errors";
 import { checkContent } from "@/lib/mcp/elicitation-schema";
 import { checkToolArguments } from "@/lib/mcp/input-validation";

@@ -12,7 +12,7 @@ import type { Executor } from "@/db/client";
 import { insertPendingRequest, type PendingRequestRow } from "@/db/queries/pending-requests";
 import { turns } from "@/db/schema";
 import { pendingRequests } from "@/db/schema-tool-calls";
-import type { Elicitation, ElicitationPart, ElicitationState } from "@/lib/client/types";
+import type { Elicitation, ElicitationPart, ElicitationState } from "@/lib/chat/wire";
 
 /** The request column of an elicitation row. */
 export interface ElicitationRequest {

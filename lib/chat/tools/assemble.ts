@@ -5,7 +5,7 @@ import "server-only";
 // that every call asks the policy again. See docs/architecture.md, "A turn, end to end".
 import type { ToolSet } from "ai";
 import type { Executor } from "@/db/client";
-import type { ChatToolRow } from "@/lib/client/types";
+import type { ChatToolRow } from "@/lib/chat/wire";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
 import { recordScopeStepUp, stepUpText } from "@/lib/mcp-config/step-up";
 import { insufficientScopeOf } from "@/lib/oauth/step-up";

@@ -7,7 +7,7 @@ import "server-only";
 import type { Executor } from "@/db/client";
 import { mcpConfigSnapshot } from "@/db/queries/mcp-config-snapshot";
 import { setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers";
-import type { ChatToolRow } from "@/lib/client/types";
+import type { ChatToolRow } from "@/lib/chat/wire";
 import { SecretDecryptError } from "@/lib/crypto/envelope";
 import { KeyRingError } from "@/lib/crypto/keyring";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";

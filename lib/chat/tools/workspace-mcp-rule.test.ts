@@ -2,20 +2,21 @@
 // workspace agent running `@modelcontextprotocol/server-everything` over stdio (allowlisted)
 // beside another stdio server (not), the turn the fake model sees, the tools explainer, the
 // workspace panel's listing and the agent's refusal of a call decided on an older config.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import type { FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import { everythingEntry } from "@/e2e/fixtures/server-everything";
 import { findWorkspace } from "@/db/queries/workspaces";
-import { auditEvents, modelProviders } from "@/db/schema";
+import { auditEvents } from "@/db/schema";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
-import { seedUser } from "@/lib/testing/fixtures";
+import { withTurnFixtures } from "@/lib/testing/turn-fixtures";
+import { stopWorkspacesAfterAll } from "@/lib/testing/workspaces";
 import { AgentRequestError } from "@/lib/workspace/agent-client";
-import { agentClientOf, stopWorkspace } from "@/lib/workspace/provisioner";
+import { agentClientOf } from "@/lib/workspace/provisioner";
 import { GET as getRule, PUT as putRule } from "@/app/api/admin/settings/workspace-mcp/route";
 import { POST as send } from "@/app/api/chats/[id]/messages/route";
 import { GET as chatTools } from "@/app/api/chats/[id]/tools/route";
@@ -24,46 +25,20 @@ import { GET as workspaceMcp } from "@/app/api/workspaces/[id]/mcp/route";
 import { POST as createWorkspace } from "@/app/api/workspaces/route";
 
 const t = withTestDatabase();
+const fixtures = withTurnFixtures(t, { mcp: false });
+const workspaceIds = stopWorkspacesAfterAll(t);
 let fake: FakeOpenAI;
-let admin: Awaited<ReturnType<typeof seedUser>>;
-let member: Awaited<ReturnType<typeof seedUser>>;
-const workspaceIds: string[] = [];
-const previousAllowlist = process.env.EGRESS_ALLOWLIST;
+let admin: typeof fixtures.admin;
+let member: typeof fixtures.member;
 
-beforeAll(async () => {
-  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
+beforeAll(() => {
+  ({ fake, admin, member } = fixtures);
   process.env.WORKSPACE_READONLY_PATHS = path.join(process.cwd(), "node_modules");
-  fake = await startFakeOpenAI();
-  admin = await seedUser(t.db, { role: "admin" });
-  member = await seedUser(t.db);
-  await t.db.insert(modelProviders).values({
-    kind: "openai-compatible",
-    displayName: "Fake",
-    baseUrl: fake.url,
-    models: ["fake-model"],
-    defaultModel: "fake-model",
-  });
 });
 
-afterAll(async () => {
-  for (const id of workspaceIds) {
-    const row = await findWorkspace(t.db, id).catch(() => undefined);
-    if (row) await stopWorkspace(t.db, row).catch(() => undefined);
-  }
-  await fake?.close();
+afterAll(() => {
   delete process.env.WORKSPACE_READONLY_PATHS;
-  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
-  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
 });
-
-function everythingEntry(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve("@modelcontextprotocol/server-everything/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    bin: Record<string, string>;
-  };
-  return path.join(path.dirname(manifestPath), manifest.bin["mcp-server-everything"] ?? "");
-}
 
 const putAs = (token: string, body: unknown) => call(putRule, { token, method: "PUT", body });
 

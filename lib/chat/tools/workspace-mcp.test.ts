@@ -1,20 +1,18 @@
 // Issue 6 end to end: a workspace's `.mcp.json` servers as tools of a chat turn, through the
 // real agent, with the fake model driving the calls.
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
-import { startMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
+import type { FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import type { RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
+import { everythingEntry } from "@/e2e/fixtures/server-everything";
 import { findWorkspace } from "@/db/queries/workspaces";
-import { modelProviders } from "@/db/schema";
-import { getMcpPool } from "@/lib/mcp/pool";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
-import { seedUser } from "@/lib/testing/fixtures";
+import { withTurnFixtures } from "@/lib/testing/turn-fixtures";
+import { stopWorkspacesAfterAll } from "@/lib/testing/workspaces";
 import { isGone, waitFor } from "@/lib/workspace/agent/test-helpers";
-import { agentClientOf, stopWorkspace } from "@/lib/workspace/provisioner";
+import { agentClientOf } from "@/lib/workspace/provisioner";
 import { POST as send } from "@/app/api/chats/[id]/messages/route";
 import { GET as chatTools } from "@/app/api/chats/[id]/tools/route";
 import { POST as createChat } from "@/app/api/chats/route";
@@ -23,52 +21,23 @@ import { POST as stopWs } from "@/app/api/workspaces/[id]/stop/route";
 import { POST as createWorkspace } from "@/app/api/workspaces/route";
 
 const t = withTestDatabase();
+const fixtures = withTurnFixtures(t);
+const workspaceIds = stopWorkspacesAfterAll(t);
 let fake: FakeOpenAI;
-let mcp: Awaited<ReturnType<typeof startMcpTestServer>>;
-let admin: Awaited<ReturnType<typeof seedUser>>;
-let member: Awaited<ReturnType<typeof seedUser>>;
-const workspaceIds: string[] = [];
-const previousAllowlist = process.env.EGRESS_ALLOWLIST;
+let mcp: RunningMcpTestServer;
+let admin: typeof fixtures.admin;
+let member: typeof fixtures.member;
 
-beforeAll(async () => {
-  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
+beforeAll(() => {
+  ({ fake, mcp, admin, member } = fixtures);
   // The published test server runs from the app's node_modules, which a workspace sandbox
   // shows only when the operator lists it.
   process.env.WORKSPACE_READONLY_PATHS = path.join(process.cwd(), "node_modules");
-  fake = await startFakeOpenAI();
-  mcp = await startMcpTestServer();
-  admin = await seedUser(t.db, { role: "admin" });
-  member = await seedUser(t.db);
-  await t.db.insert(modelProviders).values({
-    kind: "openai-compatible",
-    displayName: "Fake",
-    baseUrl: fake.url,
-    models: ["fake-model"],
-    defaultModel: "fake-model",
-  });
 });
 
-afterAll(async () => {
-  for (const id of workspaceIds) {
-    const row = await findWorkspace(t.db, id).catch(() => undefined);
-    if (row) await stopWorkspace(t.db, row).catch(() => undefined);
-  }
-  await getMcpPool().close();
-  await fake?.close();
-  await mcp?.close();
+afterAll(() => {
   delete process.env.WORKSPACE_READONLY_PATHS;
-  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
-  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
 });
-
-function everythingEntry(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve("@modelcontextprotocol/server-everything/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    bin: Record<string, string>;
-  };
-  return path.join(path.dirname(manifestPath), manifest.bin["mcp-server-everything"] ?? "");
-}
 
 async function workspaceChat(template: string, chatBody: Record<string, unknown> = {}) {
   const ws = await call(createWorkspace, { token: member.token, body: { name: "mcp", template } });

@@ -10,7 +10,7 @@ import "server-only";
 import type { ToolSet } from "ai";
 import type { Executor } from "@/db/client";
 import { findOwnWorkspace } from "@/db/queries/workspaces";
-import type { ChatToolRow } from "@/lib/client/types";
+import type { ChatToolRow } from "@/lib/chat/wire";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import type { ToolReason } from "@/lib/policy/reasons";
 import { decideWorkspaceMcp, type TurnPolicy } from "@/lib/policy/tool-policy";

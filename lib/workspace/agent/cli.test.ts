@@ -1,9 +1,7 @@
 // The agent as a real process, started the way the provisioner does: `npx tsx scripts/agent.ts`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseListen } from "./agent";
@@ -17,19 +15,11 @@ import {
   request,
   waitFor,
 } from "./test-helpers";
+import { everythingEntry } from "@/e2e/fixtures/server-everything";
 
 const TOKEN = "cli-test-token-abcdefghijklmnop";
 const children: ChildProcess[] = [];
 const pids: number[] = [];
-
-function everythingEntry(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve("@modelcontextprotocol/server-everything/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    bin: Record<string, string>;
-  };
-  return path.join(path.dirname(manifestPath), manifest.bin["mcp-server-everything"] ?? "");
-}
 
 /** A clean environment for the agent process, so the host's variables cannot leak into it. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMcpTestServer, type RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
@@ -16,18 +14,10 @@ import {
   type TestAgent,
 } from "./test-helpers";
 import type { EnvLike } from "./mcp-config";
+import { everythingEntry } from "@/e2e/fixtures/server-everything";
 
 const HTTP_TOKEN = "s3cret-http-token";
 const HOST_SECRET = "TOOLGATE_TEST_HOST_SECRET";
-
-function everythingEntry(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve("@modelcontextprotocol/server-everything/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    bin: Record<string, string>;
-  };
-  return path.join(path.dirname(manifestPath), manifest.bin["mcp-server-everything"] ?? "");
-}
 
 const everything = (env: Record<string, string> = {}) => ({
   command: process.execPath,

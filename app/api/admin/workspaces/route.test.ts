@@ -8,7 +8,7 @@ import { findWorkspace } from "@/db/queries/workspaces";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
-import { stopWorkspace } from "@/lib/workspace/provisioner";
+import { stopWorkspacesAfterAll } from "@/lib/testing/workspaces";
 import { POST as createChat } from "@/app/api/chats/route";
 import { PATCH as patchUser } from "@/app/api/users/[id]/route";
 import { DELETE as deleteWorkspace, GET as getWorkspace } from "@/app/api/workspaces/[id]/route";
@@ -19,19 +19,15 @@ import { GET as adminList } from "./route";
 const t = withTestDatabase();
 let admin: Awaited<ReturnType<typeof seedUser>>;
 let member: Awaited<ReturnType<typeof seedUser>>;
-const created: string[] = [];
+const created = stopWorkspacesAfterAll(t);
 
 beforeAll(async () => {
   admin = await seedUser(t.db, { role: "admin" });
   member = await seedUser(t.db);
 });
 
-afterAll(async () => {
+afterAll(() => {
   delete process.env.WORKSPACE_QUOTA_PER_USER;
-  for (const id of created) {
-    const row = await findWorkspace(t.db, id).catch(() => undefined);
-    if (row) await stopWorkspace(t.db, row).catch(() => undefined);
-  }
 });
 
 async function createWs(token: string, name = "ws") {

@@ -2,29 +2,29 @@
 // server that is not approved for plan mode is never refreshed, dialled or listed, and a
 // plan-mode sub-agent dials no MCP server at all. Each server here has its own MCP test server,
 // so its connection count says whether toolgate reached it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
-import { startMcpTestServer, type RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
-import { modelProviders } from "@/db/schema";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import type { RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import { POST as createServer } from "@/app/api/mcp/servers/route";
 import { assembleTurnTools } from "@/lib/chat/tools/assemble";
 import { turnContextOf } from "@/lib/chat/tools/context";
-import { getMcpPool, McpPool } from "@/lib/mcp/pool";
+import { McpPool } from "@/lib/mcp/pool";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
-import { seedUser } from "@/lib/testing/fixtures";
+import { withTurnFixtures } from "@/lib/testing/turn-fixtures";
 import { POST as createChat } from "../../route";
 import { POST as send } from "./route";
 
 const t = withTestDatabase();
+// No shared MCP server: each config below gets one of its own.
+const fixtures = withTurnFixtures(t, { mcp: false });
 let fake: FakeOpenAI;
 let approvedMcp: RunningMcpTestServer;
 let unapprovedMcp: RunningMcpTestServer;
-let admin: Awaited<ReturnType<typeof seedUser>>;
-let member: Awaited<ReturnType<typeof seedUser>>;
+let admin: typeof fixtures.admin;
+let member: typeof fixtures.member;
 let approved: { id: string; slug: string };
 let unapproved: { id: string; slug: string };
-const previousAllowlist = process.env.EGRESS_ALLOWLIST;
 
 async function server(slug: string, url: string, allowInPlanMode: boolean) {
   const res = await call(createServer, {
@@ -43,30 +43,11 @@ async function server(slug: string, url: string, allowInPlanMode: boolean) {
 }
 
 beforeAll(async () => {
-  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
-  fake = await startFakeOpenAI();
-  approvedMcp = await startMcpTestServer();
-  unapprovedMcp = await startMcpTestServer();
-  admin = await seedUser(t.db, { role: "admin" });
-  member = await seedUser(t.db, { role: "member" });
-  await t.db.insert(modelProviders).values({
-    kind: "openai-compatible",
-    displayName: "Fake",
-    baseUrl: fake.url,
-    models: ["fake-model"],
-    defaultModel: "fake-model",
-  });
+  ({ fake, admin, member } = fixtures);
+  approvedMcp = await fixtures.startServer();
+  unapprovedMcp = await fixtures.startServer();
   approved = await server("dialled", approvedMcp.mcpUrl, true);
   unapproved = await server("undialled", unapprovedMcp.mcpUrl, false);
-});
-
-afterAll(async () => {
-  await getMcpPool().close();
-  await fake?.close();
-  await approvedMcp?.close();
-  await unapprovedMcp?.close();
-  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
-  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
 });
 
 describe("a plan-mode turn with a server not approved for plan mode selected", () => {

@@ -2,34 +2,32 @@
 // OpenAI-compatible model, a real MCP test server and a real workspace agent.
 import fs from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "@/e2e/fixtures/fake-openai";
-import { startMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FakeOpenAI, RecordedRequest } from "@/e2e/fixtures/fake-openai";
+import type { RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import { findWorkspace } from "@/db/queries/workspaces";
-import { modelProviders } from "@/db/schema";
 import { PUT as putSettings } from "@/app/api/admin/settings/route";
 import { POST as createServer } from "@/app/api/mcp/servers/route";
 import { POST as createWorkspace } from "@/app/api/workspaces/route";
 import { planFilePath } from "@/lib/chat/plan-file";
-import { getMcpPool } from "@/lib/mcp/pool";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
-import { seedUser } from "@/lib/testing/fixtures";
-import { stopWorkspace } from "@/lib/workspace/provisioner";
+import { withTurnFixtures } from "@/lib/testing/turn-fixtures";
+import { stopWorkspacesAfterAll } from "@/lib/testing/workspaces";
 import { GET as getChat } from "../route";
 import { GET as children } from "../children/route";
 import { POST as createChat } from "../../route";
 import { POST as send } from "./route";
 
 const t = withTestDatabase();
+const fixtures = withTurnFixtures(t);
+const workspaceIds = stopWorkspacesAfterAll(t);
 let fake: FakeOpenAI;
-let mcp: Awaited<ReturnType<typeof startMcpTestServer>>;
-let admin: Awaited<ReturnType<typeof seedUser>>;
-let member: Awaited<ReturnType<typeof seedUser>>;
+let mcp: RunningMcpTestServer;
+let admin: typeof fixtures.admin;
+let member: typeof fixtures.member;
 let approved: { id: string; slug: string };
 let unapproved: { id: string; slug: string };
-const previousAllowlist = process.env.EGRESS_ALLOWLIST;
-const workspaceIds: string[] = [];
 const EXTRA = "House rule: every plan names its rollback step.";
 
 async function server(slug: string, over: Record<string, unknown>) {
@@ -50,18 +48,7 @@ async function server(slug: string, over: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
-  fake = await startFakeOpenAI();
-  mcp = await startMcpTestServer();
-  admin = await seedUser(t.db, { role: "admin" });
-  member = await seedUser(t.db, { role: "member" });
-  await t.db.insert(modelProviders).values({
-    kind: "openai-compatible",
-    displayName: "Fake",
-    baseUrl: fake.url,
-    models: ["fake-model"],
-    defaultModel: "fake-model",
-  });
+  ({ fake, mcp, admin, member } = fixtures);
   approved = await server("docs", { allow_in_plan_mode: true });
   unapproved = await server("tickets", { allow_in_plan_mode: false });
   const saved = await call(putSettings, {
@@ -70,18 +57,6 @@ beforeAll(async () => {
     body: { plan_mode_instructions: EXTRA },
   });
   expect(saved.status).toBe(200);
-});
-
-afterAll(async () => {
-  for (const id of workspaceIds) {
-    const row = await findWorkspace(t.db, id).catch(() => undefined);
-    if (row) await stopWorkspace(t.db, row).catch(() => undefined);
-  }
-  await getMcpPool().close();
-  await fake?.close();
-  await mcp?.close();
-  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
-  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
 });
 
 let counter = 0;

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { startFakeOpenAI, type FakeOpenAI } from "@/e2e/fixtures/fake-openai";
-import { startMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
+import type { FakeOpenAI } from "@/e2e/fixtures/fake-openai";
+import type { RunningMcpTestServer } from "@/e2e/fixtures/mcp-test-server";
 import {
   freePort,
   startEverything,
   type RunningEverything,
 } from "@/e2e/fixtures/server-everything";
-import { messages, modelProviders, turns } from "@/db/schema";
-import { getMcpPool } from "@/lib/mcp/pool";
+import { messages, turns } from "@/db/schema";
 import { call, ORIGIN } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
-import { seedUser } from "@/lib/testing/fixtures";
+import { withTurnFixtures } from "@/lib/testing/turn-fixtures";
 import { POST as createServer } from "@/app/api/mcp/servers/route";
 import { GET as getChat } from "../route";
 import { POST as createChat } from "../../route";
@@ -21,33 +20,14 @@ import { GET as chatTools } from "../tools/route";
 import { POST as send } from "./route";
 
 const t = withTestDatabase();
+const fixtures = withTurnFixtures(t, { mcp: { requireBearer: "team-key" } });
 let fake: FakeOpenAI;
-let mcp: Awaited<ReturnType<typeof startMcpTestServer>>;
-let admin: Awaited<ReturnType<typeof seedUser>>;
-let member: Awaited<ReturnType<typeof seedUser>>;
-const previousAllowlist = process.env.EGRESS_ALLOWLIST;
+let mcp: RunningMcpTestServer;
+let admin: typeof fixtures.admin;
+let member: typeof fixtures.member;
 
-beforeAll(async () => {
-  process.env.EGRESS_ALLOWLIST = "127.0.0.1";
-  fake = await startFakeOpenAI();
-  mcp = await startMcpTestServer({ requireBearer: "team-key" });
-  admin = await seedUser(t.db, { role: "admin" });
-  member = await seedUser(t.db, { role: "member" });
-  await t.db.insert(modelProviders).values({
-    kind: "openai-compatible",
-    displayName: "Fake",
-    baseUrl: fake.url,
-    models: ["fake-model"],
-    defaultModel: "fake-model",
-  });
-});
-
-afterAll(async () => {
-  await getMcpPool().close();
-  await fake?.close();
-  await mcp?.close();
-  if (previousAllowlist === undefined) delete process.env.EGRESS_ALLOWLIST;
-  else process.env.EGRESS_ALLOWLIST = previousAllowlist;
+beforeAll(() => {
+  ({ fake, mcp, admin, member } = fixtures);
 });
 
 let counter = 0;

@@ -9,7 +9,7 @@ import { findWorkspace } from "@/db/queries/workspaces";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
-import { stopWorkspace } from "@/lib/workspace/provisioner";
+import { stopWorkspacesAfterAll } from "@/lib/testing/workspaces";
 import { POST as createWorkspace } from "../../route";
 import { POST as stop } from "../stop/route";
 import { GET as read } from "./content/route";
@@ -21,7 +21,7 @@ let alice: Awaited<ReturnType<typeof seedUser>>;
 let bob: Awaited<ReturnType<typeof seedUser>>;
 let wsId: string;
 let outside: string;
-const created: string[] = [];
+const created = stopWorkspacesAfterAll(t);
 
 beforeAll(async () => {
   alice = await seedUser(t.db);
@@ -53,10 +53,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of created) {
-    const row = await findWorkspace(t.db, id).catch(() => undefined);
-    if (row) await stopWorkspace(t.db, row).catch(() => undefined);
-  }
   if (outside) await fs.rm(outside, { recursive: true, force: true });
 });
 
