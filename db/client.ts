@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import type { Logger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -31,11 +32,19 @@ export function migrationsFolder(): string {
   return path.join(process.cwd(), "db", "migrations");
 }
 
-export function openPglite(dataDir: string | null): DbHandle {
+/** What a handle can be opened with: `logger` sees every statement (the bench counts them). */
+export interface OpenOptions {
+  logger?: Logger;
+}
+
+export function openPglite(dataDir: string | null, options: OpenOptions = {}): DbHandle {
   // PGlite takes no lock of its own: only one process may open a data directory.
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client, {
+    schema,
+    ...(options.logger && { logger: options.logger }),
+  }) as unknown as Database;
   return {
     kind: "pglite",
     db,
@@ -51,13 +60,16 @@ export function openPglite(dataDir: string | null): DbHandle {
   };
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): DbHandle {
+export function openPostgres(url: string, options: OpenOptions & { max?: number } = {}): DbHandle {
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
     connection: { application_name: "toolgate" },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(client, {
+    schema,
+    ...(options.logger && { logger: options.logger }),
+  }) as unknown as Database;
   return {
     kind: "postgres",
     db,

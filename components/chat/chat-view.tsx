@@ -7,30 +7,13 @@ import { useEffect, useState } from "react";
 import { ErrorView } from "@/components/error-view";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
 import { ApiRequestError, errorMessage } from "@/lib/client/api";
 import { chatQuery } from "@/lib/client/chat-queries";
 import { ChatHistorySheet } from "./chat-history";
 import { Conversation } from "./conversation";
+import { ConversationSkeleton } from "./conversation-skeleton";
 import { preloadMarkdown } from "./markdown";
 import { peekPendingTurn } from "./pending-turn";
-
-export function ConversationSkeleton() {
-  return (
-    <div
-      role="status"
-      className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 py-6"
-      aria-busy="true"
-      aria-label="Loading chat"
-    >
-      <Skeleton className="ml-auto h-10 w-2/3 rounded-2xl" />
-      <Skeleton className="h-24 w-full" />
-      <Skeleton className="ml-auto h-10 w-1/2 rounded-2xl" />
-      <div className="flex-1" />
-      <Skeleton className="h-24 w-full rounded-2xl" />
-    </div>
-  );
-}
 
 /** `/chat/<id>`: loads the chat fresh (its messages seed the conversation once), then shows it. */
 export function ChatView({ chatId }: { chatId: string }) {

@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { LogOutIcon, SettingsIcon } from "lucide-react";
-import { signOut } from "next-auth/react";
 import { Avatar, AvatarFallback } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import {
@@ -19,6 +18,12 @@ function initials(name: string): string {
   return (
     parts.length > 1 ? `${parts[0]![0]}${parts[parts.length - 1]![0]}` : name.slice(0, 2)
   ).toUpperCase();
+}
+
+// next-auth's client is only needed to sign out: loaded then, not with every page.
+async function signOutNow() {
+  const { signOut } = await import("next-auth/react");
+  await signOut({ redirectTo: "/login" });
 }
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
@@ -52,7 +57,7 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
             Settings
           </Link>
         </DropdownMenuItem>
-        <DropdownMenuItem onSelect={() => void signOut({ redirectTo: "/login" })}>
+        <DropdownMenuItem onSelect={() => void signOutNow()}>
           <LogOutIcon aria-hidden="true" />
           Sign out
         </DropdownMenuItem>

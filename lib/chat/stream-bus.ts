@@ -1,7 +1,14 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import type { Executor } from "@/db/client";
-import { appendChunks, findTurn, interruptStaleTurns, readChunks } from "@/db/queries/chats";
+import { findTurn, interruptStaleTurns, readChunks } from "@/db/queries/chats";
+import { loggableError } from "@/db/queries/errors";
+import {
+  deleteTurnChunks,
+  writeTurnEnd,
+  writeTurnProgress,
+  type TurnEnd,
+} from "@/db/queries/turn-end";
 import { STALE_AFTER_SECONDS } from "./turn-liveness";
 
 /**
@@ -48,14 +55,29 @@ function waitForTurnEvent(turnId: string, ms: number, signal?: AbortSignal): Pro
 
 const FLUSH_DELAY_MS = 20;
 const FLUSH_MAX = 64;
+/**
+ * How long a finished turn's stream rows outlive it: followers still draining its last chunks
+ * (a poll behind, on another instance) finish first. Later readers find no running turn and
+ * read the stored message, which holds everything the rows described.
+ */
+export const CHUNK_GRACE_MS = 30_000;
 
-/** Batches a turn's chunks into rows: one insert per ~20 ms rather than one per token. */
+/** What the end of a turn writes besides its last chunks (see writeTurnEnd). */
+export type TurnEndFields = Omit<TurnEnd, "turnId" | "firstSeq" | "chunks">;
+
+/**
+ * A turn's writes while it streams, none of them awaited by the stream loop: chunks batched
+ * into rows (one statement per ~20 ms rather than one per token, with the message's parts
+ * after a step), run one after another in order. `end` writes what is left
+ * together with the turn's end, in one statement.
+ */
 export class ChunkWriter {
   private seq = 0;
   private pending: Record<string, unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
+  private parts: { messageId: string; parts: unknown[] } | undefined;
 
   constructor(
     private readonly db: Executor,
@@ -64,8 +86,17 @@ export class ChunkWriter {
 
   push(chunk: Record<string, unknown>): void {
     this.pending.push(chunk);
-    if (this.pending.length >= FLUSH_MAX) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    if (this.pending.length >= FLUSH_MAX) void this.flush().catch(() => undefined);
+    else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_DELAY_MS);
+  }
+
+  /**
+   * Stores the message's parts so far (a reload mid-turn shows them) with the next batch of
+   * chunks, in the same statement; the turn's end supersedes it.
+   */
+  saveParts(messageId: string, parts: unknown[]): void {
+    this.parts = { messageId, parts };
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_DELAY_MS);
   }
 
   /** Writes everything pushed so far; rejects if any write failed. */
@@ -73,15 +104,18 @@ export class ChunkWriter {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
+    const parts = this.parts;
     this.pending = [];
-    if (batch.length > 0) {
+    this.parts = undefined;
+    if (batch.length > 0 || parts) {
       const first = this.seq;
       this.seq += batch.length;
       this.chain = this.chain.then(async () => {
         if (this.failure) return;
         try {
-          await appendChunks(this.db, this.turnId, first, batch);
-          notifyTurn(this.turnId);
+          const message = parts && { id: parts.messageId, parts: parts.parts };
+          await writeTurnProgress(this.db, this.turnId, first, batch, message);
+          if (batch.length > 0) notifyTurn(this.turnId);
         } catch (err) {
           this.failure = err;
         }
@@ -91,6 +125,61 @@ export class ChunkWriter {
       if (this.failure) throw this.failure;
     });
   }
+
+  /**
+   * Ends the turn: after the writes already under way, one statement stores the last chunks,
+   * the message, the turn's outcome and the chat's status. Followers here are woken at once;
+   * the turn's rows are deleted once followers elsewhere had time to drain them.
+   */
+  async end(fields: TurnEndFields): Promise<void> {
+    this.parts = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    const chunks = this.failure ? [] : this.pending;
+    this.pending = [];
+    const end: TurnEnd = { ...fields, turnId: this.turnId, firstSeq: this.seq, chunks };
+    this.seq += chunks.length;
+    try {
+      await writeTurnEnd(this.db, end);
+    } catch (err) {
+      // The stream rows are what could not be stored (a value Postgres refused): the message,
+      // the turn and the chat still end, without them.
+      console.error(`[turn ${this.turnId}] could not store its end at once:`, loggableError(err));
+      await writeTurnEnd(this.db, { ...end, chunks: [] });
+    }
+    notifyTurn(this.turnId);
+    scheduleChunkDeletion(this.db, this.turnId);
+  }
+}
+
+const dueDeletions = new Map<string, { db: Executor; timer: NodeJS.Timeout }>();
+
+function scheduleChunkDeletion(db: Executor, turnId: string): void {
+  const timer = setTimeout(() => void deleteDueChunks([turnId]), CHUNK_GRACE_MS);
+  timer.unref();
+  dueDeletions.set(turnId, { db, timer });
+}
+
+async function deleteDueChunks(turnIds: string[]): Promise<void> {
+  const byDb = new Map<Executor, string[]>();
+  for (const id of turnIds) {
+    const due = dueDeletions.get(id);
+    if (!due) continue;
+    clearTimeout(due.timer);
+    dueDeletions.delete(id);
+    byDb.set(due.db, [...(byDb.get(due.db) ?? []), id]);
+  }
+  for (const [db, ids] of byDb) {
+    await deleteTurnChunks(db, ids).catch((err: unknown) =>
+      console.error("[turns] could not delete finished turns' stream rows:", loggableError(err)),
+    );
+  }
+}
+
+/** Deletes the stream rows of every turn that ended here, without waiting for the grace. */
+export function deleteFinishedChunksNow(): Promise<void> {
+  return deleteDueChunks([...dueDeletions.keys()]);
 }
 
 const POLL_MS = 250;
@@ -134,7 +223,9 @@ export async function* followTurn(
       yield row.chunk;
       next = row.seq + 1;
     }
-    if (rows.length > 0) continue;
+    // After `finish` the turn is most likely over (its end writes that chunk with the turn's
+    // outcome): ask the turn rather than read the rows again.
+    if (rows.length > 0 && rows.at(-1)!.chunk.type !== "finish") continue;
     const turn = await findTurn(db, turnId);
     if (!turn) return;
     if (turn.status !== "running") {

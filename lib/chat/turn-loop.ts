@@ -14,17 +14,9 @@ import {
   type ToolSet,
 } from "ai";
 import type { Database } from "@/db/client";
-import {
-  finishTurn,
-  heartbeatTurn,
-  listMessages,
-  setChatStatus,
-  updateMessage,
-  type ChatRow,
-} from "@/db/queries/chats";
+import { heartbeatTurn, listMessages, type ChatRow } from "@/db/queries/chats";
 import { loggableError } from "@/db/queries/errors";
 import type { PendingRequestRow } from "@/db/queries/pending-requests";
-import { setChatWaiting } from "@/db/queries/pending-requests";
 import { findUserById } from "@/db/queries/users";
 import { planModeInstructions } from "@/lib/settings/app-settings";
 import { carriedAnswers, storePendingApproval, approvalPartOf } from "./approvals/store";
@@ -40,7 +32,7 @@ import { planFilePath } from "./plan-file";
 import { deniedText, TOOL_DENIED } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
 import { replayChunks } from "./replay";
-import { ChunkWriter, notifyTurn } from "./stream-bus";
+import { ChunkWriter } from "./stream-bus";
 import { ToolAuditWriter } from "./tool-audit";
 import { progressChunk, ProgressThrottle } from "./tool-progress";
 import { assembleTurnTools } from "./tools/assemble";
@@ -150,7 +142,11 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       planMode: input.planMode,
       emitPart: (part) => emit({ type: "data-elicitation", id: part.elicitation_id, data: part }),
       notice,
-      persist: () => updateMessage(db, assistantMessageId, { parts: builder.parts }),
+      // The card must survive a reload while the person takes their time: stored now.
+      persist: () => {
+        writer.saveParts(assistantMessageId, builder.parts);
+        return writer.flush();
+      },
       signal: controller.signal,
     };
     const loop = createTurnLoop(db, {
@@ -268,8 +264,8 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       }
       if (c.type === "abort") outcome = "cancelled";
       emit(c);
-      if (c.type === "finish-step")
-        await updateMessage(db, assistantMessageId, { parts: builder.parts });
+      // Queued, not awaited: the stream never waits on the database.
+      if (c.type === "finish-step") writer.saveParts(assistantMessageId, builder.parts);
     }
     if (controller.signal.aborted) outcome = "cancelled";
   } catch (err) {
@@ -290,22 +286,23 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       builder.settle("The turn failed before this call finished.");
     }
     if (!seen.has("finish")) emit({ type: "finish" });
-    try {
-      await writer.flush();
-    } catch (err) {
-      console.error(`[turn ${turnId}] could not store stream chunks:`, loggableError(err));
-    }
-    await updateMessage(db, assistantMessageId, {
-      parts: builder.parts,
-      status: outcome === "done" ? "complete" : outcome,
-    });
-    await finishTurn(db, turnId, outcome, errorText);
     const paused = builder.pendingApprovals().length > 0;
-    if (outcome === "error") await setChatStatus(db, chat.id, "error");
-    else if (paused || (outcome === "done" && waitsForUser)) await setChatWaiting(db, chat.id);
-    else await setChatStatus(db, chat.id, "idle");
-    // Followers on this instance close their stream now, not at their next poll.
-    notifyTurn(turnId);
+    // One statement: the last chunks, the message, the turn and the chat; followers on this
+    // instance close their stream at once, not at their next poll.
+    await writer.end({
+      chatId: chat.id,
+      messageId: assistantMessageId,
+      parts: builder.parts,
+      messageStatus: outcome === "done" ? "complete" : outcome,
+      turnStatus: outcome,
+      error: errorText,
+      chatStatus:
+        outcome === "error"
+          ? "error"
+          : paused || (outcome === "done" && waitsForUser)
+            ? "waiting"
+            : "idle",
+    });
     await input.afterEnd?.().catch((err: unknown) => {
       console.error(`[turn ${turnId}] resume check failed:`, loggableError(err));
     });

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll } from "vitest";
-import { openPglite, openPostgres, type Database, type DbHandle } from "@/db/client";
+import {
+  openPglite,
+  openPostgres,
+  type Database,
+  type DbHandle,
+  type OpenOptions,
+} from "@/db/client";
 import { setDbHandleForTests } from "@/lib/server/database";
 
 /** Which database the integration tests run on: PGlite unless TOOLGATE_TEST_DB=postgres. */
@@ -15,9 +21,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database: in-memory PGlite, or a throwaway database on DATABASE_URL. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: OpenOptions = {}): Promise<TestDatabase> {
   if (testDatabaseKind() === "pglite") {
-    const handle = openPglite(null);
+    const handle = openPglite(null, options);
     await handle.migrate();
     return { handle, drop: () => handle.close() };
   }
@@ -28,7 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.unsafe(`create database ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const handle = openPostgres(url.toString(), { max: 5 });
+  const handle = openPostgres(url.toString(), { ...options, max: 5 });
   await handle.migrate();
   return {
     handle,

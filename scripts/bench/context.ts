@@ -26,6 +26,8 @@ export interface BenchContext {
   serverIds: string[];
   /** Registers a config through the API route; returns its id. */
   addConfig(body: Record<string, unknown>): Promise<string>;
+  /** SQL statements run on the database so far (a transaction's BEGIN and COMMIT count). */
+  statements(): number;
   /** Stopped at teardown. */
   own(close: () => Promise<unknown>): void;
 }
@@ -35,7 +37,25 @@ export async function createBenchContext(): Promise<{
   teardown(): Promise<void>;
 }> {
   const closers: (() => Promise<unknown>)[] = [];
-  const db = await createTestDatabase();
+  let statements = 0;
+  // BENCH_SQL_LOG=1 prints each statement's start, to see what a figure counts.
+  const log = process.env.BENCH_SQL_LOG === "1";
+  const db = await createTestDatabase({
+    logger: {
+      logQuery: (query) => {
+        statements += 1;
+        if (log) console.log(`    sql: ${query.replace(/\s+/g, " ").slice(0, 110)}`);
+      },
+    },
+  });
+  // The logger sees the statements inside a transaction; its BEGIN and COMMIT are counted here.
+  const database = db.handle.db;
+  const transaction = database.transaction.bind(database);
+  database.transaction = ((fn, config) => {
+    statements += 2;
+    if (log) console.log("    sql: begin ... commit");
+    return transaction(fn, config);
+  }) as typeof database.transaction;
   setDbHandleForTests(db.handle);
   const teardown = async () => {
     await getMcpPool().close();
@@ -86,6 +106,7 @@ export async function createBenchContext(): Promise<{
       servers,
       serverIds,
       addConfig,
+      statements: () => statements,
       own: (close) => closers.push(close),
     };
     return { ctx, teardown };

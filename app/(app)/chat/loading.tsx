@@ -1,4 +1,4 @@
-import { ConversationSkeleton } from "@/components/chat/chat-view";
+import { ConversationSkeleton } from "@/components/chat/conversation-skeleton";
 
 // Inside the chat layout, so the history sidebar stays while a chat loads.
 export default function Loading() {

@@ -5,12 +5,14 @@ import "server-only";
 // that every call asks the policy again. See docs/architecture.md, "A turn, end to end".
 import type { ToolSet } from "ai";
 import type { Executor } from "@/db/client";
+import type { McpServerRow } from "@/db/queries/mcp-servers";
 import type { ChatToolRow } from "@/lib/chat/wire";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
 import { recordScopeStepUp, stepUpText } from "@/lib/mcp-config/step-up";
+import { capDescription } from "@/lib/mcp/tool-adapter";
 import { insufficientScopeOf } from "@/lib/oauth/step-up";
 import { MAX_LISTED_TOOLS } from "@/lib/mcp/client";
-import { getMcpPool, McpToolCallError, type McpPool } from "@/lib/mcp/pool";
+import { getMcpPool, McpToolCallError, type McpPool, type PooledTool } from "@/lib/mcp/pool";
 import { assignExposedNames } from "@/lib/mcp/tool-names";
 import { decide } from "@/lib/policy/tool-policy";
 import { mcpConfigSnapshot } from "@/db/queries/mcp-config-snapshot";
@@ -27,7 +29,14 @@ import {
 } from "./builtin-tools";
 import type { TurnContext } from "./context";
 import { connectExternalServers, type ServerTools } from "./external-mcp";
-import { mcpTool, type McpCallContext } from "./mcp-tool";
+import {
+  boundMcpTool,
+  modelSchemaOf,
+  type McpCallContext,
+  type McpToolDefinition,
+  type McpToolSource,
+} from "./mcp-tool";
+import { exposedNamesOf, sortedToolSet } from "./tool-order";
 import { assembleWorkspaceMcpTools } from "./workspace-mcp";
 
 export interface AssembledTools {
@@ -59,33 +68,65 @@ export interface AssembleOptions {
   progress?: ProgressThrottle;
 }
 
-/** One admin server's tool, wrapped: rechecked against the stored config, called via the pool. */
-function externalTool(
+// Each listed tool's definition, built once per listing: the pool hands out the same tools
+// array until the server's listing (or its config version) changes. Keyed weakly by that array,
+// and checked against what else shapes a definition (the exposed names, the config version).
+interface Definitions {
+  names: Map<string, string>;
+  row: McpServerRow;
+  byTool: Map<string, McpToolDefinition>;
+}
+const definitions = new WeakMap<readonly PooledTool[], Definitions>();
+
+function definitionsOf(
+  row: McpServerRow,
+  tools: readonly PooledTool[],
+  names: Map<string, string>,
+): Definitions["byTool"] {
+  const cached = definitions.get(tools);
+  if (cached && cached.names === names && cached.row.version === row.version) return cached.byTool;
+  const byTool = new Map<string, McpToolDefinition>();
+  for (const tool of tools) {
+    const exposed = names.get(`${row.id}\u0000${tool.name}`)!;
+    const description = tool.description ?? tool.title ?? "";
+    byTool.set(tool.name, {
+      exposed,
+      metadata: { source: "mcp", server_id: row.id, tool_name: tool.name },
+      description,
+      inputSchema: tool.inputSchema,
+      ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
+      modelIntent: row.modelIntent,
+      about: { source: "mcp", toolName: tool.name, serverId: row.id, serverSlug: row.slug },
+      modelDescription: capDescription(description),
+      modelSchema: modelSchemaOf(tool.inputSchema, row.modelIntent),
+    });
+  }
+  definitions.set(tools, { names, row, byTool });
+  return byTool;
+}
+
+/**
+ * How this turn rechecks and calls one admin server's tools: against the stored config (the
+ * policy is asked again at every call), through the pool. One per server and turn.
+ */
+function externalSource(
   db: Executor,
   ctx: TurnContext,
-  call: McpCallContext & { pool: McpPool },
+  pool: McpPool,
   server: ServerTools,
-  tool: ServerTools["tools"][number],
-  exposed: string,
-) {
+): McpToolSource {
   const { row } = server;
-  return mcpTool(call, {
-    exposed,
-    metadata: { source: "mcp", server_id: row.id, tool_name: tool.name },
-    description: tool.description ?? tool.title ?? "",
-    inputSchema: tool.inputSchema,
-    ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
-    modelIntent: row.modelIntent,
-    about: { source: "mcp", toolName: tool.name, serverId: row.id, serverSlug: row.slug },
-    recheck: async () => {
+  return {
+    recheck: async (tool) => {
+      const toolName = tool.about.toolName;
       // The snapshot: one indexed read when neither the config nor the catalogue changed.
       const snapshot = await mcpConfigSnapshot(db);
       const current = snapshot.servers.find((s) => s.id === row.id);
       const catalogue = current ? (await snapshot.governance()).get(row.id) : undefined;
-      const definitionHash = catalogue?.get(tool.name)?.definitionHash;
+      const definitionHash = catalogue?.get(toolName)?.definitionHash;
       const again = current
         ? decide(
-            { source: "mcp", name: tool.name, server: serverPolicyOf(current, catalogue) },
+            { source: "mcp", name: toolName, server: serverPolicyOf(current, catalogue) },
             ctx.policy,
           )
         : { available: false, reason: "server_disabled" as const };
@@ -100,9 +141,9 @@ function externalTool(
         ...(definitionHash !== undefined && { definitionHash }),
       };
     },
-    call: async (args, signal, onProgress) => {
+    call: async (tool, args, signal, onProgress) => {
       try {
-        const result = await call.pool.callTool(server.endpoint, tool.name, args, {
+        const result = await pool.callTool(server.endpoint, tool.about.toolName, args, {
           signal,
           ...(onProgress !== undefined && { onProgress }),
         });
@@ -121,7 +162,7 @@ function externalTool(
         return { ok: false, text, forModel, code: err.code };
       }
     },
-  });
+  };
 }
 
 export async function assembleTurnTools(
@@ -142,13 +183,15 @@ export async function assembleTurnTools(
   let turnBudget = limits.perTurn - builtinDecisions.filter((b) => b.decision.available).length;
   let cutForTurn = 0;
 
-  const names = assignExposedNames(
-    servers.flatMap((s) =>
-      s.tools.map((tool) => ({
-        key: `${s.row.id}\u0000${tool.name}`,
-        prefix: s.row.slug,
-        name: tool.name,
-      })),
+  const names = exposedNamesOf(servers, () =>
+    assignExposedNames(
+      servers.flatMap((s) =>
+        s.tools.map((tool) => ({
+          key: `${s.row.id}\u0000${tool.name}`,
+          prefix: s.row.slug,
+          name: tool.name,
+        })),
+      ),
     ),
   );
   const origins = new Map<string, ToolOrigin>();
@@ -168,12 +211,15 @@ export async function assembleTurnTools(
 
   for (const server of servers) {
     const { policy } = server;
+    const source = externalSource(db, ctx, pool, server);
+    const defined = definitionsOf(server.row, server.tools, names);
     // Tools the policy admits, in the server's order: past perServer they are cut whatever
     // the turn's budget, so the reason names the cap that really applies.
     let admittedHere = 0;
     let cutHere = 0;
     for (const tool of server.tools) {
-      const exposed = names.get(`${server.row.id}\u0000${tool.name}`)!;
+      const definition = defined.get(tool.name)!;
+      const exposed = definition.exposed;
       const decision = decide({ source: "mcp", name: tool.name, server: policy }, ctx.policy);
       const row: ChatToolRow = {
         name: exposed,
@@ -195,7 +241,7 @@ export async function assembleTurnTools(
       turnBudget -= 1;
       offeredMcp.add(exposed);
       origins.set(exposed, { source: "mcp", serverId: server.row.id, toolName: tool.name });
-      tools[exposed] = externalTool(db, ctx, callContext, server, tool, exposed);
+      tools[exposed] = boundMcpTool(callContext, definition, source);
     }
     if (cutHere > 0 || server.truncated) {
       const parts = [
@@ -264,9 +310,7 @@ export async function assembleTurnTools(
     });
   }
   // One stable order whatever the sources: the prompt prefix stays cacheable between turns.
-  const sorted: ToolSet = Object.fromEntries(
-    Object.entries(tools).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
+  const sorted = sortedToolSet(tools);
   offered = sorted;
   return { tools: sorted, rows, origins, notices, denied, endsTurn };
 }

@@ -10,12 +10,14 @@ import { deadServer } from "./dead-server";
 import { http } from "./http";
 import { sandbox } from "./sandbox";
 import { turn } from "./turn";
+import { turnWrites } from "./turn-writes";
 
 export const SECTIONS: readonly BenchSection[] = [
   bundle,
   apiInProcess,
   assembly,
   turn,
+  turnWrites,
   deadServer,
   catalogue,
   // Further in-process sections go here. The audit's own figures (the audit write's share of a

@@ -1,0 +1,89 @@
+// The end of a turn in one statement: its last stream chunks, the message's final parts and
+// status, the turn's outcome and the chat's status are written together (data-modifying CTEs
+// run as one statement, in one snapshot), so a follower never sees the turn over without its
+// last chunks, and the turn's end costs one round trip.
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import type { ChatStatus, MessageStatus, TurnStatus } from "@/db/schema";
+import { storable, storableText } from "../storable";
+import { appendChunks } from "./chats";
+
+export interface TurnEnd {
+  turnId: string;
+  chatId: string;
+  messageId: string;
+  /** The chunks not yet written, from `firstSeq` on. */
+  firstSeq: number;
+  chunks: Record<string, unknown>[];
+  parts: unknown[];
+  messageStatus: MessageStatus;
+  turnStatus: Exclude<TurnStatus, "running">;
+  error: string | null;
+  /**
+   * "waiting" only when no other turn of the chat runs (one may have started meanwhile, e.g.
+   * a resume); the others unconditionally.
+   */
+  chatStatus: Extract<ChatStatus, "idle" | "waiting" | "error">;
+}
+
+export async function writeTurnEnd(db: Executor, end: TurnEnd): Promise<void> {
+  const chunks = JSON.stringify(storable(end.chunks));
+  const parts = JSON.stringify(storable(end.parts));
+  const error = end.error === null ? null : storableText(end.error);
+  await db.execute(sql`
+    with
+      new_chunks as (
+        insert into turn_chunks (turn_id, seq, chunk)
+        select ${end.turnId}::uuid, ${end.firstSeq}::int + (c.ord::int - 1), c.value
+        from jsonb_array_elements(${chunks}::jsonb) with ordinality as c(value, ord)
+      ),
+      message as (
+        update messages set parts = ${parts}::jsonb, status = ${end.messageStatus}, updated_at = now()
+        where id = ${end.messageId}::uuid
+      ),
+      turn as (
+        update turns set status = ${end.turnStatus}, error = ${error}, ended_at = now()
+        where id = ${end.turnId}::uuid and status = 'running'
+      )
+    update chats set status = ${end.chatStatus}, updated_at = now()
+    where id = ${end.chatId}::uuid
+      and (${end.chatStatus} <> 'waiting' or not exists (
+        select 1 from turns
+        where chat_id = ${end.chatId}::uuid and status = 'running' and id <> ${end.turnId}::uuid
+      ))`);
+}
+
+/** A finished turn's stream rows: its message holds everything they described. */
+export async function deleteTurnChunks(db: Executor, turnIds: readonly string[]): Promise<void> {
+  if (turnIds.length === 0) return;
+  await db.execute(
+    sql`delete from turn_chunks where turn_id in (${sql.join(
+      turnIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`,
+  );
+}
+
+/**
+ * A running turn's next chunks, and its message's parts so far when given, in one statement.
+ */
+export async function writeTurnProgress(
+  db: Executor,
+  turnId: string,
+  firstSeq: number,
+  chunks: Record<string, unknown>[],
+  message?: { id: string; parts: unknown[] },
+): Promise<void> {
+  if (!message) {
+    if (chunks.length > 0) await appendChunks(db, turnId, firstSeq, chunks);
+    return;
+  }
+  await db.execute(sql`
+    with new_chunks as (
+      insert into turn_chunks (turn_id, seq, chunk)
+      select ${turnId}::uuid, ${firstSeq}::int + (c.ord::int - 1), c.value
+      from jsonb_array_elements(${JSON.stringify(storable(chunks))}::jsonb) with ordinality as c(value, ord)
+    )
+    update messages set parts = ${JSON.stringify(storable(message.parts))}::jsonb, updated_at = now()
+    where id = ${message.id}::uuid`);
+}
