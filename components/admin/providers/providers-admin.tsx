@@ -65,10 +65,10 @@ export function ProvidersAdmin() {
               <TableHeader>
                 <TableRow>
                   <TableHead>Name</TableHead>
-                  <TableHead>Kind</TableHead>
-                  <TableHead>Base URL</TableHead>
+                  <TableHead className="hidden sm:table-cell">Kind</TableHead>
+                  <TableHead className="hidden md:table-cell">Base URL</TableHead>
                   <TableHead>Models</TableHead>
-                  <TableHead>API key</TableHead>
+                  <TableHead className="hidden md:table-cell">API key</TableHead>
                   <TableHead className="text-right">
                     <span className="sr-only">Actions</span>
                   </TableHead>
@@ -100,8 +100,10 @@ function ProviderRow({
   return (
     <TableRow>
       <TableCell className="font-medium">{provider.display_name}</TableCell>
-      <TableCell>{KIND_LABELS[provider.kind] ?? provider.kind}</TableCell>
-      <TableCell className="max-w-64">
+      <TableCell className="hidden sm:table-cell">
+        {KIND_LABELS[provider.kind] ?? provider.kind}
+      </TableCell>
+      <TableCell className="hidden max-w-64 md:table-cell">
         <span className="block truncate text-sm text-muted-foreground" title={provider.base_url}>
           {provider.base_url}
         </span>
@@ -132,7 +134,7 @@ function ProviderRow({
           })}
         </ul>
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden md:table-cell">
         {provider.has_api_key ? (
           <Badge variant="secondary">Set</Badge>
         ) : (
