@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
-import { scriptModel } from "./support/api";
+import { releaseModel, scriptModel } from "./support/api";
 import { createFakeModel } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
@@ -113,10 +113,9 @@ test("Enter while an answer is being written sends the message when it finishes"
 }) => {
   const key = unique("queue");
   const model = await createFakeModel(page.request);
-  // About 12 s of streaming: room for the steps below on a busy machine.
-  const slow = Array.from({ length: 80 }, (_, i) => `word${i}`).join(" ");
+  // The first answer streams its words, then waits for the test to let it finish.
   await scriptModel(key, [
-    { text: `${slow} first ${key}.`, chunkDelayMs: 150 },
+    { text: `Still writing the first answer ${key}.`, holdUntilReleased: key },
     { text: `Second answer ${key}.` },
   ]);
 
@@ -126,13 +125,14 @@ test("Enter while an answer is being written sends the message when it finishes"
   await chat.send(`${key} go slowly`);
   const conversation = chat.conversation;
   await expect(chat.stopButton).toBeVisible();
-  await expect(conversation.getByText("word3", { exact: false })).toBeVisible();
+  await expect(conversation.getByText(`Still writing the first answer ${key}.`)).toBeVisible();
 
   await chat.send("And a follow-up");
   await expect(page.getByText(/will be sent when the answer finishes/)).toBeVisible();
   // No spinner on a send button while the turn runs: the stop button is there instead.
   await expect(chat.sendButton).toHaveCount(0);
 
+  await releaseModel(key);
   await chat.expectAnswer(`Second answer ${key}.`);
   await expect(chat.userMessages).toHaveCount(2);
   await expect(chat.userMessages.last()).toContainText("And a follow-up");

@@ -27,6 +27,16 @@ export async function scriptModel(match: string, steps: unknown[]): Promise<void
   expect(res.status, await res.text()).toBe(201);
 }
 
+/** Lets the fake model finish the steps held at `gate` (`holdUntilReleased`). */
+export async function releaseModel(gate: string): Promise<void> {
+  const res = await fetch(`${FAKE_MODEL_CONTROL}/release`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ gate }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
+
 /** What the fake model was asked in those conversations, oldest first. */
 export async function modelRequests(match: string): Promise<{ toolNames: string[] }[]> {
   const res = await fetch(`${FAKE_MODEL_CONTROL}/requests?match=${encodeURIComponent(match)}`);
