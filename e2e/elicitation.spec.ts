@@ -16,7 +16,10 @@ async function startLanding() {
   const server = createServer((req: IncomingMessage, res) => {
     requests.push(req.url ?? "");
     res.writeHead(200, { "content-type": "text/html" });
-    res.end("<!doctype html><title>Landing</title><p>Signed in.</p>");
+    // An inline icon: otherwise the browser asks for /favicon.ico, a second request.
+    res.end(
+      '<!doctype html><link rel="icon" href="data:,"><title>Landing</title><p>Signed in.</p>',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
