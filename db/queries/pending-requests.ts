@@ -156,6 +156,7 @@ export async function closeOpenRequests(
   db: Executor,
   chatId: string,
   decidedBy: string,
+  why: "superseded" | "stopped" = "superseded",
 ): Promise<PendingRequestRow[]> {
   return db
     .update(pendingRequests)
@@ -163,7 +164,7 @@ export async function closeOpenRequests(
       state: "denied",
       decidedBy,
       decidedAt: sql`now()`,
-      response: { superseded: true },
+      response: { [why]: true },
       resumedTurnId: sql`${pendingRequests.turnId}`,
     })
     .where(and(eq(pendingRequests.chatId, chatId), eq(pendingRequests.state, "pending")))

@@ -8,8 +8,10 @@ import {
   insertChat,
   listChildChats,
   listOwnChats,
+  lockChatLeaf,
   searchOwnChats,
   requestTurnCancel,
+  setChatStatus,
   updateChat,
   type ChatCursor,
   type ChatRow,
@@ -21,6 +23,7 @@ import { ApiError, Errors } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import type { Chat, Message, Part } from "@/lib/chat/wire";
 import { resolveModel } from "@/lib/llm/registry";
+import { closeForStop } from "./approvals/decide";
 import { abortLocalTurn } from "./local-turns";
 import { searchSnippet } from "./search-snippet";
 
@@ -197,12 +200,28 @@ async function cancelTurnOf(db: Executor, chatId: string): Promise<boolean> {
  * Asks the running turn to stop: at once on this instance, within a heartbeat elsewhere.
  * Stopping a chat stops its sub-agents too. Reports whether the chat's own turn was running.
  */
-export async function cancelRunningTurn(db: Executor, chat: ChatRow): Promise<boolean> {
+export async function cancelRunningTurn(db: Database, chat: ChatRow): Promise<boolean> {
   const cancelled = await cancelTurnOf(db, chat.id);
   for (const child of await listChildChats(db, chat.ownerId, chat.id)) {
     if (child.status === "running") await cancelTurnOf(db, child.id);
   }
-  return cancelled;
+  return cancelled || (await stopWaiting(db, chat));
+}
+
+/**
+ * Stopping a chat that waits for its owner's answers (no turn runs) declines them, so nothing
+ * resumes later, and leaves the chat idle. Reports whether anything was waiting.
+ */
+async function stopWaiting(db: Database, chat: ChatRow): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    // Under the row lock: a turn that started meanwhile owns the chat, and is not touched.
+    await lockChatLeaf(tx, chat.id);
+    const now = await findOwnChat(tx, chat.ownerId, chat.id);
+    if (now?.status !== "waiting" || (await findRunningTurn(tx, chat.id))) return false;
+    await closeForStop(tx, chat.id, chat.ownerId);
+    await setChatStatus(tx, chat.id, "idle");
+    return true;
+  });
 }
 
 export async function removeChat(db: Database, caller: Caller, chat: ChatRow): Promise<void> {

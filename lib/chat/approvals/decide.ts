@@ -77,14 +77,34 @@ export async function closeForNewMessage(
   chatId: string,
   ownerId: string,
 ): Promise<void> {
+  await closeWaiting(tx, chatId, ownerId, "superseded");
+}
+
+/**
+ * The person stopped a chat that waited for their answers: the calls are declined (by them),
+ * nothing resumes them, and the next message's history reads them as declined.
+ */
+export async function closeForStop(tx: Executor, chatId: string, ownerId: string): Promise<number> {
+  return closeWaiting(tx, chatId, ownerId, "stopped");
+}
+
+async function closeWaiting(
+  tx: Executor,
+  chatId: string,
+  ownerId: string,
+  why: "superseded" | "stopped",
+): Promise<number> {
   // Questions of a turn that no longer runs are cancelled as such, not declined as calls.
   const orphans = await cancelOrphanElicitations(tx, chatId);
   if (orphans.length > 0) await syncApprovalParts(tx, orphans);
-  const rows = await closeOpenRequests(tx, chatId, ownerId);
+  const rows = await closeOpenRequests(tx, chatId, ownerId, why);
+  const reason = why === "stopped" ? "stopped_by_user" : "superseded_by_new_message";
   for (const row of rows) {
-    await insertToolAudit(tx, approvalAuditRow(row, "declined", "superseded_by_new_message"));
+    if (row.kind !== "approval") continue;
+    await insertToolAudit(tx, approvalAuditRow(row, "declined", reason));
   }
   const dropped = await dropUnresumed(tx, chatId);
   const all = [...rows.filter((r) => !dropped.some((d) => d.id === r.id)), ...dropped];
   if (all.length > 0) await syncApprovalParts(tx, all);
+  return orphans.length + rows.length + dropped.length;
 }

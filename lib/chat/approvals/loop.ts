@@ -88,5 +88,7 @@ export const EXPIRED_TEXT =
   "No one approved this tool call in time, so it counts as declined. It did not run.";
 export const SUPERSEDED_TEXT =
   "The person sent a new message instead of answering; this tool call was declined and did not run.";
+export const STOPPED_TEXT =
+  "The person stopped the chat instead of answering; this tool call was declined and did not run.";
 export const SUBAGENT_REFUSAL =
   "needs a person's approval for every call, and a sub-agent cannot ask for one. Ask the parent agent to call it, or ask the user to allow it in this chat";

@@ -14,6 +14,7 @@ import { inputSha256 } from "../tool-audit";
 import {
   DECLINED_TEXT,
   EXPIRED_TEXT,
+  STOPPED_TEXT,
   SUPERSEDED_TEXT,
   type AnsweredCall,
   type ApprovalAsk,
@@ -35,6 +36,8 @@ export interface ApprovalResponse {
   grantId?: string;
   /** Closed because the person sent a new message instead of answering. */
   superseded?: boolean;
+  /** Closed because the person stopped the waiting chat instead of answering. */
+  stopped?: boolean;
 }
 
 export const requestOf = (row: PendingRequestRow) => row.request as unknown as ApprovalRequest;
@@ -108,6 +111,7 @@ export function approvalJson(row: PendingRequestRow): Approval {
 export function declinedText(row: PendingRequestRow): string {
   if (row.state === "expired") return EXPIRED_TEXT;
   if (responseOf(row).superseded) return SUPERSEDED_TEXT;
+  if (responseOf(row).stopped) return STOPPED_TEXT;
   return DECLINED_TEXT;
 }
 
