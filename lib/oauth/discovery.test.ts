@@ -127,6 +127,21 @@ describe("OAuth discovery", () => {
     expect(end!.headers["mcp-session-id"]).toBe("s-1");
   });
 
+  it("asks for tools/list when a server takes no 2025 handshake (HTTP 400)", async () => {
+    const o = stub.origin;
+    stub.setRoutes({
+      [PRM_PATH]: { body: { resource: `${o}/mcp`, authorization_servers: [o] } },
+      "POST /mcp": (req) =>
+        (JSON.parse(req.body) as { method: string }).method === "initialize"
+          ? { status: 400, body: { jsonrpc: "2.0", id: 0, error: { code: -32020, message: "x" } } }
+          : { status: 401, headers: { "www-authenticate": `Bearer scope="files:read"` } },
+      [AS_ROOT]: { body: asDoc(o) },
+    });
+    const found = await discover();
+    expect(found.scopes).toEqual(["files:read"]);
+    expect(stub.paths()).toEqual([`GET ${PRM_PATH}`, "POST /mcp", "POST /mcp", `GET ${AS_ROOT}`]);
+  });
+
   it("falls back to the root protected resource metadata", async () => {
     const o = stub.origin;
     stub.setRoutes({

@@ -112,9 +112,10 @@ interface Challenge {
 /**
  * Asks the MCP server itself, unauthenticated, for its 401 challenge (RFC 9728 §5.1): its
  * `resource_metadata` names the metadata document and its `scope` the scopes to request.
- * Streamable HTTP: an `initialize`; a server that accepts that unauthenticated (it guards
- * only what follows the handshake) is asked for `tools/list` too, in the session it opened if
- * any: the first request of a member's connection is where its challenge comes from.
+ * Streamable HTTP: an `initialize`; a server that answers that without a challenge (it guards
+ * only what follows the handshake, or takes no 2025 handshake at all) is asked for
+ * `tools/list` too, in the session it opened if any: the first request of a member's
+ * connection is where its challenge comes from.
  */
 async function probeChallenge(
   mcpUrl: string,
@@ -150,7 +151,10 @@ async function probeChallenge(
       clientInfo: { name: "toolgate", version: "1.0.0" },
     }),
   });
-  if (first.params !== undefined || first.status < 200 || first.status >= 300) return first;
+  // 2xx: the handshake is open; 400: a server that does not take a 2025 handshake (a
+  // 2026-07-28 one) but is there. Anything else (401/403 unexplained, 404, 5xx) is final.
+  const open = (first.status >= 200 && first.status < 300) || first.status === 400;
+  if (first.params !== undefined || !open) return first;
   const session = first.session !== null && first.session.length <= 256 ? first.session : null;
   const sessionHeaders = {
     ...headers,
