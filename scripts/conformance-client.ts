@@ -50,7 +50,7 @@ process.env.APP_URL = "http://toolgate.conformance.invalid";
 process.env.SECRETS_KEYS = randomBytes(32).toString("base64");
 process.env.DATA_DIR ??= path.join(os.tmpdir(), "toolgate-conformance");
 
-const TRANSPORT = "streamable_http";
+const TRANSPORT = "streamable_http" as const;
 const SUITE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
 const MAX_AUTHORIZE_HOPS = 5;
 const SCHEMA_ECHO_TOOL = "json_schema_echo";

@@ -94,7 +94,9 @@ describe("Mcp-Param-* headers on the 2026-07-28 wire", () => {
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(McpToolCallError);
-    expect(paramHeadersOfCalls(server)).toEqual([{}]);
+    const bareCalls = paramHeadersOfCalls(server);
+    expect(bareCalls.length).toBeGreaterThan(0);
+    expect(bareCalls.every((headers) => Object.keys(headers).length === 0)).toBe(true);
     server.clearRecords();
 
     const pool = mcp.newPool();

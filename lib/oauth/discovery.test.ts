@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findEgressError } from "@/lib/net/egress";
-import { startStubServer, type StubServer } from "@/lib/testing/stub-server";
+import { startStubServer, type StubReply, type StubServer } from "@/lib/testing/stub-server";
 import { discoverAuthorization, OAuthDiscoveryError } from "./discovery";
 import { registerClient } from "./registration";
 
@@ -98,7 +98,7 @@ describe("OAuth discovery", () => {
         body: { resource: `${o}/mcp`, authorization_servers: [o], scopes_supported: ["profile"] },
       },
       // The handshake is open; what follows it is guarded, with the scope it needs.
-      "POST /mcp": (req) =>
+      "POST /mcp": (req): StubReply =>
         (JSON.parse(req.body) as { method: string }).method === "initialize"
           ? {
               status: 200,
