@@ -54,7 +54,9 @@ describe("Mcp-Param-* headers on the 2026-07-28 wire", () => {
       expect(connection.era).toBe("modern");
       const { tools } = await listAllTools(connection.client, { timeoutMs: 5_000 });
       const locate = tools.find((tool) => tool.name === "locate");
-      expect(locate?.inputSchema.properties?.["region"]).toMatchObject({ "x-mcp-header": "Region" });
+      expect(locate?.inputSchema.properties?.["region"]).toMatchObject({
+        "x-mcp-header": "Region",
+      });
       const result = await connection.client.callTool({ name: "locate", arguments: ARGS });
       expect(textOf(result)).toBe("SELECT 1 in eu west 1");
     } finally {
