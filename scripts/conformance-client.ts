@@ -16,7 +16,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 
 import type { McpServerRow } from "@/db/queries/mcp-servers";
 import { ApiError } from "@/lib/errors";
@@ -27,8 +27,11 @@ import {
   oauth2ClientOf,
   oauth2RedirectUri,
 } from "@/lib/mcp-config/oauth2-config";
-import { classifyMcpError, connectMcp, listAllTools } from "@/lib/mcp/client";
+import { followAuthorizationServer, refusedToken } from "@/lib/mcp-config/as-migration";
+import { classifyMcpError, connectMcp, listAllTools, type McpConnection } from "@/lib/mcp/client";
 import { withElicitation, type ElicitationSink } from "@/lib/mcp/elicitation-scope";
+import { toPooledTool } from "@/lib/mcp/pooled-tool";
+import { createRedactor } from "@/lib/mcp/redact";
 import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
 import { codeChallengeS256, createCodeVerifier, createState } from "@/lib/oauth/pkce";
 import { insufficientScopeOf, MAX_STEP_UPS, stepUpScope } from "@/lib/oauth/step-up";
@@ -47,9 +50,10 @@ process.env.APP_URL = "http://toolgate.conformance.invalid";
 process.env.SECRETS_KEYS = randomBytes(32).toString("base64");
 process.env.DATA_DIR ??= path.join(os.tmpdir(), "toolgate-conformance");
 
-const TRANSPORT = "streamable_http";
+const TRANSPORT = "streamable_http" as const;
 const SUITE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
 const MAX_AUTHORIZE_HOPS = 5;
+const SCHEMA_ECHO_TOOL = "json_schema_echo";
 const TIMEOUT_MS = 10_000;
 
 class AdapterError extends Error {}
@@ -58,20 +62,38 @@ function log(message: string): void {
   process.stderr.write(`[toolgate] ${message}\n`);
 }
 
+/** A tool call the scenario wants made, with the arguments a model would have chosen. */
+interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
 interface ScenarioContext {
   client_id?: string;
   client_secret?: string;
+  toolCalls?: ToolCall[];
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function scenarioContext(): ScenarioContext {
   const raw = process.env.MCP_CONFORMANCE_CONTEXT;
   if (!raw) return {};
   const parsed: unknown = JSON.parse(raw);
-  if (typeof parsed !== "object" || parsed === null) return {};
-  const { client_id, client_secret } = parsed as Record<string, unknown>;
+  if (!isRecord(parsed)) return {};
+  const { client_id, client_secret, toolCalls } = parsed;
+  const calls = Array.isArray(toolCalls)
+    ? toolCalls.flatMap((c: unknown) =>
+        isRecord(c) && typeof c.name === "string" && isRecord(c.arguments)
+          ? [{ name: c.name, arguments: c.arguments }]
+          : [],
+      )
+    : [];
   return {
     ...(typeof client_id === "string" && { client_id }),
     ...(typeof client_secret === "string" && { client_secret }),
+    ...(calls.length > 0 && { toolCalls: calls }),
   };
 }
 
@@ -80,6 +102,7 @@ type OAuthConfig = Pick<
   McpServerRow,
   | "id"
   | "url"
+  | "transport"
   | "authType"
   | "oauth2ClientId"
   | "oauth2ClientSecretEnc"
@@ -102,7 +125,7 @@ type OAuthConfig = Pick<
  */
 async function createConfig(mcpUrl: string, context: ScenarioContext): Promise<OAuthConfig> {
   const id = randomUUID();
-  const base = { id, url: mcpUrl, authType: "oauth2" as const };
+  const base = { id, url: mcpUrl, transport: TRANSPORT, authType: "oauth2" as const };
   if (context.client_id === undefined) {
     const { fields } = await discoverOauth2({
       serverId: id,
@@ -196,40 +219,68 @@ async function connectUser(config: OAuthConfig): Promise<string> {
   return tokens.accessToken;
 }
 
-/** What a chat turn does with a server: connect, list its tools, call one. */
-async function callServerTools(mcpUrl: string, headers: Record<string, string>): Promise<void> {
+/**
+ * The calls a chat turn would make: the ones the scenario names with the arguments it chose
+ * (what a model decides in a turn), else one call of add_numbers or the first listed tool.
+ */
+function plannedCalls(tools: Tool[], wanted: ToolCall[] | undefined): ToolCall[] {
+  if (wanted !== undefined) return wanted.filter((c) => tools.some((t) => t.name === c.name));
+  // A server that asks for a listed schema back (json-schema-2020-12-preservation): the
+  // "model" sends the other tool's input schema as toolgate's listing holds it, which is what
+  // the pool keeps and the model is offered from.
+  const focal = tools.find((t) => t.name !== SCHEMA_ECHO_TOOL);
+  if (focal !== undefined && tools.some((t) => t.name === SCHEMA_ECHO_TOOL)) {
+    const kept = toPooledTool(focal, createRedactor([]));
+    return [{ name: SCHEMA_ECHO_TOOL, arguments: { schema: kept.inputSchema } }];
+  }
+  const tool = tools.find((t) => t.name === "add_numbers") ?? tools[0];
+  if (tool === undefined) return [];
+  return [{ name: tool.name, arguments: tool.name === "add_numbers" ? { a: 5, b: 3 } : {} }];
+}
+
+/** What a chat turn does with a server: connect, list its tools, call them. */
+async function callServerTools(
+  mcpUrl: string,
+  headers: Record<string, string>,
+  wanted?: ToolCall[],
+): Promise<void> {
   const connection = await connectMcp({ url: mcpUrl, transport: TRANSPORT, headers });
   try {
     log(`connected to ${connection.serverInfo?.name ?? "an unnamed server"}`);
     const { tools } = await listAllTools(connection.client);
     log(`tools: ${tools.map((t) => t.name).join(", ") || "(none)"}`);
-    const tool = tools.find((t) => t.name === "add_numbers") ?? tools[0];
-    if (tool === undefined) return;
-    const args = tool.name === "add_numbers" ? { a: 5, b: 3 } : {};
-    // A server asking during the call (elicitation) reaches the member's answer through the
-    // same scope a chat turn sets up; here the member accepts the form as offered, so every
-    // field is left at the default the server gave it (SEP-1034).
-    const asMember: ElicitationSink = async (ask) => {
-      log(`the server asks (${ask.mode}): ${ask.message}`);
-      return { action: "accept", content: {} };
-    };
-    let result;
-    try {
-      result = await withElicitation(asMember, TIMEOUT_MS, () =>
-        connection.client.callTool({ name: tool.name, arguments: args }),
-      );
-    } catch (error) {
-      // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
-      // model is told); a server that only lists its tools answers calls "Method not found".
-      if (!(error instanceof McpError)) throw error;
-      log(`the call of ${tool.name} was answered with JSON-RPC error ${error.code}`);
-      return;
-    }
-    if (result.isError) throw new AdapterError(`the tool ${tool.name} returned an error`);
-    log(`called ${tool.name}`);
+    for (const call of plannedCalls(tools, wanted)) await callTool(connection, call);
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * One call as the pool makes it: through the session that listed the tools, which on the
+ * 2026-07-28 wire mirrors the arguments named by x-mcp-header into Mcp-Param-* headers.
+ */
+async function callTool(connection: McpConnection, { name, arguments: args }: ToolCall) {
+  // A server asking during the call (elicitation) reaches the member's answer through the
+  // same scope a chat turn sets up; here the member accepts the form as offered, so every
+  // field is left at the default the server gave it (SEP-1034).
+  const asMember: ElicitationSink = async (ask) => {
+    log(`the server asks (${ask.mode}): ${ask.message}`);
+    return { action: "accept", content: {} };
+  };
+  let result;
+  try {
+    result = await withElicitation(asMember, TIMEOUT_MS, () =>
+      connection.client.callTool({ name, arguments: args }),
+    );
+  } catch (error) {
+    // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
+    // model is told); a server that only lists its tools answers calls "Method not found".
+    if (!(error instanceof McpError)) throw error;
+    log(`the call of ${name} was answered with JSON-RPC error ${error.code}`);
+    return;
+  }
+  if (result.isError) throw new AdapterError(`the tool ${name} returned an error`);
+  log(`called ${name}`);
 }
 
 async function main(): Promise<void> {
@@ -240,26 +291,43 @@ async function main(): Promise<void> {
   if (scenario.startsWith("auth/")) {
     let config = await createConfig(mcpUrl, scenarioContext());
     let token = await connectUser(config);
-    // A 403 insufficient_scope: the member is asked to connect again, and that authorization
-    // requests the union of scopes (lib/mcp-config/step-up.ts); here the "member" says yes.
-    for (let stepUps = 0; ; stepUps += 1) {
+    let stepUps = 0;
+    let moved = false;
+    for (;;) {
       try {
         await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
         break;
       } catch (error) {
+        // A 403 insufficient_scope: the member is asked to connect again, and that
+        // authorization requests the union of scopes (lib/mcp-config/step-up.ts); here the
+        // "member" says yes, at most MAX_STEP_UPS times.
         const challenge = insufficientScopeOf(error);
-        const next =
-          challenge && stepUps < MAX_STEP_UPS
-            ? stepUpScope(config.oauth2Scopes, challenge.scope)
-            : null;
-        if (next === null) throw error;
-        log(`insufficient_scope: asking again with "${next}"`);
-        config = { ...config, oauth2Scopes: next };
+        if (challenge) {
+          const next =
+            stepUps < MAX_STEP_UPS ? stepUpScope(config.oauth2Scopes, challenge.scope) : null;
+          if (next === null) throw error;
+          stepUps += 1;
+          log(`insufficient_scope: asking again with "${next}"`);
+          config = { ...config, oauth2Scopes: next };
+          token = await connectUser(config);
+          continue;
+        }
+        // The token refused: the server may have moved to another authorization server
+        // (lib/mcp-config/as-migration.ts). The config then holds a client registered there,
+        // the old token is dropped, and the member connects again.
+        if (moved || !refusedToken(config, classifyMcpError(error))) throw error;
+        const check = await followAuthorizationServer(config, {
+          clientMetadataUrl: SUITE_CLIENT_METADATA_URL,
+        });
+        if (!check.moved) throw error;
+        moved = true;
+        log(`the authorization server moved to ${check.fields.oauth2Issuer}: registered anew`);
+        config = { ...config, ...check.fields };
         token = await connectUser(config);
       }
     }
   } else {
-    await callServerTools(mcpUrl, {});
+    await callServerTools(mcpUrl, {}, scenarioContext().toolCalls);
   }
 }
 

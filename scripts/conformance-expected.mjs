@@ -10,16 +10,8 @@ const ENTERPRISE =
 const DPOP = "an extension (never scored): DPoP-bound tokens are not implemented";
 const WIF =
   "an extension (never scored): workload identity federation (a JWT bearer grant from the host's platform identity) gives one machine identity, like client_credentials";
-const STEP_UP =
-  "the first authorization asks for the configured or discovered scopes, not the scope of the first 401 challenge (a SHOULD, reported as a warning), and on 2026-07-28 the re-authorization does not keep previously granted scopes (SEP-2350 union); the scenario's server then refuses tools/list";
-const AS_MIGRATION =
-  "re-registering when the protected resource metadata names a new authorization server (SEP-2352) is not implemented: the stored client registration is reused";
 const REQUEST_STATE =
   "multi-round-trip requests: toolgate surfaces input_required as the tool error mcp.input_required and never retries with the echoed requestState (the durable requestState design is not built)";
-const CUSTOM_HEADERS =
-  "the scenario wants calls of its test_custom_headers tools with chosen values; the conformance adapter calls one tool per scenario as a chat turn would, so no Mcp-Param-* header is sent (the 2.x SDK mirrors them from the listed definition; not exercised here)";
-const SCHEMA_ECHO =
-  "never scored (added after the set was frozen): the scenario wants the client to send a tool's inputSchema back; the conformance adapter calls one tool as a chat turn does and echoes no schema";
 
 export const REQUIREMENT_SETS = {
   "2026-07-28": {
@@ -66,11 +58,7 @@ export const REQUIREMENT_SETS = {
       "json-schema-2020-12-preservation",
     ],
     expectedFailures: {
-      "auth/scope-step-up": STEP_UP,
-      "auth/authorization-server-migration": AS_MIGRATION,
       "sep-2322-client-request-state": REQUEST_STATE,
-      "http-custom-headers": CUSTOM_HEADERS,
-      "json-schema-2020-12-preservation": SCHEMA_ECHO,
       "auth/client-credentials-jwt": CLIENT_CREDENTIALS,
       "auth/client-credentials-basic": CLIENT_CREDENTIALS,
       "auth/enterprise-managed-authorization": ENTERPRISE,
@@ -109,8 +97,6 @@ export const REQUIREMENT_SETS = {
       "json-schema-2020-12-preservation",
     ],
     expectedFailures: {
-      "auth/scope-step-up": STEP_UP,
-      "json-schema-2020-12-preservation": SCHEMA_ECHO,
       "auth/client-credentials-jwt": CLIENT_CREDENTIALS,
       "auth/client-credentials-basic": CLIENT_CREDENTIALS,
       "auth/enterprise-managed-authorization": ENTERPRISE,

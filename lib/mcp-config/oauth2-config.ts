@@ -3,7 +3,11 @@ import type { McpServerInsert, McpServerRow } from "@/db/queries/mcp-servers";
 import { ApiError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
 import { findEgressError } from "@/lib/net/egress";
-import { discoverAuthorization, OAuthDiscoveryError } from "@/lib/oauth/discovery";
+import {
+  discoverAuthorization,
+  OAuthDiscoveryError,
+  type DiscoveredAuthorization,
+} from "@/lib/oauth/discovery";
 import { canonicalResource } from "@/lib/oauth/metadata";
 import {
   deleteRegisteredClient,
@@ -129,12 +133,14 @@ export async function discoverOauth2(input: {
   scopes: string;
   /** Only for the conformance suite, whose server expects its own fixed URL. */
   clientMetadataUrl?: string | null;
+  /** What a discovery just found, when the caller already ran it. */
+  found?: DiscoveredAuthorization;
 }): Promise<{ fields: DiscoveredOauth2; abandon: () => Promise<void> }> {
   const signal = AbortSignal.timeout(DISCOVERY_BUDGET_MS);
   let registered: RegisteredClient;
-  let found: Awaited<ReturnType<typeof discoverAuthorization>>;
+  let found: DiscoveredAuthorization;
   try {
-    found = await discoverAuthorization(input.url, input.transport, { signal });
+    found = input.found ?? (await discoverAuthorization(input.url, input.transport, { signal }));
     const cimd = input.clientMetadataUrl ?? clientMetadataDocumentUrl();
     registered =
       cimd !== null && found.metadata.client_id_metadata_document_supported === true

@@ -27,7 +27,7 @@ import {
 import { sharedCallbackUrl } from "./client-metadata";
 import { oauth2CallbackUrl, oauth2ClientOf, oauth2RedirectUri } from "./oauth2-config";
 import { expiresAtFrom } from "./refresh-under-lock";
-import { connectScope } from "./step-up";
+import { connectScope, requestedScope } from "./step-up";
 import { sealUserTokenColumn } from "./token-refresh";
 
 /** RFC 9700 §4.7: a state lives only as long as a person needs to sign in. */
@@ -250,7 +250,9 @@ export async function completeOauth2Callback(
         ? sealUserTokenColumn(id, "refresh_token_enc", tokens.refreshToken)
         : null,
       expiresAt: expiresAtFrom(tokens.expiresIn),
-      scope: tokens.scope ?? (row.oauth2Scopes || null),
+      // RFC 6749 §5.1: no scope in the answer means the scope requested was granted, which
+      // after a step-up is the union (keeping it is what the next step-up builds on).
+      scope: tokens.scope ?? (requestedScope(row, existing) || null),
       tokenType: "Bearer",
     };
     if (existing) await updateUserToken(tx, id, { ...columns, needsReconnect: false });

@@ -1,7 +1,10 @@
-// Step-up authorization end to end: a real MCP SDK server that needs `mcp:read` to list and
-// `mcp:read mcp:write` to call, behind a real oidc-provider. The member's first connection
-// gets `mcp:read`; the call is answered 403 insufficient_scope; toolgate tells the member to
-// connect again and that authorization asks for the union of scopes, after which it works.
+// Step-up authorization end to end: a real MCP SDK server that lets the handshake through
+// unauthenticated, needs `mcp:read` to list and `mcp:read mcp:write` to call, behind a real
+// oidc-provider. Its metadata advertises another scope: the first authorization asks for the
+// scope of the first 401 challenge instead (the one the listing gets). The call is answered
+// 403 insufficient_scope; toolgate tells the member to connect again and that authorization
+// asks for the union of scopes, after which it works. A listing refused for scope is told the
+// same way.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -30,6 +33,9 @@ const authorizationScopes: string[] = [];
 
 const READ = "mcp:read";
 const WRITE = "mcp:write";
+const ADMIN = "mcp:admin";
+/** What tools/list needs; tools/call needs this and WRITE. */
+let listNeeds = [READ];
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -57,7 +63,7 @@ async function startScopedServer(): Promise<void> {
           JSON.stringify({
             resource: `${origin}/mcp`,
             authorization_servers: [op.issuer],
-            scopes_supported: [READ],
+            scopes_supported: ["profile"],
           }),
         );
         return;
@@ -68,6 +74,7 @@ async function startScopedServer(): Promise<void> {
       }
       const body = await readBody(req);
       const method = (body as { method?: string } | undefined)?.method ?? "";
+      const open = method === "initialize" || method.startsWith("notifications/");
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       const scopes = token
         ? await op.verifyAccessToken(token, `${origin}/mcp`).then(
@@ -75,17 +82,19 @@ async function startScopedServer(): Promise<void> {
             () => undefined,
           )
         : undefined;
-      if (scopes === undefined) {
+      if (scopes === undefined && !open) {
         res.writeHead(401, {
           "www-authenticate": `Bearer scope="${READ}", resource_metadata="${prm}"`,
         });
         res.end();
         return;
       }
-      const needed = method === "tools/call" ? [READ, WRITE] : [READ];
-      if (!needed.every((s) => scopes.includes(s))) {
+      const needed = open ? [] : method === "tools/call" ? [...listNeeds, WRITE] : listNeeds;
+      if (!needed.every((s) => scopes?.includes(s))) {
         res.writeHead(403, {
-          "www-authenticate": `Bearer error="insufficient_scope", scope="${needed.join(" ")}", resource_metadata="${prm}"`,
+          // Only the scope it lacks, as the conformance suite's server does: keeping what was
+          // granted before is the client's part (SEP-2350).
+          "www-authenticate": `Bearer error="insufficient_scope", scope="${needed.filter((s) => !scopes?.includes(s)).join(" ")}", resource_metadata="${prm}"`,
         });
         res.end();
         return;
@@ -192,5 +201,26 @@ describe("step-up on 403 insufficient_scope", () => {
     expect(authorizationScopes).toEqual([READ, `${READ} ${WRITE}`]);
     expect((await tokenRow()).needsReconnect).toBe(false);
     expect(await callNote("t2")).toMatchObject({ is_error: false });
+
+    // The listing itself now wants more: the turn tells the member, and the next Connect asks
+    // for everything granted so far plus the new scope.
+    listNeeds = [READ, ADMIN];
+    try {
+      const pool = new McpPool();
+      const assembled = await assembleTurnTools(t.db, turn(), { pool }).finally(() => pool.close());
+      expect(assembled.notices).toEqual([
+        expect.objectContaining({ code: "mcp.auth_required", server_id: serverId }),
+      ]);
+      expect(assembled.notices[0]!.detail).toContain("Connect to it again");
+      const sorted = (scope: string | null | undefined) => (scope ?? "").split(" ").sort();
+      const row = await tokenRow();
+      expect(row.needsReconnect).toBe(true);
+      expect(sorted(row.scope)).toEqual([ADMIN, READ, WRITE]);
+      await connectAs();
+      expect(sorted(authorizationScopes.at(-1))).toEqual([ADMIN, READ, WRITE]);
+      expect(await callNote("t3")).toMatchObject({ is_error: false });
+    } finally {
+      listNeeds = [READ];
+    }
   });
 });

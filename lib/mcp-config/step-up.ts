@@ -7,7 +7,7 @@ import "server-only";
 // That Connect requests the union (startOauth2Connect), so the new consent covers both.
 import type { Executor } from "@/db/client";
 import { findUserToken, markTokenForStepUp } from "@/db/queries/mcp-oauth";
-import type { McpServerRow } from "@/db/queries/mcp-servers";
+import type { McpServerRow, McpUserTokenRow } from "@/db/queries/mcp-servers";
 import { scopeUnion, stepUpScope } from "@/lib/oauth/step-up";
 
 export type StepUpOutcome =
@@ -40,7 +40,14 @@ export async function connectScope(
   row: Pick<McpServerRow, "id" | "oauth2Scopes">,
   userId: string,
 ): Promise<string> {
-  const token = await findUserToken(db, row.id, userId);
+  return requestedScope(row, await findUserToken(db, row.id, userId));
+}
+
+/** connectScope for a connection already read. */
+export function requestedScope(
+  row: Pick<McpServerRow, "oauth2Scopes">,
+  token: Pick<McpUserTokenRow, "needsReconnect" | "scope"> | undefined,
+): string {
   return token?.needsReconnect ? scopeUnion(row.oauth2Scopes, token.scope ?? "") : row.oauth2Scopes;
 }
 

@@ -18,7 +18,7 @@ import {
   type McpEraMemory,
   type McpErrorCode,
 } from "@/lib/mcp/client";
-import { McpInputRequiredError } from "@/lib/mcp/session";
+import { McpInputRequiredError, type McpToolDefinitionRef } from "@/lib/mcp/session";
 import {
   elicitationAllowanceMs,
   outsideElicitation,
@@ -57,7 +57,7 @@ export type McpFailure = { code: McpErrorCode; message: string };
 export type ListToolsResult =
   /** `truncated`: the server listed more tools than the pool keeps (MAX_LISTED_TOOLS). */
   | { ok: true; tools: PooledTool[]; truncated: boolean; cached: boolean }
-  | { ok: false; error: McpFailure; cached: boolean };
+  | { ok: false; error: McpFailure; cached: boolean; cause?: unknown };
 
 export interface McpPoolOptions {
   /** Bounds the connect + initialize handshake, and separately the tool listing. */
@@ -226,6 +226,13 @@ function isFatalTransportError(error: unknown): boolean {
   );
 }
 
+interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** The tool as the caller listed it (Mcp-Param-* headers on a fresh connection). */
+  definition?: McpToolDefinitionRef;
+}
+
 /**
  * Connections and tool lists of external MCP servers, per user, server config and
  * credentials. Failures are classified and remembered for a while, so a dead server costs its
@@ -288,7 +295,7 @@ export class McpPool {
       return { ok: true, tools: list, truncated, cached: false };
     } catch (error) {
       if (signal?.aborted) return { ok: false, error: cancelledFailure(ep), cached: false };
-      return { ok: false, error: this.classify(error, ep), cached: false };
+      return { ok: false, error: this.classify(error, ep), cached: false, cause: error };
     } finally {
       this.release(entry);
     }
@@ -304,7 +311,7 @@ export class McpPool {
     ep: McpEndpoint,
     toolName: string,
     args: Record<string, unknown>,
-    opts: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (p: Progress) => void } = {},
+    opts: CallOptions & { timeoutMs?: number } = {},
   ): Promise<CallToolResult> {
     const { signal } = opts;
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
@@ -315,6 +322,7 @@ export class McpPool {
 
     const entry = this.entryFor(key, ep);
     entry.leases += 1;
+    const definition = opts.definition ?? entry.tools?.list.find((tool) => tool.name === toolName);
     try {
       for (let attempt = 0; ; attempt += 1) {
         let connection: McpConnection;
@@ -328,6 +336,7 @@ export class McpPool {
         try {
           const result = await this.invoke(entry, connection, toolName, args, timeoutMs, {
             signal,
+            ...(definition !== undefined && { definition }),
             // Progress text is server output like a result: it may echo what it was sent.
             ...(opts.onProgress !== undefined && {
               onProgress: (p: Progress) =>
@@ -677,7 +686,7 @@ export class McpPool {
     toolName: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
+    { signal, onProgress, definition }: CallOptions,
   ): Promise<CallToolResult> {
     const ep = entry.endpoint;
     const host = hostOf(ep.url);
@@ -704,6 +713,7 @@ export class McpPool {
           signal: controller.signal,
           timeout: timeoutMs + SDK_TIMEOUT_SLACK_MS + elicitationAllowanceMs(),
           ...(onProgress !== undefined && { onprogress: onProgress }),
+          ...(definition !== undefined && { definition }),
         },
       );
     } catch (error) {

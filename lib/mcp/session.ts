@@ -36,10 +36,26 @@ export interface McpRequestOptions {
   onprogress?: (progress: Progress) => void;
 }
 
+/** The listed definition of a tool, as far as a call needs it. */
+export interface McpToolDefinitionRef {
+  name: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+
+export interface McpCallOptions extends McpRequestOptions {
+  /**
+   * The tool's definition from a listing the caller holds (the pool's, the turn's), used
+   * when this connection has not listed it itself: on the 2026-07-28 wire the SDK mirrors the
+   * arguments its `x-mcp-header` properties name into `Mcp-Param-*` headers from it.
+   */
+  definition?: McpToolDefinitionRef;
+}
+
 export interface McpSession {
   callTool(
     params: { name: string; arguments?: Record<string, unknown> },
-    options?: McpRequestOptions,
+    options?: McpCallOptions,
   ): Promise<CallToolResult>;
   /** One page when `cursor` is given; without it, the first page (legacy) or all pages (modern). */
   listTools(params?: { cursor?: string }, options?: McpRequestOptions): Promise<ListToolsResult>;
@@ -73,7 +89,9 @@ export class McpInputRequiredError extends Error {
 
 export function legacySession(client: LegacyClient): McpSession {
   return {
-    async callTool(params, options) {
+    async callTool(params, callOptions) {
+      // The 2025 wires have no per-parameter headers: the definition is not needed.
+      const { definition: _unused, ...options } = callOptions ?? {};
       // Marks the call as in progress on this client, so a server's question on a shared
       // stream can still find it (lib/mcp/elicitation-scope.ts).
       // A plain request rather than client.callTool, whose output-schema check would throw a
@@ -139,10 +157,15 @@ export function modernSession(client: ModernClient): McpSession {
   // which it would otherwise look up in its response cache (kept empty, see client-2026.ts).
   let tools = new Map<string, ModernTool>();
   return {
-    async callTool(params, options) {
+    async callTool(params, callOptions) {
+      const { definition: given, ...options } = callOptions ?? {};
       let result: Record<string, unknown>;
       try {
-        const definition = tools.get(params.name);
+        // This connection's own listing first; else the caller's (a connection dialled after
+        // the listing it calls from, e.g. a reconnect between a turn's listing and its call).
+        const definition =
+          tools.get(params.name) ??
+          (given?.name === params.name ? (given as unknown as ModernTool) : undefined);
         result = (await client.callTool(params, {
           ...options,
           // An input_required answer comes back as a value instead of being fulfilled.

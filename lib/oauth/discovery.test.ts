@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findEgressError } from "@/lib/net/egress";
-import { startStubServer, type StubServer } from "@/lib/testing/stub-server";
+import { startStubServer, type StubReply, type StubServer } from "@/lib/testing/stub-server";
 import { discoverAuthorization, OAuthDiscoveryError } from "./discovery";
 import { registerClient } from "./registration";
 
@@ -89,6 +89,57 @@ describe("OAuth discovery", () => {
     const found = await discover();
     expect(found.scopes).toEqual(["mcp:basic"]);
     expect(found.resourceMetadataUrl).toBe(`${o}${PRM_PATH}`);
+  });
+
+  it("asks for tools/list when the server lets an unauthenticated initialize through", async () => {
+    const o = stub.origin;
+    stub.setRoutes({
+      [PRM_PATH]: {
+        body: { resource: `${o}/mcp`, authorization_servers: [o], scopes_supported: ["profile"] },
+      },
+      // The handshake is open; what follows it is guarded, with the scope it needs.
+      "POST /mcp": (req): StubReply =>
+        (JSON.parse(req.body) as { method: string }).method === "initialize"
+          ? {
+              status: 200,
+              body: { jsonrpc: "2.0", id: 0, result: {} },
+              headers: { "mcp-session-id": "s-1" },
+            }
+          : req.headers["mcp-session-id"] === "s-1"
+            ? { status: 401, headers: { "www-authenticate": `Bearer scope="mcp:basic"` } }
+            : { status: 400 },
+      "DELETE /mcp": { status: 204 },
+      [AS_ROOT]: { body: asDoc(o) },
+    });
+    const found = await discover();
+    expect(found.scopes).toEqual(["mcp:basic"]);
+    expect(found.authorizationServers).toEqual([o]);
+    // The session the probe opened is ended again.
+    expect(stub.paths()).toEqual([
+      `GET ${PRM_PATH}`,
+      "POST /mcp",
+      "POST /mcp",
+      "DELETE /mcp",
+      `GET ${AS_ROOT}`,
+    ]);
+    const [, list, end] = stub.requests.filter((r) => r.path === "/mcp");
+    expect(JSON.parse(list!.body)).toMatchObject({ method: "tools/list" });
+    expect(end!.headers["mcp-session-id"]).toBe("s-1");
+  });
+
+  it("asks for tools/list when a server takes no 2025 handshake (HTTP 400)", async () => {
+    const o = stub.origin;
+    stub.setRoutes({
+      [PRM_PATH]: { body: { resource: `${o}/mcp`, authorization_servers: [o] } },
+      "POST /mcp": (req) =>
+        (JSON.parse(req.body) as { method: string }).method === "initialize"
+          ? { status: 400, body: { jsonrpc: "2.0", id: 0, error: { code: -32020, message: "x" } } }
+          : { status: 401, headers: { "www-authenticate": `Bearer scope="files:read"` } },
+      [AS_ROOT]: { body: asDoc(o) },
+    });
+    const found = await discover();
+    expect(found.scopes).toEqual(["files:read"]);
+    expect(stub.paths()).toEqual([`GET ${PRM_PATH}`, "POST /mcp", "POST /mcp", `GET ${AS_ROOT}`]);
   });
 
   it("falls back to the root protected resource metadata", async () => {

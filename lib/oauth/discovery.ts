@@ -42,6 +42,8 @@ export interface DiscoveredAuthorization {
   scopes: string[];
   metadata: AuthorizationServerMetadata;
   metadataUrl: string;
+  /** Every authorization server the resource metadata names (none without metadata). */
+  authorizationServers: string[];
 }
 
 interface Attempt {
@@ -97,43 +99,82 @@ async function fetchResourceMetadata(
   return parsed.ok ? { prm: parsed.value } : { url, served: true, problem: parsed.problem };
 }
 
+const PROBE_VERSION = "2025-06-18";
+
+const rpc = (id: number, method: string, params?: Record<string, unknown>) =>
+  JSON.stringify({ jsonrpc: "2.0", id, method, ...(params && { params }) });
+
+interface Challenge {
+  status: number;
+  params: Record<string, string> | undefined;
+}
+
 /**
  * Asks the MCP server itself, unauthenticated, for its 401 challenge (RFC 9728 §5.1): its
  * `resource_metadata` names the metadata document and its `scope` the scopes to request.
+ * Streamable HTTP: an `initialize`; a server that answers that without a challenge (it guards
+ * only what follows the handshake, or takes no 2025 handshake at all) is asked for
+ * `tools/list` too, in the session it opened if any: the first request of a member's
+ * connection is where its challenge comes from.
  */
 async function probeChallenge(
   mcpUrl: string,
   transport: "streamable_http" | "sse",
   options: OAuthHttpOptions,
-): Promise<{ status: number; params: Record<string, string> | undefined }> {
-  const init: RequestInit =
-    transport === "sse"
-      ? { headers: { accept: "text/event-stream" } }
-      : {
-          method: "POST",
-          headers: {
-            accept: "application/json, text/event-stream",
-            "content-type": "application/json",
-          },
-          body: JSON.stringify({
-            jsonrpc: "2.0",
-            id: 0,
-            method: "initialize",
-            params: {
-              protocolVersion: "2025-06-18",
-              capabilities: {},
-              clientInfo: { name: "toolgate", version: "1.0.0" },
-            },
-          }),
-        };
-  let res;
+): Promise<Challenge> {
+  // A successful SSE GET would stream forever: a short timeout bounds it.
+  const probeOptions = { ...options, timeoutMs: 5_000 };
+  const ask = async (init: RequestInit): Promise<Challenge & { session: string | null }> => {
+    let res;
+    try {
+      res = await oauthRequest(mcpUrl, init, probeOptions);
+    } catch (error) {
+      networkFailure("protected_resource_metadata", mcpUrl, error);
+    }
+    return {
+      status: res.status,
+      params: bearerChallenge(res.headers.get("www-authenticate")),
+      session: res.headers.get("mcp-session-id"),
+    };
+  };
+  if (transport === "sse") return ask({ headers: { accept: "text/event-stream" } });
+  const headers = {
+    accept: "application/json, text/event-stream",
+    "content-type": "application/json",
+  };
+  const first = await ask({
+    method: "POST",
+    headers,
+    body: rpc(0, "initialize", {
+      protocolVersion: PROBE_VERSION,
+      capabilities: {},
+      clientInfo: { name: "toolgate", version: "1.0.0" },
+    }),
+  });
+  // 2xx: the handshake is open; 400: a server that does not take a 2025 handshake (a
+  // 2026-07-28 one) but is there. Anything else (401/403 unexplained, 404, 5xx) is final.
+  const open = (first.status >= 200 && first.status < 300) || first.status === 400;
+  if (first.params !== undefined || !open) return first;
+  const session = first.session !== null && first.session.length <= 256 ? first.session : null;
+  const sessionHeaders = {
+    ...headers,
+    "mcp-protocol-version": PROBE_VERSION,
+    ...(session !== null && { "mcp-session-id": session }),
+  };
   try {
-    // A successful SSE GET would stream forever: a short timeout bounds it.
-    res = await oauthRequest(mcpUrl, init, { ...options, timeoutMs: 5_000 });
+    const next = await ask({ method: "POST", headers: sessionHeaders, body: rpc(1, "tools/list") });
+    return next.params !== undefined || next.status === 401 ? next : first;
   } catch (error) {
-    networkFailure("protected_resource_metadata", mcpUrl, error);
+    if (error instanceof OAuthDiscoveryError) return first;
+    throw error;
+  } finally {
+    // The session this probe opened is ended again (a courtesy; its answer does not matter).
+    if (session !== null) {
+      await oauthRequest(mcpUrl, { method: "DELETE", headers: sessionHeaders }, probeOptions).catch(
+        () => undefined,
+      );
+    }
   }
-  return { status: res.status, params: bearerChallenge(res.headers.get("www-authenticate")) };
 }
 
 /**
@@ -332,5 +373,6 @@ export async function discoverAuthorization(
     scopes,
     metadata,
     metadataUrl: url,
+    authorizationServers: found?.prm.authorization_servers ?? [],
   };
 }

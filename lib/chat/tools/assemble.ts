@@ -8,6 +8,7 @@ import type { Executor } from "@/db/client";
 import type { McpServerRow } from "@/db/queries/mcp-servers";
 import type { ChatToolRow } from "@/lib/chat/wire";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
+import { followServerMove, movedText, refusedToken } from "@/lib/mcp-config/as-migration";
 import { recordScopeStepUp, stepUpText } from "@/lib/mcp-config/step-up";
 import { capDescription } from "@/lib/mcp/tool-adapter";
 import { insufficientScopeOf } from "@/lib/oauth/step-up";
@@ -145,6 +146,9 @@ function externalSource(
       try {
         const result = await pool.callTool(server.endpoint, tool.about.toolName, args, {
           signal,
+          // The listing this turn offered the tool from: on the 2026-07-28 wire the arguments
+          // its x-mcp-header properties name travel as Mcp-Param-* headers too.
+          definition: { name: tool.about.toolName, inputSchema: tool.inputSchema },
           ...(onProgress !== undefined && { onProgress }),
         });
         return { ok: true, result };
@@ -154,6 +158,10 @@ function externalSource(
         if (challenge) {
           const stepUp = await recordScopeStepUp(db, row, ctx.identity.userId, challenge.scope);
           return { ok: false, text: stepUpText(row.displayName, stepUp), code: err.code };
+        }
+        // A refused token may mean the server moved to another authorization server.
+        if (refusedToken(row, err) && (await followServerMove(db, row))) {
+          return { ok: false, text: movedText(row.displayName), code: err.code };
         }
         const text = serverFailureText(ctx.audience, row.displayName, err);
         // The server's own words help the model fix its arguments; they are tool output,

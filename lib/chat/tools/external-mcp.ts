@@ -10,7 +10,10 @@ import { setMcpServerStatus, type McpServerRow } from "@/db/queries/mcp-servers"
 import type { ChatToolRow } from "@/lib/chat/wire";
 import { SecretDecryptError } from "@/lib/crypto/envelope";
 import { KeyRingError } from "@/lib/crypto/keyring";
+import { followServerMove, movedText, refusedToken } from "@/lib/mcp-config/as-migration";
 import { authHeadersFor } from "@/lib/mcp-config/credentials";
+import { recordScopeStepUp, stepUpText } from "@/lib/mcp-config/step-up";
+import { insufficientScopeOf } from "@/lib/oauth/step-up";
 import { recordListing, watchPoolListings } from "@/lib/mcp-config/catalogue-sync";
 import { serverPolicyOf } from "@/lib/mcp-config/policy-view";
 import type { McpEndpoint, McpPool, PooledTool } from "@/lib/mcp/pool";
@@ -90,6 +93,28 @@ async function credentialsFor(
   }
 }
 
+/**
+ * What the member is told when an oauth2 server refused the listing for a reason they can act
+ * on: it wants more scope (step-up: connect again, for the union), or it moved to another
+ * authorization server (connect again, there). Undefined for any other failure.
+ */
+async function authRefusalText(
+  db: Executor,
+  row: McpServerRow,
+  userId: string,
+  listed: { error: ServerFailure; cached: boolean; cause?: unknown },
+): Promise<string | undefined> {
+  if (row.authType !== "oauth2") return undefined;
+  const challenge = insufficientScopeOf(listed.cause);
+  if (challenge) {
+    return stepUpText(row.displayName, await recordScopeStepUp(db, row, userId, challenge.scope));
+  }
+  if (refusedToken(row, { ...listed.error, cached: listed.cached })) {
+    if (await followServerMove(db, row)) return movedText(row.displayName);
+  }
+  return undefined;
+}
+
 /** A row standing for every tool of a server that takes no part in the turn. */
 const wholeServerRow = (row: McpServerRow, reason: ToolReason): ChatToolRow => ({
   name: `${row.slug}__*`,
@@ -156,7 +181,12 @@ export async function connectExternalServers(
       };
       const listed = await opts.pool.listTools(endpoint, { signal: opts.signal });
       if (!listed.ok) {
-        unavailable(row, listed.error, "server_unavailable");
+        const told = await authRefusalText(db, row, ctx.identity.userId, listed);
+        if (told === undefined) unavailable(row, listed.error, "server_unavailable");
+        else {
+          const failure = { code: "mcp.auth_required", message: told, forUser: true };
+          unavailable(row, failure, "auth_required");
+        }
         return null;
       }
       // The listing updates the shared catalogue first (nothing to write on a warm turn), so a
