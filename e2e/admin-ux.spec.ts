@@ -13,6 +13,7 @@ import { UsersPage } from "./pages/users-page";
 import { apiPost, SAME_ORIGIN } from "./support/api";
 import { createFakeModel, createMcpServer, deadMcpUrl } from "./support/chat";
 import { ADMIN, ADMIN_STATE, APP_URL, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
+import { reload } from "./support/hydration";
 
 const stamp = () => `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 
@@ -126,7 +127,7 @@ test.describe("as admin", () => {
     await expect(dialog).toBeHidden();
     await expect(page.getByText("Renamed to After Name")).toBeVisible();
     await expect(row.getByRole("cell").first()).toHaveText("After Name");
-    await page.reload();
+    await reload(page);
     await expect(users.row(email)).toContainText("After Name");
   });
 
@@ -180,7 +181,7 @@ test.describe("as admin", () => {
       base_url: dead,
       models: ["m"],
     });
-    await page.reload();
+    await reload(page);
     await expect(await providers.test(deadName)).toContainText("m: 127.0.0.1");
   });
 

@@ -5,6 +5,7 @@ import { createFakeModel } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 test.beforeEach(() => needsFixtures());
@@ -157,7 +158,7 @@ test("the model's reasoning shows live and, collapsed, after a reload", async ({
     await reasoning.getByText("Reasoning").click();
     await expect(thought, `${when}: opened`).toBeVisible();
     if (when === "live") {
-      await page.reload();
+      await reload(page);
       await chat.expectAnswer(`Take an umbrella, ${key}.`);
     }
   }

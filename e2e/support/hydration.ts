@@ -1,0 +1,22 @@
+import type { Page } from "@playwright/test";
+
+/**
+ * Waits until React has hydrated the page (components/providers.tsx marks <html>). Pages are
+ * rendered on the server with their data, so they show before they respond: a click or
+ * typing before this point is lost.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
+/** Opens `path` and waits until it responds. */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await hydrated(page);
+}
+
+/** Reloads the page and waits until it responds. */
+export async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await hydrated(page);
+}
