@@ -24,6 +24,7 @@ export function ChatNotFound() {
       <EmptyState
         className="w-full"
         icon={<SearchXIcon />}
+        titleAs="h1"
         title="Chat not found"
         description="It may have been deleted, or it belongs to someone else."
         action={

@@ -137,7 +137,14 @@ describe("page data equals the routes' JSON", () => {
   });
 
   it("admin pages: users, providers, settings and the audit; nothing for members", async () => {
-    await pausedChat();
+    // An approved call: the audit has a row that ran.
+    const { chat } = await pausedChat();
+    const [approval] = (await h.approvals(h.member.token, chat.id)).body;
+    const answered = await h.answer(h.member.token, chat.id, approval!.approval_id, {
+      decision: "approve",
+    });
+    expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+    await h.settled(t.db, chat.id);
     const member = toCaller(h.member.user, "session");
     const admin = toCaller(h.admin.user, "session");
     const pages = [
