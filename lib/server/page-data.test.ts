@@ -130,9 +130,9 @@ describe("page data equals the routes' JSON", () => {
     expect(tools).toStrictEqual(
       await routeJson(getTools, h.admin.token, { params: { id: server.id } }),
     );
-    expect((await call(getTools, { token: h.member.token, params: { id: server.id } })).status).toBe(
-      403,
-    );
+    expect(
+      (await call(getTools, { token: h.member.token, params: { id: server.id } })).status,
+    ).toBe(403);
     expect(await serverToolsData(t.db, member, server.id)).toBeNull();
   });
 

@@ -5,12 +5,7 @@ import { toolAuditQuery } from "@/lib/client/audit-queries";
 import { mcpQueryKeys } from "@/lib/client/mcp-queries";
 import { queryKeys } from "@/lib/client/queries";
 import { getDb } from "@/lib/server/database";
-import {
-  mcpServersData,
-  orClientFetch,
-  toolAuditData,
-  usersData,
-} from "@/lib/server/page-data";
+import { mcpServersData, orClientFetch, toolAuditData, usersData } from "@/lib/server/page-data";
 import { Prefetched } from "../../prefetched";
 
 export const metadata: Metadata = { title: "Audit" };

@@ -3,11 +3,7 @@ import { AppSettingsAdmin } from "@/components/admin/settings/app-settings-admin
 import { requirePageCaller } from "@/lib/auth/page";
 import { settingsQueryKeys, workspaceMcpSettingsKey } from "@/lib/client/settings-queries";
 import { getDb } from "@/lib/server/database";
-import {
-  appSettingsData,
-  orClientFetch,
-  workspaceMcpSettingsData,
-} from "@/lib/server/page-data";
+import { appSettingsData, orClientFetch, workspaceMcpSettingsData } from "@/lib/server/page-data";
 import { Prefetched } from "../../prefetched";
 
 export const metadata: Metadata = { title: "App settings" };
