@@ -20,3 +20,18 @@ export async function reload(page: Page): Promise<void> {
   await page.reload();
   await hydrated(page);
 }
+
+// How React reports server HTML it had to throw away (production builds name the error's number).
+const MISMATCH = /hydrat|Minified React error #(418|419|421|422|423|425)\b/i;
+
+/** Collects, from now on, every report of a hydration mismatch on `page`. */
+export function hydrationErrors(page: Page): string[] {
+  const found: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && MISMATCH.test(msg.text())) found.push(msg.text());
+  });
+  page.on("pageerror", (err) => {
+    if (MISMATCH.test(err.message)) found.push(err.message);
+  });
+  return found;
+}
