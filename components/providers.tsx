@@ -2,7 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ThemeProvider } from "next-themes";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Toaster } from "@/components/ui/sonner";
 import { ApiRequestError } from "@/lib/client/api";
 
@@ -21,6 +21,11 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce?: st
         },
       }),
   );
+  // Pages arrive rendered with their data; until React has hydrated them, clicks and typing
+  // on that HTML do nothing. The mark says when they work (the end-to-end tests wait for it).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <ThemeProvider
       attribute="class"

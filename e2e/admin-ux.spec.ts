@@ -13,6 +13,7 @@ import { UsersPage } from "./pages/users-page";
 import { apiPost, SAME_ORIGIN } from "./support/api";
 import { createFakeModel, createMcpServer, deadMcpUrl } from "./support/chat";
 import { ADMIN, ADMIN_STATE, APP_URL, FAKE_MODEL_URL, MCP_TEST_URL } from "./support/constants";
+import { hydrationErrors, reload, visit } from "./support/hydration";
 
 const stamp = () => `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 
@@ -126,7 +127,7 @@ test.describe("as admin", () => {
     await expect(dialog).toBeHidden();
     await expect(page.getByText("Renamed to After Name")).toBeVisible();
     await expect(row.getByRole("cell").first()).toHaveText("After Name");
-    await page.reload();
+    await reload(page);
     await expect(users.row(email)).toContainText("After Name");
   });
 
@@ -180,7 +181,7 @@ test.describe("as admin", () => {
       base_url: dead,
       models: ["m"],
     });
-    await page.reload();
+    await reload(page);
     await expect(await providers.test(deadName)).toContainText("m: 127.0.0.1");
   });
 
@@ -270,5 +271,46 @@ test.describe("as admin", () => {
       });
       expect(res.status(), await res.text()).toBe(200);
     }
+  });
+});
+
+// The browser in another zone and language than the server: times must not make React discard
+// the server's HTML.
+test.describe("as admin, far from the server", () => {
+  test.use({ storageState: ADMIN_STATE, timezoneId: "Pacific/Auckland", locale: "de-DE" });
+
+  test("admin pages arrive rendered with their stored data and hydrate cleanly", async ({
+    page,
+  }) => {
+    const s = stamp();
+    const server = `Rendered ${s}`;
+    await createMcpServer(page.request, {
+      name: server,
+      slug: `rendered-${s}`,
+      url: await deadMcpUrl(),
+    });
+    const provider = await createFakeModel(page.request, "rendered");
+    const token = `token-${s}`;
+    await apiPost(page.request, "/api/tokens", { name: token });
+    const errors = hydrationErrors(page);
+    const pages: [path: string, stored: string | null][] = [
+      ["/admin/users", ADMIN.email],
+      ["/admin/mcp-servers", server],
+      ["/admin/providers", provider],
+      ["/admin/audit", null],
+      ["/admin/settings", null],
+      ["/settings", token],
+    ];
+    for (const [path, stored] of pages) {
+      if (stored !== null) {
+        // In the page's own HTML, not only in its script data.
+        const html = await (await page.request.get(path)).text();
+        expect(html.replace(/<script[\s\S]*?<\/script>/g, ""), path).toContain(stored);
+      }
+      await visit(page, path);
+      await expect(page.getByRole("heading", { level: 1 }).first(), path).toBeVisible();
+      if (stored !== null) await expect(page.getByText(stored).first(), path).toBeVisible();
+    }
+    expect(errors).toEqual([]);
   });
 });

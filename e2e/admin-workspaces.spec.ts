@@ -3,6 +3,7 @@ import { AdminWorkspacesPage } from "./pages/workspaces-page";
 import { apiPost } from "./support/api";
 import { ADMIN_STATE } from "./support/constants";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -24,6 +25,6 @@ test("an admin sees every workspace with the sandbox status and stops one", asyn
   await expect(workspaces.stopButton(name)).toHaveCount(0);
 
   // The reloaded page says the same.
-  await page.reload();
+  await reload(page);
   await expect(workspaces.row(name)).toContainText("Stopped");
 });

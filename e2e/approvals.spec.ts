@@ -5,6 +5,7 @@ import { AuditPage } from "./pages/audit-page";
 import { ChatPage } from "./pages/chat-page";
 import { createFakeModel, memberPage } from "./support/chat";
 import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -81,7 +82,7 @@ test("a member approves an edited call and denies another; an admin filters the 
   await expect(chat.conversation.getByText("hello, edited by a person").first()).toBeVisible();
 
   // The reloaded chat shows the same.
-  await page.reload();
+  await reload(page);
   await expect(chat.conversation.getByText(`The echo came back ${key}.`)).toBeVisible();
   await card.expectState("Approved");
 

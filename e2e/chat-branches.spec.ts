@@ -5,6 +5,7 @@ import { createFakeModel } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 test.beforeEach(() => needsFixtures());
@@ -67,7 +68,7 @@ test("copy, regenerate and edit a message, switch between versions, find it by s
   });
 
   // The live view is what a reload shows.
-  await page.reload();
+  await reload(page);
   await chat.expectAnswer("Answer to the edited question.");
   await expect(chat.versions(chat.userMessages.first(), "message")).toContainText("2 / 2");
 

@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { releaseModel, scriptModel } from "./support/api";
-import { createFakeModel } from "./support/chat";
+import { createFakeModel, memberPage } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 test.beforeEach(() => needsFixtures());
@@ -157,8 +158,51 @@ test("the model's reasoning shows live and, collapsed, after a reload", async ({
     await reasoning.getByText("Reasoning").click();
     await expect(thought, `${when}: opened`).toBeVisible();
     if (when === "live") {
-      await page.reload();
+      await reload(page);
       await chat.expectAnswer(`Take an umbrella, ${key}.`);
     }
   }
+});
+
+test("a reloaded chat arrives with its stored messages, and only for its owner", async ({
+  page,
+  browser,
+}) => {
+  const key = unique("stored");
+  const question = `${key} remember this`;
+  const answer = `Stored answer for ${key}.`;
+  const model = await createFakeModel(page.request);
+  await scriptModel(key, [{ text: answer }]);
+  const chat = new ChatPage(page);
+  await chat.startNew(model);
+  await chat.send(question);
+  await chat.expectAnswer(answer);
+  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+  const path = new URL(page.url()).pathname;
+
+  // The page's own HTML shows the stored question and answer (not only its script data).
+  const html = await (await page.request.get(path)).text();
+  const shown = html.replace(/<script[\s\S]*?<\/script>/g, "");
+  expect(shown).toContain(question);
+  expect(shown).toContain(answer);
+
+  // Reloaded, the conversation starts from that copy: the chat is not fetched again.
+  const apiPath = path.replace(/^\/chat\//, "/api/chats/");
+  const fetched: string[] = [];
+  page.on("request", (req) => {
+    if (req.method() === "GET" && new URL(req.url()).pathname === apiPath) fetched.push(req.url());
+  });
+  await reload(page);
+  await chat.expectAnswer(answer);
+  await page.waitForLoadState("networkidle");
+  expect(fetched).toEqual([]);
+
+  // Anyone else gets the not-found page, with nothing of the chat in it.
+  const other = await memberPage(browser, page.request, "stranger");
+  const res = await other.request.get(path);
+  expect(await res.text()).not.toContain(answer);
+  await other.goto(path);
+  await expect(other.getByRole("heading", { name: "Chat not found" })).toBeVisible();
+  await expect(other.getByText(answer)).toHaveCount(0);
+  await other.context().close();
 });

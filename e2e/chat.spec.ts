@@ -5,6 +5,7 @@ import { createFakeModel, createMcpServer, deadMcpUrl, memberPage } from "./supp
 import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 test.beforeEach(() => needsFixtures());
@@ -62,7 +63,7 @@ test("a member picks a server, sees the streamed answer and the labelled tool ca
 
   // The chat is in the history, active; reopening it shows the stored turn the same way.
   await expect(chat.history.locator('a[aria-current="page"]')).toContainText(key);
-  await page.reload();
+  await reload(page);
   await expect(conversation.getByText(`Done ${key}.`)).toBeVisible();
   await expect(chat.toolCallDetails("Echoing the greeting")).toBeVisible();
   await expect(page.getByRole("button", { name: /MCP servers \(\d+ on\)/ })).toBeVisible();

@@ -7,6 +7,7 @@ import { ChatPage } from "./pages/chat-page";
 import { apiPost, scriptModel } from "./support/api";
 import { createFakeModel, memberPage } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -94,7 +95,7 @@ test("a member answers a server's form in the chat, and opens a URL only by clic
     await expect(card.getByRole("button", { name: "Accept" })).toHaveCount(0);
 
     // The reloaded chat shows the same card and state.
-    await page.reload();
+    await reload(page);
     const reloaded = page
       .getByRole("region", { name: "Messages" })
       .getByRole("region", { name: `${serverName} asks for information` });

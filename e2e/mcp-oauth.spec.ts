@@ -9,6 +9,7 @@ import { createFakeModel } from "./support/chat";
 import { ADMIN_STATE, MCP_OAUTH_URL, MCP_TEST_URL } from "./support/constants";
 import { localOnly, needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { visit } from "./support/hydration";
 
 // The IdP fixture on IDP_PORT is both the sign-in provider and the authorization server of the
 // MCP test server on MCP_OAUTH_PORT, which accepts only its JWT access tokens for its own URL.
@@ -129,7 +130,7 @@ test("a member connects an OAuth2 MCP server in a popup, uses its tool, and disc
   await expect(page.getByText(`Disconnected from ${serverName}`)).toBeVisible();
 
   // The chat's picker now offers to connect it, and connects from there too.
-  await page.goto("/chat");
+  await visit(page, "/chat");
   const menu = await chat.openServerPicker();
   const connectItem = menu.getByRole("menuitem", { name: `Connect ${serverName}` });
   const again = page.waitForEvent("popup");

@@ -5,6 +5,7 @@ import { McpServerEditorPage, McpServerListPage } from "./pages/mcp-servers-page
 import { apiPost, SAME_ORIGIN } from "./support/api";
 import { ADMIN_STATE } from "./support/constants";
 import { unique, uniqueEmail } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.describe("as admin", () => {
   test.use({ storageState: ADMIN_STATE });
@@ -44,7 +45,7 @@ test.describe("as admin", () => {
     await editor.planModeSwitch.click();
     await expect(page.getByLabel("Only these tools in plan mode")).toBeVisible();
     await editor.save();
-    await page.reload();
+    await reload(page);
     await expect(editor.planModeSwitch).toBeChecked();
     const afterPlan = await page.request.get(`/api/mcp/servers/${id}`);
     expect(afterPlan.status()).toBe(200);
@@ -55,7 +56,7 @@ test.describe("as admin", () => {
     await page.getByLabel("Header name", { exact: true }).fill("X-API-Key");
     await editor.apiKeyValue.fill(secret);
     await editor.save();
-    await page.reload();
+    await reload(page);
     await expect(editor.apiKeyValue).toHaveValue("");
     await expect(editor.apiKeyValue).toHaveAttribute("placeholder", /stored/);
     await expect(editor.clearStoredKey).toBeVisible();

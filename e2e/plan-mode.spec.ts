@@ -9,6 +9,7 @@ import { createFakeModel, createMcpServer, createMember } from "./support/chat";
 import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 test.beforeEach(() => needsFixtures());
@@ -174,7 +175,7 @@ test("a member plans with an approved MCP tool, answers questions and implements
   await expect(plan.getByRole("button", { name: "Implement plan" })).toHaveCount(0);
 
   // Reloaded, the stored plan and answers render the same way.
-  await page.reload();
+  await reload(page);
   await expect(chatPage.proposedPlan).toBeVisible();
   await expect(conversation.getByText("Answer: CSV; Other: XLSX")).toBeVisible();
 });

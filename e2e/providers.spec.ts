@@ -3,6 +3,7 @@ import { AppShell } from "./pages/app-shell";
 import { ProvidersPage } from "./pages/providers-page";
 import { ADMIN_STATE } from "./support/constants";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -49,7 +50,7 @@ test("adds, edits and deletes a model provider without the key reaching the page
   await providers.expectAccessible();
 
   // After a reload the key is nowhere: not in the HTML, not in the API the page reads.
-  await page.reload();
+  await reload(page);
   await expect(modelBadges).toHaveText(["llama3.1:8b (default)", "qwen2.5:7b"]);
   expect(await page.content()).not.toContain(secret);
   const list = await page.request.get("/api/model-providers");

@@ -10,6 +10,7 @@ import { McpToolsTab } from "./pages/mcp-tools-tab";
 import { apiPost } from "./support/api";
 import { memberPage } from "./support/chat";
 import { ADMIN_STATE } from "./support/constants";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -82,7 +83,7 @@ test("an admin governs tools one by one and a member's chat follows", async ({ p
       .toBe("changed");
     await memberSees("lookup", /Hidden: The server changed this tool/);
 
-    await page.reload();
+    await reload(page);
     await tools.open();
     await expect(page.getByText(/1 tool changed by the server/)).toBeVisible();
     const diff = await tools.openReview("lookup");

@@ -6,6 +6,7 @@ import { createFakeModel, createMcpServer, memberPage } from "./support/chat";
 import { ADMIN_STATE, MCP_TEST_URL } from "./support/constants";
 import { needsFixtures } from "./support/deployment";
 import { unique } from "./support/names";
+import { reload } from "./support/hydration";
 
 test.use({ storageState: ADMIN_STATE });
 test.beforeEach(() => needsFixtures());
@@ -93,7 +94,7 @@ test("links, embedded resources and progress of MCP tools show in the chat, live
   await check();
   await chat.expectAccessible("A chat with tool results");
 
-  await page.reload();
+  await reload(page);
   await expect(conversation.getByText(`All found ${key}.`)).toBeVisible({ timeout: 30_000 });
   await expect(conversation.getByRole("progressbar")).toHaveCount(0);
   await check();

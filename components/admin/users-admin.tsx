@@ -4,7 +4,7 @@ import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon, UsersIcon } from "lucide-react";
 import { toast } from "sonner";
-import { formatDateTime } from "@/components/format";
+import { DateTime } from "@/components/date-time";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -138,7 +138,9 @@ function UserRow({ user, isSelf }: { user: User; isSelf: boolean }) {
           <Badge variant="secondary">Active</Badge>
         )}
       </TableCell>
-      <TableCell>{formatDateTime(user.created_at)}</TableCell>
+      <TableCell>
+        <DateTime value={user.created_at} />
+      </TableCell>
       <TableCell className="space-x-1 text-right">
         <EditUserNameDialog user={user}>
           <Button variant="ghost" size="sm" aria-label={`Rename ${user.email}`}>

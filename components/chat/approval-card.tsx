@@ -198,7 +198,10 @@ export function ApprovalCard({
         </h3>
         <Badge variant={pending ? "outline" : "secondary"}>{STATE_TEXT[shown.state]}</Badge>
         {pending ? (
-          <span className="text-xs text-muted-foreground">{timeLeft(part.expires_at, now)}</span>
+          // The server's clock rendered it on a reload; the next tick shows the browser's.
+          <span className="text-xs text-muted-foreground" suppressHydrationWarning>
+            {timeLeft(part.expires_at, now)}
+          </span>
         ) : null}
       </header>
       {part.model_intent ? (

@@ -1,57 +1,54 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { SearchXIcon } from "lucide-react";
-import Link from "next/link";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ErrorView } from "@/components/error-view";
-import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
 import { ApiRequestError, errorMessage } from "@/lib/client/api";
-import { chatQuery } from "@/lib/client/chat-queries";
-import { ChatHistorySheet } from "./chat-history";
+import { chatQuery, chatQueryKeys } from "@/lib/client/chat-queries";
+import { ChatNotFound, ChatPlaceholder } from "./chat-not-found";
 import { Conversation } from "./conversation";
 import { ConversationSkeleton } from "./conversation-skeleton";
 import { preloadMarkdown } from "./markdown";
 import { peekPendingTurn } from "./pending-turn";
 
-/** `/chat/<id>`: loads the chat fresh (its messages seed the conversation once), then shows it. */
-export function ChatView({ chatId }: { chatId: string }) {
+/** How old the page's own server-read copy may be and still open the chat without a fetch. */
+const PAGE_COPY_MS = 30_000;
+
+/**
+ * `/chat/<id>`: shows the chat as this visit read it (its messages seed the conversation once).
+ * The page reads the chat on the server for this very render (`readAt`, hydrated into the
+ * cache): then it opens at once. Any other copy in the cache may miss a turn that ended
+ * meanwhile, so it is fetched again first.
+ */
+export function ChatView({ chatId, readAt }: { chatId: string; readAt?: number }) {
+  const qc = useQueryClient();
   // Captured once: a chat just created from the new-chat screen is already in the cache with
   // no messages, and its first message is waiting to be sent.
   const [pending] = useState(() => peekPendingTurn(chatId));
-  const chat = useQuery({ ...chatQuery(chatId), staleTime: pending ? Infinity : 0 });
+  // A page restored from the browser's history carries an old read: fetched again too.
+  const [servedFresh] = useState(
+    () =>
+      readAt !== undefined &&
+      qc.getQueryState(chatQueryKeys.detail(chatId))?.dataUpdatedAt === readAt &&
+      Date.now() - readAt < PAGE_COPY_MS,
+  );
+  const chat = useQuery({
+    ...chatQuery(chatId),
+    staleTime: pending ? Infinity : servedFresh ? PAGE_COPY_MS : 0,
+  });
   // Fetch the renderer alongside the chat, so the first messages show formatted.
   useEffect(preloadMarkdown, []);
 
   if (chat.isError && !chat.data) {
-    const notFound = chat.error instanceof ApiRequestError && chat.error.status === 404;
+    if (chat.error instanceof ApiRequestError && chat.error.status === 404) return <ChatNotFound />;
     return (
-      <div className="flex flex-1 flex-col">
-        <div className="flex items-center border-b px-4 py-2 lg:hidden">
-          <ChatHistorySheet />
-        </div>
-        <div className="mx-auto flex w-full max-w-3xl flex-1 items-center px-4">
-          {notFound ? (
-            <EmptyState
-              className="w-full"
-              icon={<SearchXIcon />}
-              title="Chat not found"
-              description="It may have been deleted, or it belongs to someone else."
-              action={
-                <Button asChild>
-                  <Link href="/chat">Start a new chat</Link>
-                </Button>
-              }
-            />
-          ) : (
-            <ErrorView message={errorMessage(chat.error)} onRetry={() => void chat.refetch()} />
-          )}
-        </div>
-      </div>
+      <ChatPlaceholder>
+        <ErrorView message={errorMessage(chat.error)} onRetry={() => void chat.refetch()} />
+      </ChatPlaceholder>
     );
   }
-  // Wait for this visit's fetch: cached messages may miss a turn that ended meanwhile.
-  if (!chat.data || (!pending && !chat.isFetchedAfterMount)) return <ConversationSkeleton />;
+  if (!chat.data || (!pending && !servedFresh && !chat.isFetchedAfterMount)) {
+    return <ConversationSkeleton />;
+  }
   return <Conversation key={chatId} chat={chat.data} pending={pending} />;
 }

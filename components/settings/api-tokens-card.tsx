@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckIcon, CopyIcon, KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import { formatDateTime } from "@/components/format";
+import { DateTime } from "@/components/date-time";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -111,8 +111,12 @@ function TokenTable({ tokens }: { tokens: ApiToken[] }) {
             <TableCell>
               <code className="text-xs text-muted-foreground">{t.prefix}…</code>
             </TableCell>
-            <TableCell>{formatDateTime(t.created_at)}</TableCell>
-            <TableCell>{formatDateTime(t.last_used_at)}</TableCell>
+            <TableCell>
+              <DateTime value={t.created_at} />
+            </TableCell>
+            <TableCell>
+              <DateTime value={t.last_used_at} />
+            </TableCell>
             <TableCell className="text-right">
               <RevokeTokenButton token={t} />
             </TableCell>

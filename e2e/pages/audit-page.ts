@@ -1,12 +1,13 @@
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { visit } from "../support/hydration";
 
 /** /admin/audit: the tool-call audit, its filters, a call's details and the CSV download. */
 export class AuditPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<void> {
-    await this.page.goto("/admin/audit");
+    await visit(this.page, "/admin/audit");
     await expect(this.page.getByRole("heading", { name: "Audit", level: 1 })).toBeVisible();
   }
 

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
 import { ApprovalCard } from "./approval-card";
+import { visit } from "../support/hydration";
 
 /**
  * /chat and /chat/:id: the model and server pickers, the composer, the conversation and the
@@ -81,12 +82,12 @@ export class ChatPage {
   }
 
   async gotoNew(): Promise<void> {
-    await this.page.goto("/chat");
+    await visit(this.page, "/chat");
     await expect(this.page.getByRole("heading", { name: "New chat", level: 1 })).toBeVisible();
   }
 
   async goto(chatId: string): Promise<void> {
-    await this.page.goto(`/chat/${chatId}`);
+    await visit(this.page, `/chat/${chatId}`);
   }
 
   async chooseModel(model: string): Promise<void> {

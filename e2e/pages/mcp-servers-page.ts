@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { visit } from "../support/hydration";
 
 /** /admin/mcp-servers: the list of servers, with the enable switch and the row actions. */
 export class McpServerListPage {
@@ -13,7 +14,7 @@ export class McpServerListPage {
   }
 
   async goto(): Promise<void> {
-    await this.page.goto("/admin/mcp-servers");
+    await visit(this.page, "/admin/mcp-servers");
     await expect(this.heading).toBeVisible();
   }
 
@@ -60,11 +61,11 @@ export class McpServerEditorPage {
   constructor(readonly page: Page) {}
 
   async gotoNew(): Promise<void> {
-    await this.page.goto("/admin/mcp-servers/new");
+    await visit(this.page, "/admin/mcp-servers/new");
   }
 
   async goto(id: string): Promise<void> {
-    await this.page.goto(`/admin/mcp-servers/${id}`);
+    await visit(this.page, `/admin/mcp-servers/${id}`);
   }
 
   get displayName() {

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { visit } from "../support/hydration";
 
 /**
  * The Tools tab of the MCP server editor (/admin/mcp-servers/:id): the server's tool
@@ -9,7 +10,7 @@ export class McpToolsTab {
 
   /** Opens the server's editor on its Tools tab. */
   async goto(serverId: string): Promise<void> {
-    await this.page.goto(`/admin/mcp-servers/${serverId}`);
+    await visit(this.page, `/admin/mcp-servers/${serverId}`);
     await this.open();
   }
 

@@ -1,12 +1,13 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { visit } from "../support/hydration";
 
 /** /admin/providers: the model providers table and its add / edit dialog. */
 export class ProvidersPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<void> {
-    await this.page.goto("/admin/providers");
+    await visit(this.page, "/admin/providers");
     await expect(
       this.page.getByRole("heading", { name: "Model providers", level: 1 }),
     ).toBeVisible();

@@ -1,12 +1,13 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { visit } from "../support/hydration";
 
 /** /settings: the account, password change, API tokens and MCP connections. */
 export class SettingsPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<void> {
-    await this.page.goto("/settings");
+    await visit(this.page, "/settings");
   }
 
   get tokensHeading() {

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { visit } from "../support/hydration";
 
 export interface NewUser {
   name: string;
@@ -12,7 +13,7 @@ export class UsersPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<void> {
-    await this.page.goto("/admin/users");
+    await visit(this.page, "/admin/users");
   }
 
   async expectLoaded(): Promise<void> {

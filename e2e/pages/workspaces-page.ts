@@ -1,12 +1,13 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
+import { visit } from "../support/hydration";
 
 /** /admin/workspaces: every workspace with the sandbox status; admins stop them here. */
 export class AdminWorkspacesPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<void> {
-    await this.page.goto("/admin/workspaces");
+    await visit(this.page, "/admin/workspaces");
     await expect(this.page.getByRole("heading", { name: "Workspaces", level: 1 })).toBeVisible();
   }
 

@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { DownloadIcon, ScrollTextIcon } from "lucide-react";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { DateTime } from "@/components/date-time";
 import { formatDateTime } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -249,7 +250,9 @@ export function ToolAuditAdmin() {
             <TableBody>
               {items.map((item) => (
                 <TableRow key={item.id}>
-                  <TableCell className="whitespace-nowrap">{formatDateTime(item.at)}</TableCell>
+                  <TableCell className="whitespace-nowrap">
+                    <DateTime value={item.at} />
+                  </TableCell>
                   <TableCell>{item.user.email}</TableCell>
                   <TableCell>
                     <code className="text-xs">
