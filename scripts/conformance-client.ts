@@ -196,37 +196,52 @@ async function connectUser(config: OAuthConfig): Promise<string> {
   return tokens.accessToken;
 }
 
-/** What a chat turn does with a server: connect, list its tools, call one. */
-async function callServerTools(mcpUrl: string, headers: Record<string, string>): Promise<void> {
+/**
+ * Scenarios whose server wants several of its tools called, as one model step calling them
+ * all at once would (sep-2322: a multi-round-trip call must not leak its state into the
+ * others running beside it).
+ */
+const EVERY_TOOL_SCENARIOS = new Set(["sep-2322-client-request-state"]);
+
+/** What a chat turn does with a server: connect, list its tools, call one (or all at once). */
+async function callServerTools(
+  mcpUrl: string,
+  headers: Record<string, string>,
+  scenario: string,
+): Promise<void> {
   const connection = await connectMcp({ url: mcpUrl, transport: TRANSPORT, headers });
   try {
     log(`connected to ${connection.serverInfo?.name ?? "an unnamed server"}`);
     const { tools } = await listAllTools(connection.client);
     log(`tools: ${tools.map((t) => t.name).join(", ") || "(none)"}`);
-    const tool = tools.find((t) => t.name === "add_numbers") ?? tools[0];
-    if (tool === undefined) return;
-    const args = tool.name === "add_numbers" ? { a: 5, b: 3 } : {};
-    // A server asking during the call (elicitation) reaches the member's answer through the
-    // same scope a chat turn sets up; here the member accepts the form as offered, so every
-    // field is left at the default the server gave it (SEP-1034).
+    const first = tools.find((t) => t.name === "add_numbers") ?? tools[0];
+    if (first === undefined) return;
+    const chosen = EVERY_TOOL_SCENARIOS.has(scenario) ? tools : [first];
+    // A server asking during the call (elicitation, or input_required on 2026-07-28) reaches
+    // the member's answer through the same scope a chat turn sets up; here the member accepts
+    // the form as offered, so every field is left at the default the server gave it (SEP-1034).
     const asMember: ElicitationSink = async (ask) => {
       log(`the server asks (${ask.mode}): ${ask.message}`);
       return { action: "accept", content: {} };
     };
-    let result;
-    try {
-      result = await withElicitation(asMember, TIMEOUT_MS, () =>
-        connection.client.callTool({ name: tool.name, arguments: args }),
-      );
-    } catch (error) {
-      // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
-      // model is told); a server that only lists its tools answers calls "Method not found".
-      if (!(error instanceof McpError)) throw error;
-      log(`the call of ${tool.name} was answered with JSON-RPC error ${error.code}`);
-      return;
-    }
-    if (result.isError) throw new AdapterError(`the tool ${tool.name} returned an error`);
-    log(`called ${tool.name}`);
+    const callOne = async (tool: (typeof tools)[number]) => {
+      const args = tool.name === "add_numbers" ? { a: 5, b: 3 } : {};
+      let result;
+      try {
+        result = await withElicitation(asMember, TIMEOUT_MS, () =>
+          connection.client.callTool({ name: tool.name, arguments: args }),
+        );
+      } catch (error) {
+        // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
+        // model is told); a server that only lists its tools answers calls "Method not found".
+        if (!(error instanceof McpError)) throw error;
+        log(`the call of ${tool.name} was answered with JSON-RPC error ${error.code}`);
+        return;
+      }
+      if (result.isError) throw new AdapterError(`the tool ${tool.name} returned an error`);
+      log(`called ${tool.name}`);
+    };
+    await Promise.all(chosen.map(callOne));
   } finally {
     await connection.close();
   }
@@ -244,7 +259,7 @@ async function main(): Promise<void> {
     // requests the union of scopes (lib/mcp-config/step-up.ts); here the "member" says yes.
     for (let stepUps = 0; ; stepUps += 1) {
       try {
-        await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
+        await callServerTools(mcpUrl, { authorization: `Bearer ${token}` }, scenario);
         break;
       } catch (error) {
         const challenge = insufficientScopeOf(error);
@@ -259,7 +274,7 @@ async function main(): Promise<void> {
       }
     }
   } else {
-    await callServerTools(mcpUrl, {});
+    await callServerTools(mcpUrl, {}, scenario);
   }
 }
 

@@ -14,8 +14,6 @@ const STEP_UP =
   "the first authorization asks for the configured or discovered scopes, not the scope of the first 401 challenge (a SHOULD, reported as a warning), and on 2026-07-28 the re-authorization does not keep previously granted scopes (SEP-2350 union); the scenario's server then refuses tools/list";
 const AS_MIGRATION =
   "re-registering when the protected resource metadata names a new authorization server (SEP-2352) is not implemented: the stored client registration is reused";
-const REQUEST_STATE =
-  "multi-round-trip requests: toolgate surfaces input_required as the tool error mcp.input_required and never retries with the echoed requestState (the durable requestState design is not built)";
 const CUSTOM_HEADERS =
   "the scenario wants calls of its test_custom_headers tools with chosen values; the conformance adapter calls one tool per scenario as a chat turn would, so no Mcp-Param-* header is sent (the 2.x SDK mirrors them from the listed definition; not exercised here)";
 const SCHEMA_ECHO =
@@ -68,7 +66,6 @@ export const REQUIREMENT_SETS = {
     expectedFailures: {
       "auth/scope-step-up": STEP_UP,
       "auth/authorization-server-migration": AS_MIGRATION,
-      "sep-2322-client-request-state": REQUEST_STATE,
       "http-custom-headers": CUSTOM_HEADERS,
       "json-schema-2020-12-preservation": SCHEMA_ECHO,
       "auth/client-credentials-jwt": CLIENT_CREDENTIALS,

@@ -18,7 +18,7 @@ import {
   type McpEraMemory,
   type McpErrorCode,
 } from "@/lib/mcp/client";
-import { McpInputRequiredError } from "@/lib/mcp/session";
+import { McpInputRequiredError } from "@/lib/mcp/input-required";
 import {
   elicitationAllowanceMs,
   outsideElicitation,
