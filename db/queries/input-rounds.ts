@@ -1,7 +1,7 @@
 import "server-only";
 // The rounds of 2026-07-28 multi-round-trip tool calls (table mcp_input_rounds): kept sealed
 // while the person is asked, claimed exactly once. See docs/mcp-2026-wire.md.
-import { and, eq, isNotNull, lt, or, sql } from "drizzle-orm";
+import { isNotNull, lt, or, sql } from "drizzle-orm";
 import { rowsOf, type Executor } from "../client";
 import { mcpInputRounds } from "../schema-tool-calls";
 
@@ -39,12 +39,4 @@ export async function deleteSpentInputRounds(db: Executor): Promise<number> {
     .where(or(isNotNull(mcpInputRounds.consumedAt), lt(mcpInputRounds.expiresAt, sql`now()`)))
     .returning({ id: mcpInputRounds.id });
   return deleted.length;
-}
-
-/** The rounds of one call (tests and the call's own clean-up). */
-export async function listCallInputRounds(db: Executor, turnId: string, toolCallId: string) {
-  return db
-    .select()
-    .from(mcpInputRounds)
-    .where(and(eq(mcpInputRounds.turnId, turnId), eq(mcpInputRounds.toolCallId, toolCallId)));
 }
