@@ -234,7 +234,10 @@ async function callServerTools(
       } catch (error) {
         // As in a chat turn, a JSON-RPC error answering one call fails that call only (the
         // model is told); a server that only lists its tools answers calls "Method not found".
-        if (!(error instanceof McpError)) throw error;
+        if (!(error instanceof McpError)) {
+          log(`the call of ${tool.name} failed`);
+          throw error;
+        }
         log(`the call of ${tool.name} was answered with JSON-RPC error ${error.code}`);
         return;
       }

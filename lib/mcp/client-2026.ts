@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/client";
 
 import { ELICITATION_CAPABILITY } from "@/lib/mcp/elicitation";
+import { completeByDefault } from "@/lib/mcp/result-type";
 import { modernSession, type McpSession } from "@/lib/mcp/session";
 import { insufficientScopeOf } from "@/lib/oauth/step-up";
 
@@ -98,6 +99,8 @@ export async function connectModern(options: ModernConnectOptions): Promise<Mode
       legacy = true;
       throw new LegacyVerdict("the server refused the probe");
     }
+    // A tool result without `resultType` is complete (result-type.ts).
+    if (hasMethod(init?.body, "tools/call")) return completeByDefault(response);
     return response;
   };
   const transport = new ModernTransport(options.url, {

@@ -63,6 +63,27 @@ async function question(chatId: string, timeoutMs = 15_000) {
   }
 }
 
+/** Polls until `read` gives something (the turn stores the card a moment after the row). */
+async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The elicitation part of the chat's stored last message, once stored. */
+function storedCard(chatId: string) {
+  return eventually(async () => {
+    const stored = await h.chat(h.member.token, chatId);
+    return (stored.messages.at(-1)?.parts as any[] | undefined)?.find(
+      (p) => p.type === "elicitation",
+    );
+  });
+}
+
 async function asking(label: string, tool: string) {
   const server = await h.server({ url: modern!.mcpUrl });
   const chat = await h.newChat(h.member.token, [server.id]);
@@ -84,10 +105,12 @@ describe("input_required on the 2026-07-28 wire", () => {
   it("asks with the elicitation card, keeps the round sealed, and retries with the answer", async () => {
     const { chat, sent } = await asking("accept", "collect");
     const row = await question(chat.id);
-    const [waiting] = await t.db.select().from(chats).where(eq(chats.id, chat.id));
-    expect(waiting!.status).toBe("waiting");
-    const stored = await h.chat(h.member.token, chat.id);
-    const part = (stored.messages.at(-1)!.parts as any[]).find((p) => p.type === "elicitation");
+    await eventually(async () => {
+      const [current] = await t.db.select().from(chats).where(eq(chats.id, chat.id));
+      return current!.status === "waiting" ? true : undefined;
+    });
+    // A reload shows the card while the call waits.
+    const part = await storedCard(chat.id);
     expect(part).toMatchObject({
       elicitation_id: row.id,
       mode: "form",
@@ -151,10 +174,11 @@ describe("input_required on the 2026-07-28 wire", () => {
   it("asks a URL-mode question with the same card", async () => {
     const { chat, sent } = await asking("url", "visit");
     const row = await question(chat.id);
-    const stored = await h.chat(h.member.token, chat.id);
-    expect(
-      (stored.messages.at(-1)!.parts as any[]).find((p) => p.type === "elicitation"),
-    ).toMatchObject({ mode: "url", url: "https://example.com/sign", state: "pending" });
+    expect(await storedCard(chat.id)).toMatchObject({
+      mode: "url",
+      url: "https://example.com/sign",
+      state: "pending",
+    });
     expect((await answer(h.member.token, chat.id, row.id, { action: "accept" })).status).toBe(200);
     const done = await sent;
     expect(toolText(done.body.message.parts as any[])).toBe("visit: accept");
