@@ -17,4 +17,5 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumnSet[] = [
   { table: "mcp_oauth_states", columns: ["code_verifier_enc"] },
   { table: "model_providers", columns: ["api_key_enc"] },
   { table: "workspaces", columns: ["agent_token_enc"] },
+  { table: "mcp_input_rounds", columns: ["state_enc"] },
 ];

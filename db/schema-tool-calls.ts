@@ -165,3 +165,32 @@ export const jobRuns = pgTable("job_runs", {
   name: text("name").primaryKey(),
   lastRunAt: timestamp("last_run_at", { withTimezone: true }).notNull(),
 });
+
+/**
+ * The state of one round of a 2026-07-28 multi-round-trip tool call (an `input_required`
+ * answer) while the person is asked: the server's opaque `requestState` and its embedded
+ * requests, sealed (they may carry secrets), keyed by the call and the round. Claimed exactly
+ * once for the retry (consumed_at set and the sealed state erased in the same statement);
+ * spent and expired rows are deleted by the approval sweep. See docs/mcp-2026-wire.md.
+ */
+export const mcpInputRounds = pgTable(
+  "mcp_input_rounds",
+  {
+    id: uuid("id").primaryKey(),
+    chatId: uuid("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    turnId: uuid("turn_id").notNull(),
+    toolCallId: text("tool_call_id").notNull(),
+    round: integer("round").notNull(),
+    // Sealed JSON {requestState?, inputRequests}; null once claimed.
+    stateEnc: text("state_enc"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("mcp_input_rounds_call_key").on(t.turnId, t.toolCallId, t.round),
+    index("mcp_input_rounds_expires_idx").on(t.expiresAt),
+  ],
+);

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
+import { startMcp2026Server } from "./fixtures/mcp-2026-server";
 import { startMcpTestServer } from "./fixtures/mcp-test-server";
 import { ChatPage } from "./pages/chat-page";
 import { apiPost, scriptModel } from "./support/api";
@@ -124,6 +125,58 @@ test("a member answers a server's form in the chat, and opens a URL only by clic
     await expect(urlCard.getByText("Accepted")).toBeVisible();
   } finally {
     await landing.close();
+    await mcp.close();
+  }
+});
+
+test("a 2026-07-28 server's question (input_required) gets the same card and reaches the server", async ({
+  page: adminPage,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const stamp = `${Date.now()}`;
+  const key = `mrtr-key-${stamp}`;
+  const slug = `e2e-mrtr-${stamp.slice(-8)}`;
+  const serverName = `E2E Stateless ${stamp}`;
+  // A real 2.x SDK server: its `collect` tool answers input_required with a form until it
+  // gets the answer back together with the requestState it handed out.
+  const mcp = await startMcp2026Server({ legacy: "reject" });
+  try {
+    const model = await createFakeModel(adminPage.request, "mrtr");
+    await apiPost(adminPage.request, "/api/mcp/servers", {
+      display_name: serverName,
+      slug,
+      url: mcp.mcpUrl,
+      transport: "streamable_http",
+      availability: "default_off",
+      enabled: true,
+    });
+    await scriptModel(key, [
+      { toolCalls: [{ name: `${slug}__collect`, arguments: {} }] },
+      { text: `Nice to meet you ${key}.` },
+    ]);
+
+    const page = await memberPage(browser, adminPage.request, "mrtr");
+    const chat = new ChatPage(page);
+    await chat.startNew(model, serverName);
+    await chat.send(`Who am I? ${key}`);
+
+    const card = page
+      .getByRole("region", { name: "Messages" })
+      .getByRole("region", { name: `${serverName} asks for information` });
+    await expect(card).toBeVisible({ timeout: 30_000 });
+    await expect(card.getByText("Who are you?")).toBeVisible();
+    await card.getByRole("textbox", { name: "Your name (required)" }).fill("Ada");
+    await card.getByRole("button", { name: "Accept" }).click();
+    await chat.expectAnswer(`Nice to meet you ${key}.`);
+    await expect(card.getByText("Accepted")).toBeVisible();
+    // Asked once, then called again with the answer and the state.
+    const calls = mcp
+      .requests()
+      .flatMap((r) => r.rpcMethods)
+      .filter((m) => m === "tools/call");
+    expect(calls).toHaveLength(2);
+  } finally {
     await mcp.close();
   }
 });

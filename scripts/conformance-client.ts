@@ -238,10 +238,18 @@ function plannedCalls(tools: Tool[], wanted: ToolCall[] | undefined): ToolCall[]
   return [{ name: tool.name, arguments: tool.name === "add_numbers" ? { a: 5, b: 3 } : {} }];
 }
 
+/**
+ * Scenarios whose server wants several of its tools called, as one model step calling them
+ * all at once would (sep-2322: a multi-round-trip call must not leak its state into the
+ * others running beside it).
+ */
+const EVERY_TOOL_SCENARIOS = new Set(["sep-2322-client-request-state"]);
+
 /** What a chat turn does with a server: connect, list its tools, call them. */
 async function callServerTools(
   mcpUrl: string,
   headers: Record<string, string>,
+  scenario: string,
   wanted?: ToolCall[],
 ): Promise<void> {
   const connection = await connectMcp({ url: mcpUrl, transport: TRANSPORT, headers });
@@ -249,7 +257,15 @@ async function callServerTools(
     log(`connected to ${connection.serverInfo?.name ?? "an unnamed server"}`);
     const { tools } = await listAllTools(connection.client);
     log(`tools: ${tools.map((t) => t.name).join(", ") || "(none)"}`);
-    for (const call of plannedCalls(tools, wanted)) await callTool(connection, call);
+    if (EVERY_TOOL_SCENARIOS.has(scenario)) {
+      const all = tools.map((t) => ({
+        name: t.name,
+        arguments: t.name === "add_numbers" ? { a: 5, b: 3 } : {},
+      }));
+      await Promise.all(all.map((call) => callTool(connection, call)));
+    } else {
+      for (const call of plannedCalls(tools, wanted)) await callTool(connection, call);
+    }
   } finally {
     await connection.close();
   }
@@ -295,7 +311,7 @@ async function main(): Promise<void> {
     let moved = false;
     for (;;) {
       try {
-        await callServerTools(mcpUrl, { authorization: `Bearer ${token}` });
+        await callServerTools(mcpUrl, { authorization: `Bearer ${token}` }, scenario);
         break;
       } catch (error) {
         // A 403 insufficient_scope: the member is asked to connect again, and that
@@ -327,7 +343,7 @@ async function main(): Promise<void> {
       }
     }
   } else {
-    await callServerTools(mcpUrl, {}, scenarioContext().toolCalls);
+    await callServerTools(mcpUrl, {}, scenario, scenarioContext().toolCalls);
   }
 }
 

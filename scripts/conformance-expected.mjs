@@ -10,8 +10,6 @@ const ENTERPRISE =
 const DPOP = "an extension (never scored): DPoP-bound tokens are not implemented";
 const WIF =
   "an extension (never scored): workload identity federation (a JWT bearer grant from the host's platform identity) gives one machine identity, like client_credentials";
-const REQUEST_STATE =
-  "multi-round-trip requests: toolgate surfaces input_required as the tool error mcp.input_required and never retries with the echoed requestState (the durable requestState design is not built)";
 
 export const REQUIREMENT_SETS = {
   "2026-07-28": {
@@ -58,7 +56,6 @@ export const REQUIREMENT_SETS = {
       "json-schema-2020-12-preservation",
     ],
     expectedFailures: {
-      "sep-2322-client-request-state": REQUEST_STATE,
       "auth/client-credentials-jwt": CLIENT_CREDENTIALS,
       "auth/client-credentials-basic": CLIENT_CREDENTIALS,
       "auth/enterprise-managed-authorization": ENTERPRISE,

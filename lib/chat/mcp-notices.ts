@@ -33,7 +33,7 @@ const MEMBER_TEXT: Record<string, string> = {
   "mcp.cancelled": "the request was cancelled",
   "mcp.auth_required": "the server refused the credentials",
   "mcp.input_required":
-    "the tool needs input from you, which toolgate cannot ask for on this server's MCP version (2026-07-28) yet",
+    "the tool needs input toolgate cannot give (only questions to you are supported), or kept asking",
   "egress.destination_not_allowed": "the server may not be reached from this installation",
   "egress.redirect_not_allowed": "the server redirected to a place it may not",
 };

@@ -22,6 +22,7 @@ import { planModeInstructions } from "@/lib/settings/app-settings";
 import { carriedAnswers, storePendingApproval, approvalPartOf } from "./approvals/store";
 import { createTurnLoop } from "./approvals/loop";
 import { declineAll, elicitationSink, type ElicitingTurn } from "./elicitations/ask";
+import { inputRoundStore } from "./elicitations/rounds";
 import type { Part } from "@/lib/chat/wire";
 import type { TurnControl } from "./builtins/types";
 import { isToolFailure } from "./builtins/refusal";
@@ -156,6 +157,9 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       answered,
       // A sub-agent runs unseen: its servers' questions are declined.
       elicit: (call) => (agent === "root" ? elicitationSink(asking, call) : declineAll),
+      // A 2026-07-28 call's round state waits in Postgres, never in this process's memory.
+      inputRounds: (call) =>
+        inputRoundStore(db, { chatId: chat.id, turnId, toolCallId: call.toolCallId }),
     });
     const assembled = await assembleTurnTools(db, context, {
       signal: controller.signal,

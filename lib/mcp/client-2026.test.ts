@@ -5,7 +5,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startMcp2026Server, type RunningMcp2026Server } from "@/e2e/fixtures/mcp-2026-server";
 import { withMcpTestServers } from "@/lib/testing/mcp-harness";
 import { connectMcp, listAllTools, type McpConnection } from "@/lib/mcp/client";
-import { McpInputRequiredError } from "@/lib/mcp/session";
+import {
+  withElicitation,
+  type ElicitationAsk,
+  type ElicitationSink,
+  type InputRound,
+  type InputRoundStore,
+} from "@/lib/mcp/elicitation-scope";
+import { MAX_INPUT_ROUNDS, McpInputRequiredError } from "@/lib/mcp/input-required";
 
 const mcp = withMcpTestServers();
 const connections: McpConnection[] = [];
@@ -52,7 +59,15 @@ describe("connectMcp on the 2026-07-28 wire", () => {
     expect(connection.serverInfo).toMatchObject({ name: "toolgate-test-2026" });
 
     const listed = await listAllTools(connection.client, { timeoutMs: 5_000 });
-    expect(listed.tools.map((tool) => tool.name).sort()).toEqual(["add", "ask", "echo", "resume"]);
+    expect(listed.tools.map((tool) => tool.name).sort()).toEqual([
+      "add",
+      "ask",
+      "collect",
+      "echo",
+      "resume",
+      "sample",
+      "visit",
+    ]);
     const echo = await connection.client.callTool({ name: "echo", arguments: { text: "hi" } });
     expect(textOf(echo)).toBe("echo: hi");
     const add = await connection.client.callTool({ name: "add", arguments: { a: 2, b: 3 } });
@@ -94,36 +109,145 @@ describe("connectMcp on the 2026-07-28 wire", () => {
     expect(methods).toEqual(["tools/call"]);
   });
 
-  it("turns an input_required answer into a clear error instead of answering it", async () => {
+  it("retries an input_required answer that asks nothing, echoing its requestState", async () => {
     const server = await modernServer();
     const connection = await connect({
       url: server.mcpUrl,
       transport: "streamable_http",
       fetch: mcp.loopbackFetch,
     });
-    const failure = await connection.client.callTool({ name: "resume", arguments: {} }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(failure).toBeInstanceOf(McpInputRequiredError);
-    expect((failure as Error).message).toMatch(/needs input from the user/);
-    // Asked once, never retried.
-    expect(rpcMethods(server.requests()).filter((m) => m === "tools/call")).toHaveLength(1);
+    const result = await connection.client.callTool({ name: "resume", arguments: {} });
+    expect(textOf(result)).toBe("resumed");
+    expect(rpcMethods(server.requests()).filter((m) => m === "tools/call")).toHaveLength(2);
   });
 
-  it("reports a server that wants elicitation (not declared on this wire) the same way", async () => {
+  it("asks the call's person each embedded question and retries with the answers", async () => {
     const server = await modernServer();
     const connection = await connect({
       url: server.mcpUrl,
       transport: "streamable_http",
       fetch: mcp.loopbackFetch,
     });
+    const asked: ElicitationAsk[] = [];
+    const sink: ElicitationSink = async (ask) => {
+      asked.push(ask);
+      return { action: "accept", content: { name: "Ada" } };
+    };
+    const result = await withElicitation(sink, 5_000, () =>
+      connection.client.callTool({ name: "collect", arguments: {} }),
+    );
+    // The colour was left out: the form's default is filled in (SEP-1034).
+    expect(textOf(result)).toBe("hello Ada, you like green");
+    expect(asked).toEqual([expect.objectContaining({ mode: "form", message: "Who are you?" })]);
+  });
+
+  it("hands a decline back to the server, which finishes the call its own way", async () => {
+    const server = await modernServer();
+    const connection = await connect({
+      url: server.mcpUrl,
+      transport: "streamable_http",
+      fetch: mcp.loopbackFetch,
+    });
+    const result = await withElicitation(
+      async () => ({ action: "decline" }),
+      5_000,
+      () => connection.client.callTool({ name: "collect", arguments: {} }),
+    );
+    expect(textOf(result)).toBe("no info: decline");
+  });
+
+  it("asks a URL-mode question through the same sink", async () => {
+    const server = await modernServer();
+    const connection = await connect({
+      url: server.mcpUrl,
+      transport: "streamable_http",
+      fetch: mcp.loopbackFetch,
+    });
+    const asked: ElicitationAsk[] = [];
+    const result = await withElicitation(
+      async (ask) => {
+        asked.push(ask);
+        return { action: "accept" };
+      },
+      5_000,
+      () => connection.client.callTool({ name: "visit", arguments: {} }),
+    );
+    expect(textOf(result)).toBe("visit: accept");
+    expect(asked).toEqual([
+      expect.objectContaining({ mode: "url", url: "https://example.com/sign" }),
+    ]);
+  });
+
+  it("fails the call after a bounded number of rounds when nobody can answer", async () => {
+    const server = await modernServer();
+    const connection = await connect({
+      url: server.mcpUrl,
+      transport: "streamable_http",
+      fetch: mcp.loopbackFetch,
+    });
+    // Outside any call scope nobody is asked: each question is cancelled, and `ask` asks again.
     const failure = await connection.client.callTool({ name: "ask", arguments: {} }).then(
       () => undefined,
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(McpInputRequiredError);
-    expect((failure as McpInputRequiredError).methods).toEqual(["elicitation"]);
+    expect((failure as Error).message).toMatch(/after 3 rounds/);
+    const calls = rpcMethods(server.requests()).filter((m) => m === "tools/call");
+    expect(calls).toHaveLength(1 + MAX_INPUT_ROUNDS);
+  });
+
+  it("fails only the call that asks for sampling, which toolgate does not offer", async () => {
+    const server = await modernServer();
+    const connection = await connect({
+      url: server.mcpUrl,
+      transport: "streamable_http",
+      fetch: mcp.loopbackFetch,
+    });
+    const failure = await withElicitation(
+      async () => ({ action: "accept" }),
+      5_000,
+      () => connection.client.callTool({ name: "sample", arguments: {} }),
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(McpInputRequiredError);
+    expect((failure as McpInputRequiredError).methods.join()).toMatch(/sampling/);
+    const echo = await connection.client.callTool({ name: "echo", arguments: { text: "still" } });
+    expect(textOf(echo)).toBe("echo: still");
+  });
+
+  it("claims a round's state once: a second claim gets nothing", async () => {
+    const server = await modernServer();
+    const connection = await connect({
+      url: server.mcpUrl,
+      transport: "streamable_http",
+      fetch: mcp.loopbackFetch,
+    });
+    const claims: Array<InputRound | undefined> = [];
+    const kept = new Map<string, InputRound>();
+    const rounds: InputRoundStore = {
+      keep: async (round, state) => {
+        kept.set(String(round), state);
+        return String(round);
+      },
+      claim: async (handle) => {
+        const state = kept.get(handle);
+        kept.delete(handle);
+        claims.push(state);
+        return state;
+      },
+    };
+    const result = await withElicitation(
+      async () => ({ action: "accept", content: { name: "Bo", color: "red" } }),
+      5_000,
+      () => connection.client.callTool({ name: "collect", arguments: {} }),
+      rounds,
+    );
+    expect(textOf(result)).toBe("hello Bo, you like red");
+    expect(claims).toHaveLength(1);
+    expect(claims[0]?.requestState).toMatch(/^collect:/);
+    expect(await rounds.claim("1")).toBeUndefined();
   });
 });
 

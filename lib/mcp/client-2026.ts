@@ -13,6 +13,8 @@ import {
   type ResponseCacheStore,
 } from "@modelcontextprotocol/client";
 
+import { ELICITATION_CAPABILITY } from "@/lib/mcp/elicitation";
+import { completeByDefault } from "@/lib/mcp/result-type";
 import { modernSession, type McpSession } from "@/lib/mcp/session";
 import { insufficientScopeOf } from "@/lib/oauth/step-up";
 
@@ -97,6 +99,8 @@ export async function connectModern(options: ModernConnectOptions): Promise<Mode
       legacy = true;
       throw new LegacyVerdict("the server refused the probe");
     }
+    // A tool result without `resultType` is complete (result-type.ts).
+    if (hasMethod(init?.body, "tools/call")) return completeByDefault(response);
     return response;
   };
   const transport = new ModernTransport(options.url, {
@@ -107,9 +111,12 @@ export async function connectModern(options: ModernConnectOptions): Promise<Mode
   });
   options.onTransport(() => transport.close());
   const client = new ModernClient(options.clientInfo, {
-    capabilities: {},
+    // A server may ask the member for input during a call: embedded in an input_required
+    // result on this wire (not a request of its own, as on 2025-11-25).
+    capabilities: { ...ELICITATION_CAPABILITY },
     versionNegotiation: { mode: "auto" },
-    // input_required results surface to toolgate instead of being answered in-process.
+    // input_required results come back to toolgate, which asks the member through its own
+    // machinery and retries (input-required.ts), never through the SDK's handlers.
     inputRequired: { autoFulfill: false },
     responseCacheStore: NO_RESPONSE_CACHE,
     listMaxPages: MAX_LIST_PAGES,

@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 export type ElicitationAsk =
   | { mode: "form"; message: string; requestedSchema: Record<string, unknown> }
-  | { mode: "url"; message: string; url: string; elicitationId: string };
+  | { mode: "url"; message: string; url: string; elicitationId?: string };
 
 export interface ElicitationReply {
   action: "accept" | "decline" | "cancel";
@@ -24,6 +24,25 @@ export type ElicitationSink = (
   ask: ElicitationAsk,
   signal: AbortSignal,
 ) => Promise<ElicitationReply>;
+
+/** One round of a 2026-07-28 `input_required` answer: what the retry must carry back. */
+export interface InputRound {
+  /** The server's opaque state, echoed byte for byte; absent when the server sent none. */
+  requestState?: string;
+  /** The embedded requests, keyed as the server keyed them. */
+  inputRequests: Record<string, unknown>;
+}
+
+/**
+ * Where a call keeps a round's state while the person is asked (input-required.ts): out of
+ * the process's memory, handed back exactly once.
+ */
+export interface InputRoundStore {
+  /** Keeps round number `round` of the call; returns the handle to claim it with. */
+  keep(round: number, state: InputRound): Promise<string>;
+  /** The kept round, once: undefined when it was already claimed, expired or is gone. */
+  claim(handle: string): Promise<InputRound | undefined>;
+}
 
 interface Pausable {
   pause(): void;
@@ -44,6 +63,8 @@ export class CallScope {
     readonly sink: ElicitationSink,
     /** The longest a person may take to answer one question. */
     readonly maxWaitMs: number,
+    /** Where a 2026-07-28 call's round state waits (else in the call's memory only). */
+    readonly rounds?: InputRoundStore,
   ) {}
 
   get waiting(): boolean {
@@ -69,8 +90,18 @@ export class CallScope {
 const storage = new AsyncLocalStorage<CallScope>();
 
 /** Runs a tool call whose server may ask the person through `sink`. */
-export function withElicitation<T>(sink: ElicitationSink, maxWaitMs: number, fn: () => T): T {
-  return storage.run(new CallScope(sink, maxWaitMs), fn);
+export function withElicitation<T>(
+  sink: ElicitationSink,
+  maxWaitMs: number,
+  fn: () => T,
+  rounds?: InputRoundStore,
+): T {
+  return storage.run(new CallScope(sink, maxWaitMs, rounds), fn);
+}
+
+/** The call running in this async context, if any. */
+export function currentScope(): CallScope | undefined {
+  return storage.getStore();
 }
 
 /** Runs `fn` outside any call: a connection dialled during a call must not belong to it. */

@@ -18,7 +18,8 @@ import {
   type McpEraMemory,
   type McpErrorCode,
 } from "@/lib/mcp/client";
-import { McpInputRequiredError, type McpToolDefinitionRef } from "@/lib/mcp/session";
+import { McpInputRequiredError } from "@/lib/mcp/input-required";
+import type { McpToolDefinitionRef } from "@/lib/mcp/session";
 import {
   elicitationAllowanceMs,
   outsideElicitation,

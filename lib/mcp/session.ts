@@ -14,6 +14,12 @@ import {
 import type { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { trackElicitationCall } from "@/lib/mcp/elicitation-scope";
 import {
+  fulfilInputRequired,
+  isInputRequired,
+  McpInputRequiredError,
+  type RetryParams,
+} from "@/lib/mcp/input-required";
+import {
   CallToolResultSchema,
   ErrorCode,
   McpError,
@@ -69,24 +75,6 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-/**
- * A 2026-07-28 server answered a tool call with `input_required`: it needs the user's input
- * (elicitation, sampling or roots) before it can go on. toolgate does not ask for it on this
- * wire yet, so the call fails with this error (never retried, never answered).
- */
-export class McpInputRequiredError extends Error {
-  override readonly name = "McpInputRequiredError";
-  /** What the server asked for: methods (e.g. `elicitation/create`) or capabilities. */
-  readonly methods: string[];
-
-  constructor(toolName: string, methods: string[]) {
-    super(
-      `The tool ${toolName} needs input from the user (${methods.join(", ") || "a further round trip"}), which toolgate cannot ask for on the MCP 2026-07-28 wire yet.`,
-    );
-    this.methods = methods;
-  }
-}
-
 export function legacySession(client: LegacyClient): McpSession {
   return {
     async callTool(params, callOptions) {
@@ -140,17 +128,6 @@ export function toLegacyError(error: unknown): unknown {
   return mapped;
 }
 
-function inputRequestMethods(result: Record<string, unknown>): string[] {
-  const requests = result.inputRequests;
-  if (typeof requests !== "object" || requests === null) return [];
-  const methods = new Set<string>();
-  for (const request of Object.values(requests as Record<string, unknown>)) {
-    const method = (request as { method?: unknown } | null)?.method;
-    if (typeof method === "string") methods.add(method.slice(0, 64));
-  }
-  return [...methods];
-}
-
 export function modernSession(client: ModernClient): McpSession {
   // The last full listing of this connection (one server, one set of credentials): the tool
   // definitions the SDK wants for `Mcp-Param-*` header mirroring and output-schema checks,
@@ -159,32 +136,34 @@ export function modernSession(client: ModernClient): McpSession {
   return {
     async callTool(params, callOptions) {
       const { definition: given, ...options } = callOptions ?? {};
-      let result: Record<string, unknown>;
-      try {
-        // This connection's own listing first; else the caller's (a connection dialled after
-        // the listing it calls from, e.g. a reconnect between a turn's listing and its call).
-        const definition =
-          tools.get(params.name) ??
-          (given?.name === params.name ? (given as unknown as ModernTool) : undefined);
-        result = (await client.callTool(params, {
+      // This connection's own listing first; else the caller's (a connection dialled after
+      // the listing it calls from, e.g. a reconnect between a turn's listing and its call).
+      const definition =
+        tools.get(params.name) ??
+        (given?.name === params.name ? (given as unknown as ModernTool) : undefined);
+      // Each leg is a fresh request; an input_required answer comes back as a value.
+      const leg = async (retry: RetryParams) =>
+        (await client.callTool({ ...params, ...retry } as typeof params, {
           ...options,
-          // An input_required answer comes back as a value instead of being fulfilled.
           allowInputRequired: true,
           ...(definition !== undefined && { toolDefinition: definition }),
         })) as Record<string, unknown>;
+      try {
+        let result = await leg({});
+        if (isInputRequired(result)) {
+          // The server needs the user's input: asked, then called again (input-required.ts).
+          result = await fulfilInputRequired(params.name, result, leg, options.signal);
+        }
+        return result as CallToolResult;
       } catch (error) {
-        // toolgate declares no elicitation, sampling or roots on this wire, so a server that
-        // needs them answers -32021 instead of input_required: the same situation.
+        // toolgate declares elicitation only, so a server that needs sampling or roots
+        // answers -32021 (missing client capability) instead of input_required.
         if (error instanceof MissingRequiredClientCapabilityError) {
           const wanted = Object.keys(error.requiredCapabilities).map((name) => name.slice(0, 64));
           throw new McpInputRequiredError(params.name, wanted);
         }
         throw toLegacyError(error);
       }
-      if (result.resultType === "input_required") {
-        throw new McpInputRequiredError(params.name, inputRequestMethods(result));
-      }
-      return result as CallToolResult;
     },
     async listTools(params, options) {
       try {

@@ -5,7 +5,7 @@ import "server-only";
 // the turn's audit writer. See docs/paused-turns.md.
 import type { Executor } from "@/db/client";
 import { findActiveGrant, type ToolGrantRow } from "@/db/queries/tool-grants";
-import type { ElicitationSink } from "@/lib/mcp/elicitation-scope";
+import type { ElicitationSink, InputRoundStore } from "@/lib/mcp/elicitation-scope";
 import type { AgentKind } from "@/lib/policy/tool-policy";
 import type { ToolAuditWriter } from "../tool-audit";
 
@@ -58,6 +58,8 @@ export interface TurnLoop {
   grantFor(key: GrantKey): Promise<ToolGrantRow | undefined>;
   /** Who answers an MCP server's questions during one of this turn's calls. */
   elicit?: (call: ElicitingCall) => ElicitationSink;
+  /** Where a 2026-07-28 call keeps its round state while its questions wait. */
+  inputRounds?: (call: ElicitingCall) => InputRoundStore;
 }
 
 export function createTurnLoop(
@@ -69,10 +71,12 @@ export function createTurnLoop(
     audit: ToolAuditWriter;
     answered?: ReadonlyMap<string, AnsweredCall>;
     elicit?: (call: ElicitingCall) => ElicitationSink;
+    inputRounds?: (call: ElicitingCall) => InputRoundStore;
   },
 ): TurnLoop {
   return {
     ...(opts.elicit && { elicit: opts.elicit }),
+    ...(opts.inputRounds && { inputRounds: opts.inputRounds }),
     agent: opts.agent,
     audit: opts.audit,
     answered: opts.answered ?? new Map(),

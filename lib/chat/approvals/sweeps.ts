@@ -3,10 +3,12 @@ import "server-only";
 // - expiry: approvals past APPROVAL_TIMEOUT_S are expired (each row claimed by one instance's
 //   update) and their turns resumed; answers whose resume was lost (an instance died between
 //   the decision and the resume) are picked up too. Reads and answers also expire lazily.
+//   Spent or expired round states of 2026-07-28 tool calls (mcp_input_rounds) are deleted.
 // - retention: once a day, anywhere, tool-call audit rows older than AUDIT_RETENTION_DAYS are
 //   deleted; the `job_runs` row is the claim, so two instances never both run it.
 import type { Database } from "@/db/client";
 import { loggableError } from "@/db/queries/errors";
+import { deleteSpentInputRounds } from "@/db/queries/input-rounds";
 import { claimJobRun, deleteToolAuditBefore } from "@/db/queries/tool-audit";
 import { getEnv } from "@/lib/env";
 import { resumeAnswered } from "../turn-runner";
@@ -23,6 +25,8 @@ export async function sweepApprovals(db: Database): Promise<number> {
   // Questions of turns that died with their instance (the server's call is gone).
   const orphans = await cancelOrphanElicitations(db);
   if (orphans.length > 0) await syncApprovalParts(db, orphans);
+  // Round states of 2026-07-28 calls already retried, or whose call is long gone.
+  await deleteSpentInputRounds(db);
   const expired = await expireDue(db);
   // One resume per chat per pass; a chat still busy is picked up by a later pass.
   for (let i = 0; i < 50; i += 1) {

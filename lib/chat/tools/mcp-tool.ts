@@ -283,20 +283,27 @@ async function execute(
     await audit("tool.invalid_input", false);
     return failed(this, toolCallId, text, "tool.invalid_input");
   }
-  const sink = loop?.elicit?.({
+  const eliciting = {
     toolCallId,
     ...(spec.about.serverId !== undefined && { serverId: spec.about.serverId }),
     ...(spec.about.serverSlug !== undefined && { serverSlug: spec.about.serverSlug }),
-  });
+  };
+  const sink = loop?.elicit?.(eliciting);
   const { progress } = ctx;
   const onProgress = progress && ((p: ProgressReport) => progress.report(toolCallId, p));
   const run = () =>
     this.source
       .call(spec, unwrapped.args, abortSignal, onProgress)
       .finally(() => progress?.finish(toolCallId));
-  // The server may ask the person during the call (elicitation): the call waits for it.
+  // The server may ask the person during the call (elicitation, or input_required on the
+  // 2026-07-28 wire): the call waits for the answer.
   const outcome = sink
-    ? await withElicitation(sink, getEnv().APPROVAL_TIMEOUT_S * 1000, run)
+    ? await withElicitation(
+        sink,
+        getEnv().APPROVAL_TIMEOUT_S * 1000,
+        run,
+        loop?.inputRounds?.(eliciting),
+      )
     : await run();
   if (!outcome.ok) {
     await audit(outcome.code, true);

@@ -1,6 +1,7 @@
 // One chat turn with two MCP servers on different wires: a 2.x SDK server speaking 2026-07-28
 // (stateless) and a 1.x SDK server speaking 2025-11-25. Route handlers, the fake model, both
-// real servers and the real database; each server is asked in its own era.
+// real servers and the real database; each server is asked in its own era. (Questions a
+// 2026-07-28 server asks through input_required: app/api/chats/[id]/elicitations/.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startMcp2026Server, type RunningMcp2026Server } from "@/e2e/fixtures/mcp-2026-server";
@@ -35,6 +36,7 @@ describe("a turn across both wires", () => {
           { name: "next__echo", arguments: { text: "from 2026" } },
           { name: "old__echo", arguments: { text: "from 2025" } },
           { name: "next__resume", arguments: {} },
+          { name: "next__sample", arguments: {} },
         ],
       },
       { text: "Both answered." },
@@ -50,16 +52,22 @@ describe("a turn across both wires", () => {
     expect(tool("next__echo")?.is_error).toBeFalsy();
     expect(JSON.stringify(tool("old__echo")?.output)).toContain("from 2025");
     expect(tool("old__echo")?.is_error).toBeFalsy();
-    // A server needing the user's input on the new wire: one failed call, a clear reason.
-    expect(tool("next__resume")?.is_error).toBe(true);
-    expect(tool("next__resume")?.output).toMatchObject({ code: "mcp.input_required" });
-    expect(JSON.stringify(tool("next__resume")?.output)).toContain("needs input from you");
+    // A round that only asks to be called again: retried with its requestState, completed.
+    expect(JSON.stringify(tool("next__resume")?.output)).toContain("resumed");
+    expect(tool("next__resume")?.is_error).toBeFalsy();
+    // Input toolgate cannot give (sampling) on the new wire: one failed call, a clear reason.
+    expect(tool("next__sample")?.is_error).toBe(true);
+    expect(tool("next__sample")?.output).toMatchObject({ code: "mcp.input_required" });
+    expect(JSON.stringify(tool("next__sample")?.output)).toContain(
+      "needs input toolgate cannot give",
+    );
     expect(res.body.message.status).not.toBe("error");
 
     const modernMethods = rpcMethods(modern!.requests());
     expect(modernMethods).toContain("server/discover");
     expect(modernMethods).not.toContain("initialize");
-    expect(modernMethods.filter((m) => m === "tools/call")).toHaveLength(2);
+    // echo, resume twice (the retry), sample once.
+    expect(modernMethods.filter((m) => m === "tools/call")).toHaveLength(4);
     const legacyMethods = rpcMethods(h.mcp.requests());
     expect(legacyMethods).toContain("initialize");
     expect(legacyMethods).toContain("tools/call");
