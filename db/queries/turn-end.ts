@@ -2,11 +2,12 @@
 // status, the turn's outcome and the chat's status are written together (data-modifying CTEs
 // run as one statement, in one snapshot), so a follower never sees the turn over without its
 // last chunks, and the turn's end costs one round trip.
-import { getTableColumns, sql, type Table } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { rowsOf, type Executor } from "@/db/client";
 import { chats, messages, type ChatStatus, type MessageStatus, type TurnStatus } from "@/db/schema";
 import { storable, storableText } from "../storable";
 import { appendChunks, type ChatRow, type MessageRow } from "./chats";
+import { rowFromJson } from "./json-rows";
 
 export interface TurnEnd {
   turnId: string;
@@ -35,21 +36,6 @@ export interface TurnEnd {
 export interface TurnEndRows {
   chat: ChatRow | null;
   message: MessageRow | null;
-}
-
-/** A row of `table` from its `to_jsonb` (column names as keys), mapped as a select maps it. */
-function rowFromJson<T>(table: Table, json: Record<string, unknown> | null): T | null {
-  if (json === null) return null;
-  const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    const value = json[column.name];
-    const raw = column.columnType === "PgJsonb" || column.columnType === "PgJson";
-    row[key] =
-      value === null || value === undefined || raw
-        ? (value ?? null)
-        : column.mapFromDriverValue(value);
-  }
-  return row as T;
 }
 
 export async function writeTurnEnd(db: Executor, end: TurnEnd): Promise<TurnEndRows | undefined> {

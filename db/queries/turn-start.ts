@@ -12,9 +12,15 @@
 // this snapshot does not see, and would end before the new turn could be claimed; the
 // transaction reads the requests after claiming. Once no turn runs, only answers and expiries
 // change requests, and a request they change was already pending (so seen) in the snapshot.
+// For the same reason the chat's messages as of the snapshot are current (no turn writes them,
+// and answers do not come without a request): they are returned, the new turn's history
+// without a second read.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Executor } from "../client";
+import { messages } from "../schema";
 import { storable } from "../storable";
+import type { MessageRow } from "./chats";
+import { rowFromJson } from "./json-rows";
 
 export interface TurnClaim {
   chatId: string;
@@ -38,7 +44,11 @@ export interface TurnClaim {
 }
 
 export type TurnClaimResult =
-  | { claimed: true }
+  /**
+   * `before`: the chat's messages before this turn, all branches, oldest first; `question`:
+   * the question stored (null when regenerating). Current: no turn ran as of the snapshot.
+   */
+  | { claimed: true; before: MessageRow[]; question: MessageRow | null }
   /** Open or unresumed requests, a running turn, or no such chat: nothing was written. */
   | { claimed: false };
 
@@ -72,7 +82,7 @@ export async function claimTurn(db: Executor, t: TurnClaim): Promise<TurnClaimRe
         select ${t.question.id}::uuid, l.id, ${parent}, 'user', ${t.planMode},
           ${JSON.stringify(storable(t.question.parts))}::jsonb
         from locked l
-        returning chat_id, created_at
+        returning *
       ),
       answer as (
         insert into messages (id, chat_id, parent_id, role, plan_mode, status, created_at)
@@ -110,7 +120,21 @@ export async function claimTurn(db: Executor, t: TurnClaim): Promise<TurnClaimRe
         update chats c set ${sql.join(chatSet, sql`, `)}
         from locked l where c.id = l.id
       )
-    select (select count(*) from locked)::int as claimed`);
-  const [row] = rowsOf<{ claimed: number }>(result);
-  return { claimed: (row?.claimed ?? 0) > 0 };
+    select
+      (select count(*) from locked)::int as claimed,
+      (select coalesce(jsonb_agg(to_jsonb(m) order by m.created_at, m.id), '[]'::jsonb)
+        from messages m where m.chat_id = ${t.chatId}::uuid and exists (select 1 from locked)
+      ) as before,
+      ${t.question ? sql`(select to_jsonb(q) from question q)` : sql`null::jsonb`} as question`);
+  const [row] = rowsOf<{
+    claimed: number;
+    before: Record<string, unknown>[];
+    question: Record<string, unknown> | null;
+  }>(result);
+  if (!row || row.claimed === 0) return { claimed: false };
+  return {
+    claimed: true,
+    before: row.before.map((m) => rowFromJson<MessageRow>(messages, m)!),
+    question: rowFromJson<MessageRow>(messages, row.question),
+  };
 }

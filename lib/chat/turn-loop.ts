@@ -14,7 +14,13 @@ import {
   type ToolSet,
 } from "ai";
 import type { Database } from "@/db/client";
-import { heartbeatTurn, listAllMessages, listMessages, type ChatRow } from "@/db/queries/chats";
+import {
+  heartbeatTurn,
+  listAllMessages,
+  listMessages,
+  type ChatRow,
+  type MessageRow,
+} from "@/db/queries/chats";
 import { activePath } from "@/db/message-tree";
 import type { UserRole } from "@/db/schema";
 import { loggableError } from "@/db/queries/errors";
@@ -66,6 +72,8 @@ export interface RunTurnInput {
   turns: TurnControl;
   /** The answered requests this turn carries, when it continues a paused message. */
   resume?: PendingRequestRow[];
+  /** The branch the new answer follows, oldest first, when the turn's start read it. */
+  history?: MessageRow[];
   /** Whether the turn's end returns the stored chat and message (an answer in JSON). */
   returnRows?: boolean;
   /** The owner's role and email when the caller already read them; else they are read. */
@@ -93,13 +101,16 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<TurnEn
   heartbeat.unref();
 
   const resume = input.resume ?? [];
-  // A new turn's answer is the chat's leaf (no branch moves while a turn runs): the branch is
-  // known without reading the chat. A continuing turn follows the chat's leaf.
-  const all = await (
-    resume.length > 0
-      ? listMessages(db, chat.id)
-      : listAllMessages(db, chat.id).then((rows) => activePath(rows, assistantMessageId))
-  ).catch(() => []);
+  // A new turn's answer is the chat's leaf (no branch moves while a turn runs): its branch is
+  // known without reading the chat, or handed over by the turn's start. A continuing turn
+  // follows the chat's leaf.
+  const all =
+    input.history ??
+    (await (
+      resume.length > 0
+        ? listMessages(db, chat.id)
+        : listAllMessages(db, chat.id).then((rows) => activePath(rows, assistantMessageId))
+    ).catch(() => []));
   const continued = resume.length > 0 ? all.find((m) => m.id === assistantMessageId) : undefined;
   const initialParts = (continued?.parts ?? []) as Part[];
   let builder = new PartsBuilder(() => undefined, new Set(), initialParts);

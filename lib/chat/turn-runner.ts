@@ -13,7 +13,9 @@ import {
   updateChat,
   updateMessage,
   type ChatRow,
+  type MessageRow,
 } from "@/db/queries/chats";
+import { activePath } from "@/db/message-tree";
 import { isUniqueViolation, loggableError } from "@/db/queries/errors";
 import { claimTurn } from "@/db/queries/turn-start";
 import type { TurnEndRows } from "@/db/queries/turn-end";
@@ -67,6 +69,7 @@ export interface StartedTurn {
 export async function startTurn(db: Database, input: StartTurnInput): Promise<StartedTurn> {
   const assistantMessageId = randomUUID();
   const turnId = randomUUID();
+  let history: MessageRow[] | undefined;
   const title =
     input.chat.title || !input.content
       ? undefined
@@ -74,7 +77,7 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
   try {
     // One statement when nothing in the chat waits for an answer; else the full transaction,
     // which also closes what waits (closeForNewMessage).
-    const { claimed } = await claimTurn(db, {
+    const claim = await claimTurn(db, {
       chatId: input.chat.id,
       turnId,
       answerId: assistantMessageId,
@@ -92,7 +95,15 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
       ...(input.mcpServerIds !== undefined && { mcpServerIds: input.mcpServerIds }),
       ...(title !== undefined && { title }),
     });
-    if (!claimed) await startTurnWithRequests(db, input, turnId, assistantMessageId, title);
+    if (claim.claimed) {
+      const { before, question } = claim;
+      // The branch the answer follows: up to the new question, or the regenerated one's.
+      const leaf =
+        question?.id ?? (input.origin?.kind === "regenerate" ? input.origin.questionId : null);
+      history = activePath(question ? [...before, question] : before, leaf);
+    } else {
+      await startTurnWithRequests(db, input, turnId, assistantMessageId, title);
+    }
   } catch (err) {
     if (isUniqueViolation(err, "turns_one_running_per_chat")) {
       throw new ApiError(
@@ -113,6 +124,7 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
   const done = runTurn(db, {
     ...input,
     chat,
+    ...(history && { history }),
     turnId,
     assistantMessageId,
     controller,
