@@ -76,7 +76,7 @@ function changeWatch(db: Executor): ChangeWatch | undefined {
   // A transaction has no $client: it reads the epoch (it may hold its own uncommitted changes).
   const client = (db as { $client?: unknown }).$client;
   if (!(client instanceof PGlite)) return undefined;
-  let watch = watches.get(db);
+  const watch = watches.get(db);
   if (watch) return watch;
   const created: ChangeWatch = { listening: false, heard: 0 };
   watches.set(db, created);
