@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { mcpServerConfigs, mcpServerTools } from "@/db/schema";
 import { mcpConfigEpoch } from "@/db/schema-config-epoch";
-import { withTestDatabase } from "@/lib/testing/db";
+import { createTestDatabase, testDatabaseKind, withTestDatabase } from "@/lib/testing/db";
 import { mcpConfigSnapshot } from "./mcp-config-snapshot";
 
 const t = withTestDatabase();
@@ -68,5 +68,37 @@ describe("the config snapshot", () => {
     await insertServer("epsilon");
     expect(await epoch()).toBeGreaterThan(after);
     expect((await mcpConfigSnapshot(t.db)).servers.map((s) => s.slug)).toContain("epsilon");
+  });
+
+  it("costs no statement on PGlite while nothing changed (an epoch read on Postgres), and sees a change at once", async () => {
+    let statements = 0;
+    const own = await createTestDatabase({ logger: { logQuery: () => void (statements += 1) } });
+    try {
+      const db = own.handle.db;
+      const [row] = await db
+        .insert(mcpServerConfigs)
+        .values({ displayName: "z", slug: "zeta", url: "https://z/" })
+        .returning();
+      const first = await mcpConfigSnapshot(db);
+      // Listening starts with the first snapshot; after that a current snapshot is free.
+      let cost = 1;
+      for (let i = 0; i < 50 && cost > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const before = statements;
+        expect(await mcpConfigSnapshot(db)).toBe(first);
+        cost = statements - before;
+      }
+      expect(cost).toBe(testDatabaseKind() === "pglite" ? 0 : 1);
+
+      await db
+        .update(mcpServerConfigs)
+        .set({ enabled: true })
+        .where(eq(mcpServerConfigs.id, row!.id));
+      const after = await mcpConfigSnapshot(db);
+      expect(after).not.toBe(first);
+      expect(after.servers.find((s) => s.id === row!.id)?.enabled).toBe(true);
+    } finally {
+      await own.drop();
+    }
   });
 });

@@ -3,10 +3,11 @@
 // run as one statement, in one snapshot), so a follower never sees the turn over without its
 // last chunks, and the turn's end costs one round trip.
 import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
-import type { ChatStatus, MessageStatus, TurnStatus } from "@/db/schema";
+import { rowsOf, type Executor } from "@/db/client";
+import { chats, messages, type ChatStatus, type MessageStatus, type TurnStatus } from "@/db/schema";
 import { storable, storableText } from "../storable";
-import { appendChunks } from "./chats";
+import { appendChunks, type ChatRow, type MessageRow } from "./chats";
+import { rowFromJson } from "./json-rows";
 
 export interface TurnEnd {
   turnId: string;
@@ -24,13 +25,25 @@ export interface TurnEnd {
    * a resume); the others unconditionally.
    */
   chatStatus: Extract<ChatStatus, "idle" | "waiting" | "error">;
+  /** Whether the statement also returns the chat and message as stored (see TurnEndRows). */
+  returnRows?: boolean;
 }
 
-export async function writeTurnEnd(db: Executor, end: TurnEnd): Promise<void> {
+/**
+ * The chat and the message as the end left them, when asked for: what a reload shows. The chat
+ * is null when its status was left to a turn that started meanwhile (see chatStatus).
+ */
+export interface TurnEndRows {
+  chat: ChatRow | null;
+  message: MessageRow | null;
+}
+
+export async function writeTurnEnd(db: Executor, end: TurnEnd): Promise<TurnEndRows | undefined> {
   const chunks = JSON.stringify(storable(end.chunks));
   const parts = JSON.stringify(storable(end.parts));
   const error = end.error === null ? null : storableText(end.error);
-  await db.execute(sql`
+  const returning = end.returnRows ? sql`returning *` : sql``;
+  const result = await db.execute(sql`
     with
       new_chunks as (
         insert into turn_chunks (turn_id, seq, chunk)
@@ -40,17 +53,35 @@ export async function writeTurnEnd(db: Executor, end: TurnEnd): Promise<void> {
       message as (
         update messages set parts = ${parts}::jsonb, status = ${end.messageStatus}, updated_at = now()
         where id = ${end.messageId}::uuid
+        ${returning}
       ),
       turn as (
         update turns set status = ${end.turnStatus}, error = ${error}, ended_at = now()
         where id = ${end.turnId}::uuid and status = 'running'
+      ),
+      chat as (
+        update chats set status = ${end.chatStatus}, updated_at = now()
+        where id = ${end.chatId}::uuid
+          and (${end.chatStatus} <> 'waiting' or not exists (
+            select 1 from turns
+            where chat_id = ${end.chatId}::uuid and status = 'running' and id <> ${end.turnId}::uuid
+          ))
+        ${returning}
       )
-    update chats set status = ${end.chatStatus}, updated_at = now()
-    where id = ${end.chatId}::uuid
-      and (${end.chatStatus} <> 'waiting' or not exists (
-        select 1 from turns
-        where chat_id = ${end.chatId}::uuid and status = 'running' and id <> ${end.turnId}::uuid
-      ))`);
+    ${
+      end.returnRows
+        ? sql`select (select to_jsonb(m) from message m) as message, (select to_jsonb(c) from chat c) as chat`
+        : sql`select 1`
+    }`);
+  if (!end.returnRows) return undefined;
+  const [row] = rowsOf<{
+    message: Record<string, unknown> | null;
+    chat: Record<string, unknown> | null;
+  }>(result);
+  return {
+    chat: rowFromJson<ChatRow>(chats, row?.chat ?? null),
+    message: rowFromJson<MessageRow>(messages, row?.message ?? null),
+  };
 }
 
 /** A finished turn's stream rows: its message holds everything they described. */

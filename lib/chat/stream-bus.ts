@@ -8,6 +8,7 @@ import {
   writeTurnEnd,
   writeTurnProgress,
   type TurnEnd,
+  type TurnEndRows,
 } from "@/db/queries/turn-end";
 import { STALE_AFTER_SECONDS } from "./turn-liveness";
 
@@ -131,7 +132,7 @@ export class ChunkWriter {
    * the message, the turn's outcome and the chat's status. Followers here are woken at once;
    * the turn's rows are deleted once followers elsewhere had time to drain them.
    */
-  async end(fields: TurnEndFields): Promise<void> {
+  async end(fields: TurnEndFields): Promise<TurnEndRows | undefined> {
     this.parts = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -140,16 +141,18 @@ export class ChunkWriter {
     this.pending = [];
     const end: TurnEnd = { ...fields, turnId: this.turnId, firstSeq: this.seq, chunks };
     this.seq += chunks.length;
+    let rows: TurnEndRows | undefined;
     try {
-      await writeTurnEnd(this.db, end);
+      rows = await writeTurnEnd(this.db, end);
     } catch (err) {
       // The stream rows are what could not be stored (a value Postgres refused): the message,
       // the turn and the chat still end, without them.
       console.error(`[turn ${this.turnId}] could not store its end at once:`, loggableError(err));
-      await writeTurnEnd(this.db, { ...end, chunks: [] });
+      rows = await writeTurnEnd(this.db, { ...end, chunks: [] });
     }
     notifyTurn(this.turnId);
     scheduleChunkDeletion(this.db, this.turnId);
+    return rows;
   }
 }
 

@@ -90,31 +90,47 @@ export function outcomeOfError(code: string | undefined): ToolAuditOutcome {
   return code !== undefined && /timeout|timed_out/.test(code) ? "timeout" : "error";
 }
 
-/** Writes the turn's audit rows. */
+/**
+ * Writes the turn's audit rows. A write is started, not awaited, by the call it records (the
+ * model's next request need not wait for it); the turn awaits them all (`written`) before it
+ * ends, so a finished turn's rows are all there.
+ */
 export class ToolAuditWriter {
+  private readonly writes = new Set<Promise<void>>();
+
   constructor(
     private readonly db: Executor,
     readonly turn: AuditTurn,
   ) {}
 
-  async record(call: AuditCall, verdict: AuditVerdict, result: AuditResult): Promise<void> {
-    try {
-      await insertToolAudit(this.db, auditRow(this.turn, call, verdict, result));
-    } catch (err) {
-      console.error(`[audit] tool call ${call.toolCallId}: write failed:`, loggableError(err));
-    }
+  private track(write: Promise<void>): void {
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  record(call: AuditCall, verdict: AuditVerdict, result: AuditResult): void {
+    this.track(
+      insertToolAudit(this.db, auditRow(this.turn, call, verdict, result)).catch((err: unknown) => {
+        console.error(`[audit] tool call ${call.toolCallId}: write failed:`, loggableError(err));
+      }),
+    );
   }
 
   /** The outcome of a call whose row was written when a person approved it. */
-  async settle(id: string, result: AuditResult): Promise<void> {
-    try {
-      await setToolAuditOutcome(this.db, id, {
+  settle(id: string, result: AuditResult): void {
+    this.track(
+      setToolAuditOutcome(this.db, id, {
         outcome: result.outcome,
         errorCode: result.errorCode ?? null,
         durationMs: result.durationMs ?? null,
-      });
-    } catch (err) {
-      console.error(`[audit] approved call ${id}: outcome write failed:`, loggableError(err));
-    }
+      }).catch((err: unknown) => {
+        console.error(`[audit] approved call ${id}: outcome write failed:`, loggableError(err));
+      }),
+    );
+  }
+
+  /** Resolves once every write started so far is done (failed writes were logged). */
+  async written(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
   }
 }

@@ -14,7 +14,15 @@ import {
   type ToolSet,
 } from "ai";
 import type { Database } from "@/db/client";
-import { heartbeatTurn, listMessages, type ChatRow } from "@/db/queries/chats";
+import {
+  heartbeatTurn,
+  listAllMessages,
+  listMessages,
+  type ChatRow,
+  type MessageRow,
+} from "@/db/queries/chats";
+import { activePath } from "@/db/message-tree";
+import type { UserRole } from "@/db/schema";
 import { loggableError } from "@/db/queries/errors";
 import type { PendingRequestRow } from "@/db/queries/pending-requests";
 import { findUserById } from "@/db/queries/users";
@@ -34,6 +42,7 @@ import { deniedText, TOOL_DENIED } from "./policy-denied";
 import { buildSystemPrompt } from "./prompts";
 import { replayChunks } from "./replay";
 import { ChunkWriter } from "./stream-bus";
+import type { TurnEndRows } from "@/db/queries/turn-end";
 import { ToolAuditWriter } from "./tool-audit";
 import { progressChunk, ProgressThrottle } from "./tool-progress";
 import { assembleTurnTools } from "./tools/assemble";
@@ -64,11 +73,21 @@ export interface RunTurnInput {
   turns: TurnControl;
   /** The answered requests this turn carries, when it continues a paused message. */
   resume?: PendingRequestRow[];
+  /** The branch the new answer follows, oldest first, when the turn's start read it. */
+  history?: MessageRow[];
+  /** Whether the turn's end returns the stored chat and message (an answer in JSON). */
+  returnRows?: boolean;
+  /** The owner's role and email when the caller already read them; else they are read. */
+  owner?: { role: UserRole; email: string };
   /** Runs after the turn ended: a request answered while it was ending is picked up here. */
   afterEnd?: () => Promise<unknown>;
 }
 
-export async function runTurn(db: Database, input: RunTurnInput): Promise<void> {
+/**
+ * Runs the turn to its end. With `input.returnRows`, resolves to the chat and message as the
+ * end stored them, unless something ran after the end (a resume) that may have changed them.
+ */
+export async function runTurn(db: Database, input: RunTurnInput): Promise<TurnEndRows | undefined> {
   const { chat, turnId, assistantMessageId, controller } = input;
   const writer = new ChunkWriter(db, turnId);
   const heartbeat = setInterval(() => {
@@ -83,7 +102,16 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
   heartbeat.unref();
 
   const resume = input.resume ?? [];
-  const all = await listMessages(db, chat.id).catch(() => []);
+  // A new turn's answer is the chat's leaf (no branch moves while a turn runs): its branch is
+  // known without reading the chat, or handed over by the turn's start. A continuing turn
+  // follows the chat's leaf.
+  const all =
+    input.history ??
+    (await (
+      resume.length > 0
+        ? listMessages(db, chat.id)
+        : listAllMessages(db, chat.id).then((rows) => activePath(rows, assistantMessageId))
+    ).catch(() => []));
   const continued = resume.length > 0 ? all.find((m) => m.id === assistantMessageId) : undefined;
   const initialParts = (continued?.parts ?? []) as Part[];
   let builder = new PartsBuilder(() => undefined, new Set(), initialParts);
@@ -98,6 +126,8 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
   let errorText: string | null = null;
   // Set when a turn-ending tool succeeded: the chat then waits for the user (review, answers).
   let waitsForUser = false;
+  let audit: ToolAuditWriter | undefined;
+  let ended: TurnEndRows | undefined;
 
   try {
     emit({ type: "start", messageId: assistantMessageId });
@@ -119,14 +149,15 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
       extraPlanInstructions: input.planMode ? await planModeInstructions(db) : "",
     });
     // Notices speak to the chat's owner: only an admin sees server addresses and details.
-    const owner = await findUserById(db, input.ownerId);
+    // The route that started the turn already read the owner (the caller).
+    const owner = input.owner ?? (await findUserById(db, input.ownerId));
     const context = turnContextOf(
       chat,
       { id: input.ownerId, role: owner?.role === "admin" ? "admin" : "member" },
       input.planMode,
       agent,
     );
-    const audit = new ToolAuditWriter(db, {
+    audit = new ToolAuditWriter(db, {
       userId: input.ownerId,
       userEmail: owner?.email ?? "",
       chatId: chat.id,
@@ -242,7 +273,7 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
         if (!audited.has(id) && (!offered || c.type === "tool-input-error")) {
           audited.add(id);
           const origin = assembled.origins.get(name);
-          await audit.record(
+          audit.record(
             {
               toolCallId: id,
               source: origin?.source ?? (name.includes("__") ? "mcp" : "builtin"),
@@ -291,9 +322,12 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
     }
     if (!seen.has("finish")) emit({ type: "finish" });
     const paused = builder.pendingApprovals().length > 0;
+    // The calls' audit rows are written before the turn is seen to end.
+    await audit?.written();
     // One statement: the last chunks, the message, the turn and the chat; followers on this
     // instance close their stream at once, not at their next poll.
-    await writer.end({
+    const rows = await writer.end({
+      ...(input.returnRows && { returnRows: true }),
       chatId: chat.id,
       messageId: assistantMessageId,
       parts: builder.parts,
@@ -307,10 +341,20 @@ export async function runTurn(db: Database, input: RunTurnInput): Promise<void> 
             ? "waiting"
             : "idle",
     });
-    await input.afterEnd?.().catch((err: unknown) => {
-      console.error(`[turn ${turnId}] resume check failed:`, loggableError(err));
-    });
+    // Only a message that asked a person something can have answers to carry on (a new turn
+    // closed every older request of the chat when it started).
+    const asked =
+      resume.length > 0 ||
+      builder.parts.some((p) => p.type === "approval" || p.type === "elicitation");
+    if (asked && input.afterEnd) {
+      await input.afterEnd().catch((err: unknown) => {
+        console.error(`[turn ${turnId}] resume check failed:`, loggableError(err));
+      });
+    } else {
+      ended = rows;
+    }
   }
+  return ended;
 }
 
 /** A short, safe sentence for the user: no upstream bodies, keys or stack traces. */

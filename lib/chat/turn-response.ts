@@ -7,7 +7,7 @@ import { json } from "@/lib/api/route";
 import type { Caller } from "@/lib/auth/caller";
 import { resolveModel } from "@/lib/llm/registry";
 import type { TurnOrigin } from "./branches";
-import { assistantMessage, chatJson, checkServerSelection } from "./service";
+import { assistantMessage, chatJson, checkServerSelection, messageJson } from "./service";
 import { turnStreamResponse } from "./sse";
 import { startTurn } from "./turn-runner";
 
@@ -29,21 +29,28 @@ export async function startTurnResponse(
   const mcpServerIds =
     turn.mcpServerIds === undefined ? undefined : await checkServerSelection(db, turn.mcpServerIds);
   const model = await resolveModel(db, chat.model);
+  const inJson = (req.headers.get("accept") ?? "").includes("application/json");
   const started = await startTurn(db, {
     chat,
     ...(mcpServerIds !== undefined && { mcpServerIds }),
     ...(turn.origin && { origin: turn.origin }),
     ownerId: caller.id,
+    owner: { role: caller.role, email: caller.email },
     content: turn.content,
     planMode: turn.planMode,
     model,
+    ...(inJson && { returnRows: true }),
   });
-  if ((req.headers.get("accept") ?? "").includes("application/json")) {
-    await started.done;
-    const after = (await findOwnChat(db, caller.id, chat.id)) ?? chat;
+  if (inJson) {
+    // The end statement returns the chat and message as stored; read again only when it could
+    // not (a turn that resumed right after, or a chat whose status a later turn holds).
+    const ended = await started.done;
+    const after = ended?.chat ?? (await findOwnChat(db, caller.id, chat.id)) ?? chat;
     return json({
       chat: chatJson(after),
-      message: await assistantMessage(db, started.assistantMessageId),
+      message: ended?.message
+        ? messageJson(ended.message)
+        : await assistantMessage(db, started.assistantMessageId),
     });
   }
   return turnStreamResponse(db, started.turnId, req.signal);

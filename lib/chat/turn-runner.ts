@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { LanguageModel } from "ai";
 import type { Database } from "@/db/client";
+import type { UserRole } from "@/db/schema";
 import {
   findMessage,
   findRunningTurn,
@@ -12,8 +13,12 @@ import {
   updateChat,
   updateMessage,
   type ChatRow,
+  type MessageRow,
 } from "@/db/queries/chats";
+import { activePath } from "@/db/message-tree";
 import { isUniqueViolation, loggableError } from "@/db/queries/errors";
+import { claimTurn } from "@/db/queries/turn-start";
+import type { TurnEndRows } from "@/db/queries/turn-end";
 import {
   findChatById,
   findResumableMessages,
@@ -34,6 +39,8 @@ import { runTurn } from "./turn-loop";
 export interface StartTurnInput {
   chat: ChatRow;
   ownerId: string;
+  /** The owner's role and email, when the caller already read them (the owner's own request). */
+  owner?: { role: UserRole; email: string };
   content: string;
   planMode: boolean;
   model: { model: LanguageModel; modelId: string; imageToolResults: boolean };
@@ -44,12 +51,15 @@ export interface StartTurnInput {
   mcpServerIds?: string[];
   /** An edit or a regeneration (docs/chat-branches.md); absent, the turn follows the leaf. */
   origin?: TurnOrigin;
+  /** The route answers with the stored chat and message: the turn's end returns them. */
+  returnRows?: boolean;
 }
 
 export interface StartedTurn {
   turnId: string;
   assistantMessageId: string;
-  done: Promise<void>;
+  /** The turn's end; with `returnRows`, the chat and message as stored then (see runTurn). */
+  done: Promise<TurnEndRows | undefined>;
 }
 
 /**
@@ -59,43 +69,41 @@ export interface StartedTurn {
 export async function startTurn(db: Database, input: StartTurnInput): Promise<StartedTurn> {
   const assistantMessageId = randomUUID();
   const turnId = randomUUID();
+  let history: MessageRow[] | undefined;
+  const title =
+    input.chat.title || !input.content
+      ? undefined
+      : input.content.replace(/\s+/g, " ").trim().slice(0, 80);
   try {
-    await db.transaction(async (tx) => {
-      await insertTurn(tx, { id: turnId, chatId: input.chat.id, assistantMessageId });
-      let askedAt: Date | undefined;
-      const parentId = await attachTurn(tx, input.chat.id, input.origin, async (parent) => {
-        const question = await insertMessage(tx, {
-          chatId: input.chat.id,
-          parentId: parent,
-          role: "user",
-          planMode: input.planMode,
-          parts: [{ type: "text", text: input.content } satisfies Part],
-        });
-        askedAt = question.createdAt;
-        return question.id;
-      });
-      // Calls still waiting for an answer are declined: the person moved on.
-      await closeForNewMessage(tx, input.chat.id, input.ownerId);
-      await insertMessage(tx, {
-        id: assistantMessageId,
-        chatId: input.chat.id,
-        parentId,
-        role: "assistant",
-        planMode: input.planMode,
-        status: "streaming",
-        // PGlite's clock can tick in whole milliseconds, giving both rows the same
-        // clock_timestamp(); the answer must still sort after its question.
-        ...(askedAt && { createdAt: new Date(askedAt.getTime() + 1) }),
-      });
-      await updateChat(tx, input.chat.id, {
-        status: "running",
-        leafMessageId: assistantMessageId,
-        ...(input.mcpServerIds !== undefined && { mcpServerIds: input.mcpServerIds }),
-        ...(input.chat.title || !input.content
-          ? {}
-          : { title: input.content.replace(/\s+/g, " ").trim().slice(0, 80) }),
-      });
+    // One statement when nothing in the chat waits for an answer; else the full transaction,
+    // which also closes what waits (closeForNewMessage).
+    const claim = await claimTurn(db, {
+      chatId: input.chat.id,
+      turnId,
+      answerId: assistantMessageId,
+      planMode: input.planMode,
+      question:
+        input.origin?.kind === "regenerate"
+          ? null
+          : { id: randomUUID(), parts: [{ type: "text", text: input.content } satisfies Part] },
+      parent:
+        input.origin === undefined
+          ? "leaf"
+          : input.origin.kind === "edit"
+            ? input.origin.parentId
+            : input.origin.questionId,
+      ...(input.mcpServerIds !== undefined && { mcpServerIds: input.mcpServerIds }),
+      ...(title !== undefined && { title }),
     });
+    if (claim.claimed) {
+      const { before, question } = claim;
+      // The branch the answer follows: up to the new question, or the regenerated one's.
+      const leaf =
+        question?.id ?? (input.origin?.kind === "regenerate" ? input.origin.questionId : null);
+      history = activePath(question ? [...before, question] : before, leaf);
+    } else {
+      await startTurnWithRequests(db, input, turnId, assistantMessageId, title);
+    }
   } catch (err) {
     if (isUniqueViolation(err, "turns_one_running_per_chat")) {
       throw new ApiError(
@@ -116,6 +124,7 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
   const done = runTurn(db, {
     ...input,
     chat,
+    ...(history && { history }),
     turnId,
     assistantMessageId,
     controller,
@@ -123,6 +132,54 @@ export async function startTurn(db: Database, input: StartTurnInput): Promise<St
     afterEnd: () => resumeAnswered(db, chat.id),
   }).finally(untrack);
   return { turnId, assistantMessageId, done };
+}
+
+/**
+ * The start of a turn in a chat where calls still wait for an answer: in one transaction, the
+ * turn is claimed, the question stored, what waits declined (the person moved on) and the
+ * answer's placeholder stored.
+ */
+async function startTurnWithRequests(
+  db: Database,
+  input: StartTurnInput,
+  turnId: string,
+  assistantMessageId: string,
+  title: string | undefined,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await insertTurn(tx, { id: turnId, chatId: input.chat.id, assistantMessageId });
+    let askedAt: Date | undefined;
+    const parentId = await attachTurn(tx, input.chat.id, input.origin, async (parent) => {
+      const question = await insertMessage(tx, {
+        chatId: input.chat.id,
+        parentId: parent,
+        role: "user",
+        planMode: input.planMode,
+        parts: [{ type: "text", text: input.content } satisfies Part],
+      });
+      askedAt = question.createdAt;
+      return question.id;
+    });
+    // Calls still waiting for an answer are declined: the person moved on.
+    await closeForNewMessage(tx, input.chat.id, input.ownerId);
+    await insertMessage(tx, {
+      id: assistantMessageId,
+      chatId: input.chat.id,
+      parentId,
+      role: "assistant",
+      planMode: input.planMode,
+      status: "streaming",
+      // PGlite's clock can tick in whole milliseconds, giving both rows the same
+      // clock_timestamp(); the answer must still sort after its question.
+      ...(askedAt && { createdAt: new Date(askedAt.getTime() + 1) }),
+    });
+    await updateChat(tx, input.chat.id, {
+      status: "running",
+      leafMessageId: assistantMessageId,
+      ...(input.mcpServerIds !== undefined && { mcpServerIds: input.mcpServerIds }),
+      ...(title !== undefined && { title }),
+    });
+  });
 }
 
 /** What built-ins may do to turns (sub-agents), handed in so they need not import this file. */
@@ -174,9 +231,9 @@ export async function resumeAnswered(db: Database, chatId?: string): Promise<Sta
       await updateMessage(db, message.id, { status: "error" });
       await finishTurn(db, turnId, "error", "No model is configured for this chat.");
       await setChatStatus(db, chat.id, "error");
-      return;
+      return undefined;
     }
-    await runTurn(db, {
+    return runTurn(db, {
       chat,
       ownerId: chat.ownerId,
       planMode: message.planMode,

@@ -40,7 +40,7 @@ export interface ResolvedModel {
 type ModelFactory = (modelName: string) => ChatLanguageModel;
 
 // One client per provider version, so a turn (and every turn after it) reuses the same
-// provider instance until an admin edits or deletes the provider.
+// provider instance, and the same model objects, until an admin edits or deletes the provider.
 const clients = new Map<string, { fingerprint: string; create: ModelFactory }>();
 
 function fingerprintOf(row: ModelProviderRow): string {
@@ -102,7 +102,18 @@ function clientFor(row: ModelProviderRow): ModelFactory {
   const fingerprint = fingerprintOf(row);
   const cached = clients.get(row.id);
   if (cached?.fingerprint === fingerprint) return cached.create;
-  const create = buildFactory(row);
+  // A model object holds no per-request state, and building one builds its response schemas
+  // (whose first parse compiles them): one per model name and provider version.
+  const build = buildFactory(row);
+  const models = new Map<string, ChatLanguageModel>();
+  const create: ModelFactory = (name) => {
+    let model = models.get(name);
+    if (model === undefined) {
+      model = build(name);
+      models.set(name, model);
+    }
+    return model;
+  };
   clients.set(row.id, { fingerprint, create });
   return create;
 }

@@ -16,7 +16,7 @@ export interface TurnControl {
     content: string;
     planMode: boolean;
     model: ResolvedModel;
-  }): Promise<{ done: Promise<void> }>;
+  }): Promise<{ done: Promise<unknown> }>;
   /** Asks the chat's running turn (and its sub-agents' turns) to stop; whether one ran. */
   cancel(chat: ChatRow): Promise<boolean>;
 }

@@ -59,7 +59,7 @@ export function builtinTool(
           exposedName: builtin.name,
           reason: again.reason,
         });
-        await ctx.loop?.audit.record(
+        ctx.loop?.audit.record(
           call,
           { decision: "denied", reason: again.reason },
           { outcome: "not_run", errorCode: refused.code },
@@ -77,7 +77,7 @@ export function builtinTool(
         afterRun?.(builtin.name, result);
         return result;
       } finally {
-        await ctx.loop?.audit.record(
+        ctx.loop?.audit.record(
           call,
           { decision: "allowed" },
           {

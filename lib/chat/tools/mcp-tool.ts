@@ -243,18 +243,18 @@ async function execute(
   if (answered?.approved) verdict = { decision: "approved", decidedBy: answered.decidedBy };
   else if (grant)
     verdict = { decision: "approved", decidedBy: grant.createdBy, reason: `grant ${grant.id}` };
-  const audit = async (code: string | undefined, ran: boolean) => {
+  const audit = (code: string | undefined, ran: boolean) => {
     if (!loop) return;
     const result = {
       outcome: !ran ? ("not_run" as const) : code ? outcomeOfError(code) : ("ok" as const),
       errorCode: code ?? null,
       durationMs: ran ? Date.now() - started : null,
     };
-    if (answered?.approved) await loop.audit.settle(answered.approvalId, result);
-    else await loop.audit.record(call, verdict, result);
+    if (answered?.approved) loop.audit.settle(answered.approvalId, result);
+    else loop.audit.record(call, verdict, result);
   };
 
-  const refuse = async (reason: ToolReason, extra: string | undefined, serverId?: string) => {
+  const refuse = (reason: ToolReason, extra: string | undefined, serverId?: string) => {
     const refused = denyCall(ctx, {
       toolCallId,
       exposedName: spec.exposed,
@@ -264,7 +264,7 @@ async function execute(
     const text = extra ? `The tool ${spec.exposed} ${extra}.` : refused.text;
     if (!answered?.approved)
       verdict = { decision: "denied", reason: extra ? "approval_unavailable" : reason };
-    await audit(refused.code, false);
+    audit(refused.code, false);
     return failed(this, toolCallId, text, refused.code);
   };
   if (!again.ok) return refuse(again.reason, undefined, again.serverId);
@@ -274,13 +274,13 @@ async function execute(
   }
   const unwrapped = unwrapToolInput(input, spec.modelIntent);
   if (!unwrapped.ok) {
-    await audit("tool.invalid_input", false);
+    audit("tool.invalid_input", false);
     return failed(this, toolCallId, unwrapped.error, "tool.invalid_input");
   }
   const checked = checkToolArguments(spec.inputSchema, unwrapped.args);
   if (!checked.ok) {
     const text = invalidArgumentsMessage(spec.exposed, checked.problems);
-    await audit("tool.invalid_input", false);
+    audit("tool.invalid_input", false);
     return failed(this, toolCallId, text, "tool.invalid_input");
   }
   const eliciting = {
@@ -306,7 +306,7 @@ async function execute(
       )
     : await run();
   if (!outcome.ok) {
-    await audit(outcome.code, true);
+    audit(outcome.code, true);
     return failed(this, toolCallId, outcome.text, outcome.code, outcome.forModel);
   }
   const conforms = checkToolOutput(spec.outputSchema, outcome.result, (reason) =>
@@ -316,13 +316,13 @@ async function execute(
     ),
   );
   if (!conforms.ok) {
-    await audit(INVALID_OUTPUT, true);
+    audit(INVALID_OUTPUT, true);
     const text = invalidOutputMessage(spec.exposed, conforms.problems);
     return failed(this, toolCallId, text, INVALID_OUTPUT);
   }
   const converted = convertToolResult(outcome.result, { includeImages: ctx.imageToolResults });
   ctx.modelOutputs.set(toolCallId, converted.modelOutput);
-  await audit(converted.isError ? "tool.error_result" : undefined, true);
+  audit(converted.isError ? "tool.error_result" : undefined, true);
   return { is_error: converted.isError, ...converted.display };
 }
 
