@@ -97,7 +97,11 @@ describe("dead turns", () => {
 
 /** Stream rows for a turn: `n` text deltas. */
 async function withChunks(turnId: string, n: number): Promise<void> {
-  const chunks = Array.from({ length: n }, (_, i) => ({ type: "text-delta", id: "t", delta: `${i}` }));
+  const chunks = Array.from({ length: n }, (_, i) => ({
+    type: "text-delta",
+    id: "t",
+    delta: `${i}`,
+  }));
   await appendChunks(t.db, turnId, 0, chunks);
 }
 
