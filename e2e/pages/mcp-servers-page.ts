@@ -36,9 +36,9 @@ export class McpServerListPage {
     return this.row(name).getByRole("button", { name: `Actions for ${name}` });
   }
 
-  /** The row's health badge, focusable, with its detail as a tooltip. */
+  /** The row's health badge: the Health cell's focusable element, its detail as a tooltip. */
   healthBadge(name: string): Locator {
-    return this.row(name).getByRole("cell").nth(3).locator("[data-slot=badge]");
+    return this.row(name).getByRole("cell").nth(3).locator('[tabindex="0"]');
   }
 
   /** Deletes through the row's menu and the confirmation that names the server. */
