@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { FileQuestionIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,8 +11,11 @@ export default function NotFound() {
         title="Page not found"
         description="The page you asked for does not exist or you do not have access to it."
         action={
+          // A plain link: next/link here would put its client code in every page's first
+          // load a second time (this root boundary is chunked apart from the pages).
           <Button asChild>
-            <Link href="/">Go home</Link>
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- see above */}
+            <a href="/">Go home</a>
           </Button>
         }
       />

@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ThemeProvider } from "next-themes";
 import { useEffect, useState, type ReactNode } from "react";
-import { Toaster } from "@/components/ui/sonner";
+import { LazyToaster } from "@/components/ui/toast";
 import { ApiRequestError } from "@/lib/client/api";
 
 export function Providers({ children, nonce }: { children: ReactNode; nonce?: string }) {
@@ -37,7 +37,7 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce?: st
     >
       <QueryClientProvider client={client}>
         {children}
-        <Toaster richColors closeButton />
+        <LazyToaster richColors closeButton />
       </QueryClientProvider>
     </ThemeProvider>
   );

@@ -3,7 +3,7 @@
 import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon, UsersIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/date-time";
 import {
   AlertDialog,

@@ -2,7 +2,7 @@
 
 import { CheckIcon, ShieldQuestionIcon, XIcon } from "lucide-react";
 import { createContext, useContext, useEffect, useId, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";

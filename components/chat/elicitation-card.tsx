@@ -2,7 +2,7 @@
 
 import { CheckIcon, ExternalLinkIcon, MessageCircleQuestionIcon, XIcon } from "lucide-react";
 import { useContext, useId, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";

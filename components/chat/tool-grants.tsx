@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ShieldCheckIcon } from "lucide-react";
 import { useEffect, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/client/api";
 import { approvalQueryKeys, chatGrantsQuery, revokeGrant } from "@/lib/client/approval-queries";

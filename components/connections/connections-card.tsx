@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckCircle2Icon, CircleDashedIcon, PlugZapIcon, UnplugIcon } from "lucide-react";
 import { useId, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { McpServerIcon } from "@/components/admin/mcp-servers/mcp-server-icon";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { ErrorView } from "@/components/error-view";

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { mcpOauth2ConnectUrl, mcpQueryKeys, mcpServersQuery } from "@/lib/client/mcp-queries";
 import type { McpServerConfig } from "@/lib/client/types";
 import {

@@ -4,7 +4,7 @@ import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckIcon, CopyIcon, KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/date-time";
 import {
   AlertDialog,

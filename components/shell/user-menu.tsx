@@ -1,17 +1,8 @@
 "use client";
 
-import Link from "next/link";
-import { LogOutIcon, SettingsIcon } from "lucide-react";
 import { Avatar, AvatarFallback } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuLabel,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { LazyPopup, lazyModule } from "@/components/ui/lazy-popup";
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -20,18 +11,18 @@ function initials(name: string): string {
   ).toUpperCase();
 }
 
-// next-auth's client is only needed to sign out: loaded then, not with every page.
-async function signOutNow() {
-  const { signOut } = await import("next-auth/react");
-  await signOut({ redirectTo: "/login" });
-}
+// The menu (Radix menu, its positioning) loads on first use; its button is there at once.
+const popup = lazyModule(() => import("./user-menu-popup").then((m) => m.UserMenuPopup));
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        {/* Named by its visible text, after a hidden "User menu": a name that does not contain
-            what is shown fails WCAG 2.5.3 (speech users say what they see). */}
+    <LazyPopup
+      module={popup}
+      opensOn="menu"
+      props={{ name, email, role }}
+      trigger={
+        // Named by its visible text, after a hidden "User menu": a name that does not contain
+        // what is shown fails WCAG 2.5.3 (speech users say what they see).
         <Button variant="ghost" className="h-auto w-full justify-start gap-2 px-2 py-1.5">
           <span className="sr-only">User menu: </span>
           <Avatar className="size-7" aria-hidden="true">
@@ -42,26 +33,7 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
             <span className="truncate text-xs text-muted-foreground">{email}</span>
           </span>
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="start" className="w-56">
-        <DropdownMenuLabel className="flex flex-col">
-          <span>{name}</span>
-          <span className="text-xs font-normal text-muted-foreground">
-            {email} · {role}
-          </span>
-        </DropdownMenuLabel>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem asChild>
-          <Link href="/settings">
-            <SettingsIcon aria-hidden="true" />
-            Settings
-          </Link>
-        </DropdownMenuItem>
-        <DropdownMenuItem onSelect={() => void signOutNow()}>
-          <LogOutIcon aria-hidden="true" />
-          Sign out
-        </DropdownMenuItem>
-      </DropdownMenuContent>
-    </DropdownMenu>
+      }
+    />
   );
 }

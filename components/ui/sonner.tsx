@@ -27,3 +27,4 @@ function Toaster({ ...props }: ToasterProps) {
 }
 
 export { Toaster };
+export { toast } from "sonner";

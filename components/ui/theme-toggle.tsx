@@ -1,31 +1,19 @@
 "use client";
 
 import * as React from "react";
-import { MonitorIcon, MoonIcon, SunIcon } from "lucide-react";
-import { useTheme } from "next-themes";
+import { MoonIcon, SunIcon } from "lucide-react";
 
 import { cn } from "@/lib/utils";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuLabel,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { LazyPopup, lazyModule } from "@/components/ui/lazy-popup";
 
 type ThemeToggleProps = Omit<React.ComponentProps<typeof Button>, "children" | "asChild"> & {
   /** Alignment of the menu relative to the button. */
   align?: "start" | "center" | "end";
 };
 
-const THEMES = [
-  { value: "light", label: "Light", Icon: SunIcon },
-  { value: "dark", label: "Dark", Icon: MoonIcon },
-  { value: "system", label: "System", Icon: MonitorIcon },
-] as const;
+// The menu loads on first use; the button is there at once.
+const menu = lazyModule(() => import("./theme-menu").then((m) => m.ThemeMenu));
 
 /**
  * Icon button (accessible name "Toggle theme") opening a menu with
@@ -39,11 +27,12 @@ function ThemeToggle({
   align = "end",
   ...props
 }: ThemeToggleProps) {
-  const { theme, setTheme } = useTheme();
-
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
+    <LazyPopup
+      module={menu}
+      opensOn="menu"
+      props={{ align }}
+      trigger={
         <Button
           variant={variant}
           size={size}
@@ -55,24 +44,8 @@ function ThemeToggle({
           <MoonIcon className="absolute scale-0 rotate-90 transition-transform dark:scale-100 dark:rotate-0" />
           <span className="sr-only">Toggle theme</span>
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align={align}>
-        <DropdownMenuLabel>Theme</DropdownMenuLabel>
-        <DropdownMenuSeparator />
-        <DropdownMenuRadioGroup
-          aria-label="Theme"
-          value={theme ?? "system"}
-          onValueChange={setTheme}
-        >
-          {THEMES.map(({ value, label, Icon }) => (
-            <DropdownMenuRadioItem key={value} value={value}>
-              <Icon />
-              {label}
-            </DropdownMenuRadioItem>
-          ))}
-        </DropdownMenuRadioGroup>
-      </DropdownMenuContent>
-    </DropdownMenu>
+      }
+    />
   );
 }
 

@@ -4,19 +4,21 @@ import { asc, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { mcpServerConfigs } from "../schema";
 import { mcpConfigEpoch } from "../schema-config-epoch";
-import { loadToolGovernance, type CatalogueEntry } from "./mcp-tools";
+import { countHeldTools, loadToolGovernance, type CatalogueEntry } from "./mcp-tools";
 
 type McpServerRow = typeof mcpServerConfigs.$inferSelect;
 type Catalogues = ReadonlyMap<string, ReadonlyMap<string, CatalogueEntry>>;
 
 /**
  * Every MCP config (sorted as the API lists them) and, read on first use, every catalogue's
- * policy view, as of one epoch. Shared by all callers of one executor: treat as read-only.
+ * policy view and how many tools each server holds for review, as of one epoch (a catalogue
+ * change moves it too). Shared by all callers of one executor: treat as read-only.
  */
 export interface McpConfigSnapshot {
   epoch: number;
   servers: readonly McpServerRow[];
   governance(): Promise<Catalogues>;
+  heldToolCounts(): Promise<ReadonlyMap<string, number>>;
 }
 
 // Per executor (a database handle, or a transaction, which then sees its own writes): the last
@@ -46,10 +48,16 @@ export async function mcpConfigSnapshot(db: Executor): Promise<McpConfigSnapshot
     .from(mcpServerConfigs)
     .orderBy(asc(sql`lower(${mcpServerConfigs.displayName})`), asc(mcpServerConfigs.slug));
   let governance: Promise<Catalogues> | undefined;
+  let held: Promise<ReadonlyMap<string, number>> | undefined;
   const snapshot: McpConfigSnapshot = {
     epoch,
     servers,
     governance: () => (governance ??= loadToolGovernance(db, null)),
+    heldToolCounts: () =>
+      (held ??= countHeldTools(db).catch((err: unknown) => {
+        held = undefined;
+        throw err;
+      })),
   };
   snapshots.set(db, snapshot);
   if (heard !== undefined && epoch >= 0) heardAt.set(snapshot, heard);

@@ -118,3 +118,35 @@ export async function writeTurnProgress(
     update messages set parts = ${JSON.stringify(storable(message.parts))}::jsonb, updated_at = now()
     where id = ${message.id}::uuid`);
 }
+
+/**
+ * Stream rows nobody deleted after their turn: a turn interrupted by a crash (nobody was left
+ * to schedule the deletion), or one whose instance stopped within the grace after its end.
+ * Deletes the rows of every turn that is no longer running and ended more than
+ * `endedSecondsAgo` ago, at most `limit` rows per call (the sweep runs again shortly), in
+ * one statement. Driven from turn_chunks, which only holds running and just-ended turns, so
+ * it never reads the turn history. Returns the number of rows deleted.
+ */
+export async function deleteLeftoverTurnChunks(
+  db: Executor,
+  endedSecondsAgo: number,
+  limit: number,
+): Promise<number> {
+  // Integers we control, inlined: a bound parameter cannot type an interval literal.
+  const seconds = sql.raw(`interval '${Math.floor(endedSecondsAgo)} seconds'`);
+  const result = await db.execute(sql`
+    with gone as (
+      delete from turn_chunks
+      where (turn_id, seq) in (
+        select c.turn_id, c.seq
+        from turn_chunks c
+        join turns t on t.id = c.turn_id
+        where t.status <> 'running'
+          and coalesce(t.ended_at, t.heartbeat_at) < now() - ${seconds}
+        limit ${sql.raw(String(Math.floor(limit)))}
+      )
+      returning 1
+    )
+    select count(*)::int as n from gone`);
+  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+}

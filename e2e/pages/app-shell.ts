@@ -18,6 +18,16 @@ export class AppShell {
     return this.page.getByRole("button", { name: "User menu" }).first();
   }
 
+  /** The theme menu's button (the sidebar's; the phone-width header has its own). */
+  get themeToggle() {
+    return this.page.getByRole("button", { name: "Toggle theme" }).first();
+  }
+
+  /** The navigation sheet's button, shown at phone width. */
+  get openNavigation() {
+    return this.page.getByRole("button", { name: "Open navigation" });
+  }
+
   get adminsOnly() {
     return this.page.getByRole("heading", { name: "Admins only" });
   }

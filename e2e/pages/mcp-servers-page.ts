@@ -33,11 +33,18 @@ export class McpServerListPage {
     return this.row(name).getByRole("switch", { name: `Enabled: ${name}` });
   }
 
+  actionsButton(name: string): Locator {
+    return this.row(name).getByRole("button", { name: `Actions for ${name}` });
+  }
+
+  /** The row's health badge: the Health cell's focusable element, its detail as a tooltip. */
+  healthBadge(name: string): Locator {
+    return this.row(name).getByRole("cell").nth(3).locator('[tabindex="0"]');
+  }
+
   /** Deletes through the row's menu and the confirmation that names the server. */
   async deleteServer(name: string): Promise<void> {
-    await this.row(name)
-      .getByRole("button", { name: `Actions for ${name}` })
-      .click();
+    await this.actionsButton(name).click();
     await this.page.getByRole("menuitem", { name: "Delete" }).click();
     const confirm = this.page.getByRole("alertdialog", { name: `Delete “${name}”?` });
     await expect(confirm).toBeVisible();

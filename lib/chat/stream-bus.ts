@@ -10,7 +10,7 @@ import {
   type TurnEnd,
   type TurnEndRows,
 } from "@/db/queries/turn-end";
-import { STALE_AFTER_SECONDS } from "./turn-liveness";
+import { CHUNK_GRACE_MS, STALE_AFTER_SECONDS } from "./turn-liveness";
 
 /**
  * Turn stream chunks live in Postgres rows (turn_chunks), so any instance can replay and
@@ -56,12 +56,6 @@ function waitForTurnEvent(turnId: string, ms: number, signal?: AbortSignal): Pro
 
 const FLUSH_DELAY_MS = 20;
 const FLUSH_MAX = 64;
-/**
- * How long a finished turn's stream rows outlive it: followers still draining its last chunks
- * (a poll behind, on another instance) finish first. Later readers find no running turn and
- * read the stored message, which holds everything the rows described.
- */
-export const CHUNK_GRACE_MS = 30_000;
 
 /** What the end of a turn writes besides its last chunks (see writeTurnEnd). */
 export type TurnEndFields = Omit<TurnEnd, "turnId" | "firstSeq" | "chunks">;

@@ -2,11 +2,25 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { heartbeatTurn, insertChat, insertMessage, insertTurn } from "@/db/queries/chats";
-import { chats, messages, turns } from "@/db/schema";
+import {
+  appendChunks,
+  heartbeatTurn,
+  insertChat,
+  insertMessage,
+  insertTurn,
+} from "@/db/queries/chats";
+import { deleteLeftoverTurnChunks } from "@/db/queries/turn-end";
+import { chats, messages, turnChunks, turns } from "@/db/schema";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
-import { HEARTBEAT_MS, STALE_AFTER_SECONDS, SWEEP_MS, sweepDeadTurns } from "./turn-liveness";
+import {
+  CHUNK_GRACE_MS,
+  HEARTBEAT_MS,
+  LEFTOVER_CHUNKS_AFTER_SECONDS,
+  STALE_AFTER_SECONDS,
+  SWEEP_MS,
+  sweepDeadTurns,
+} from "./turn-liveness";
 
 const t = withTestDatabase();
 
@@ -78,5 +92,81 @@ describe("dead turns", () => {
       chat: "error",
       message: "interrupted",
     });
+  });
+});
+
+/** Stream rows for a turn: `n` text deltas. */
+async function withChunks(turnId: string, n: number): Promise<void> {
+  const chunks = Array.from({ length: n }, (_, i) => ({
+    type: "text-delta",
+    id: "t",
+    delta: `${i}`,
+  }));
+  await appendChunks(t.db, turnId, 0, chunks);
+}
+
+async function chunkCount(turnId: string): Promise<number> {
+  return (await t.db.select().from(turnChunks).where(eq(turnChunks.turnId, turnId))).length;
+}
+
+/** Moves a turn's end (and heartbeat) `seconds` into the past. */
+async function endedAgo(turnId: string, seconds: number, status?: "done"): Promise<void> {
+  const ago = sql`now() - ${sql.raw(`interval '${seconds} seconds'`)}`;
+  await t.db
+    .update(turns)
+    .set({ endedAt: ago, heartbeatAt: ago, ...(status && { status }) })
+    .where(eq(turns.id, turnId));
+}
+
+describe("stream rows left behind", () => {
+  it("outlive the grace of the instance that ends a turn", () => {
+    expect(LEFTOVER_CHUNKS_AFTER_SECONDS * 1000).toBeGreaterThan(CHUNK_GRACE_MS);
+  });
+
+  it("of a turn interrupted by a crash go once it has been over long enough", async () => {
+    const crashed = await runningTurn(STALE_AFTER_SECONDS + 1);
+    await withChunks(crashed.turnId, 4);
+    const swept = await sweepDeadTurns({ db: t.db, kind: "postgres" });
+    expect(swept.interrupted).toBeGreaterThanOrEqual(1);
+    expect((await stateOf(crashed)).turn).toBe("interrupted");
+    // Just marked: a follower that was behind still drains them.
+    expect(await chunkCount(crashed.turnId)).toBe(4);
+    await endedAgo(crashed.turnId, LEFTOVER_CHUNKS_AFTER_SECONDS + 1);
+    await sweepDeadTurns({ db: t.db, kind: "postgres" });
+    expect(await chunkCount(crashed.turnId)).toBe(0);
+  });
+
+  it("of a turn interrupted at a PGlite start go on a later sweep", async () => {
+    const crashed = await runningTurn(0);
+    await withChunks(crashed.turnId, 3);
+    await sweepDeadTurns({ db: t.db, kind: "pglite" }, { atStart: true });
+    expect((await stateOf(crashed)).turn).toBe("interrupted");
+    await endedAgo(crashed.turnId, LEFTOVER_CHUNKS_AFTER_SECONDS + 1);
+    await sweepDeadTurns({ db: t.db, kind: "pglite" });
+    expect(await chunkCount(crashed.turnId)).toBe(0);
+  });
+
+  it("of a long finished turn go; a running turn's and a just finished turn's stay", async () => {
+    const old = await runningTurn(0);
+    const recent = await runningTurn(0);
+    const running = await runningTurn(0);
+    for (const turn of [old, recent, running]) await withChunks(turn.turnId, 2);
+    await endedAgo(old.turnId, LEFTOVER_CHUNKS_AFTER_SECONDS + 1, "done");
+    await endedAgo(recent.turnId, 5, "done");
+    const swept = await sweepDeadTurns({ db: t.db, kind: "postgres" });
+    expect(swept.chunksDeleted).toBeGreaterThanOrEqual(2);
+    expect(await chunkCount(old.turnId)).toBe(0);
+    expect(await chunkCount(recent.turnId)).toBe(2);
+    expect(await chunkCount(running.turnId)).toBe(2);
+  });
+
+  it("go a bounded number of rows per statement, the rest on the next", async () => {
+    const old = await runningTurn(0);
+    await withChunks(old.turnId, 5);
+    await endedAgo(old.turnId, LEFTOVER_CHUNKS_AFTER_SECONDS + 1, "done");
+    expect(await deleteLeftoverTurnChunks(t.db, LEFTOVER_CHUNKS_AFTER_SECONDS, 3)).toBe(3);
+    expect(await chunkCount(old.turnId)).toBe(2);
+    expect(await deleteLeftoverTurnChunks(t.db, LEFTOVER_CHUNKS_AFTER_SECONDS, 3)).toBe(2);
+    expect(await chunkCount(old.turnId)).toBe(0);
   });
 });

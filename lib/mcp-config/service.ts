@@ -9,7 +9,6 @@ import {
   findMcpServer,
   findMcpServerBySlug,
   insertMcpServer,
-  listMcpServers,
   updateMcpServer,
   type McpServerInsert,
   type McpServerRow,
@@ -29,7 +28,6 @@ import { discoverOauth2 } from "./oauth2-config";
 import { openCustomHeaders, sealCustomHeaders, sealServerSecret } from "./secrets";
 import { planUpdate, type UpdatePlan } from "./update-plan";
 import { oauth2Setup } from "@/lib/schemas/mcp-auth";
-import { countHeldTools } from "@/db/queries/mcp-tools";
 import { catalogueFollowsConfig } from "./catalogue-admin";
 import { mcpServerJson } from "./serialize";
 
@@ -39,18 +37,6 @@ const slugConflict = () =>
   new ApiError(409, "mcp_server.slug_conflict", "Another MCP server already uses this slug.", [
     { field: "slug", detail: "is already in use" },
   ]);
-
-export async function listServersFor(db: Database, caller: Caller) {
-  const admin = caller.role === "admin";
-  const rows = await listMcpServers(db, { enabledOnly: !admin });
-  const connected = await authConnectedFor(db, caller.id, rows);
-  // Admins see which servers have tools waiting for review (the list's badge).
-  const pending = admin ? await countHeldTools(db) : new Map<string, number>();
-  return rows.map((row) => ({
-    ...mcpServerJson(row, { redacted: !admin, authConnected: connected.get(row.id) ?? false }),
-    ...(admin && { tools_pending_review: pending.get(row.id) ?? 0 }),
-  }));
-}
 
 /** A config the caller may see: members never see disabled ones (404, same as missing). */
 export async function getVisibleServer(

@@ -20,7 +20,8 @@ import type { Chat, ChatWithMessages } from "@/lib/chat/wire";
 import { ApiError } from "@/lib/errors";
 import { listModelOptions } from "@/lib/llm/registry";
 import { catalogueJson } from "@/lib/mcp-config/catalogue-admin";
-import { getVisibleServer, listServersFor, serverJsonFor } from "@/lib/mcp-config/service";
+import { serverListJson } from "@/lib/mcp-config/server-list";
+import { getVisibleServer, serverJsonFor } from "@/lib/mcp-config/service";
 import type { McpServerConfig } from "@/lib/mcp-config/wire";
 import { listProviders } from "@/lib/model-providers/service";
 import type { ModelOption, ModelProvider } from "@/lib/model-providers/wire";
@@ -88,7 +89,8 @@ export async function modelsData(db: Database): Promise<ModelOption[]> {
 
 /** GET /api/mcp/servers: enabled servers for members (redacted), every server for admins. */
 export async function mcpServersData(db: Database, caller: Caller): Promise<McpServerConfig[]> {
-  return asWire(await listServersFor(db, caller));
+  // The route's own body (built once per config snapshot), so the two cannot differ.
+  return JSON.parse(await serverListJson(db, caller)) as McpServerConfig[];
 }
 
 /** GET /api/mcp/servers/:id */

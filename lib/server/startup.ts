@@ -12,8 +12,8 @@ import { loggableError } from "@/db/queries/errors";
 
 async function sweepStaleTurns(handle: DbHandle, atStart = false): Promise<void> {
   try {
-    const n = await sweepDeadTurns(handle, { atStart });
-    if (n > 0) console.warn(`[toolgate] marked ${n} interrupted turn(s)`);
+    const { interrupted } = await sweepDeadTurns(handle, { atStart });
+    if (interrupted > 0) console.warn(`[toolgate] marked ${interrupted} interrupted turn(s)`);
   } catch (err) {
     console.error("[toolgate] stale turn sweep failed:", loggableError(err));
   }

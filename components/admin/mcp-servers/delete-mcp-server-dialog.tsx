@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { errorMessage } from "@/lib/client/api";
 import { deleteMcpServerMutation } from "@/lib/client/mcp-queries";

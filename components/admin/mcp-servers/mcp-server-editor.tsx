@@ -17,7 +17,7 @@ import type { McpServerConfig } from "@/lib/client/types";
 import { DeleteMcpServerDialog } from "./delete-mcp-server-dialog";
 import { McpServerForm } from "./mcp-server-form";
 import { McpServerIcon } from "./mcp-server-icon";
-import { HealthBadge } from "./mcp-servers-list";
+import { HealthBadge } from "./health-badge";
 import { McpServerTestPanel } from "./mcp-server-test-panel";
 import { McpServerToolsTab } from "./tools-tab";
 

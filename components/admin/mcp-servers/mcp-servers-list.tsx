@@ -2,21 +2,13 @@
 
 import { QueryView } from "@/components/query-view";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { MoreHorizontalIcon, PencilIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import { MoreHorizontalIcon, PlusIcon, ServerIcon } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
-import { toast } from "sonner";
-import { formatDateTime } from "@/components/format";
+import { toast } from "@/components/ui/toast";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LazyPopup, lazyModule } from "@/components/ui/lazy-popup";
 import { PageHeader } from "@/components/ui/page-header";
 import { Switch } from "@/components/ui/switch";
 import {
@@ -27,13 +19,15 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/client/api";
 import { mcpServersQuery, updateMcpServerMutation } from "@/lib/client/mcp-queries";
-import type { McpServerConfig, McpServerStatus } from "@/lib/client/types";
-import { DeleteMcpServerDialog } from "./delete-mcp-server-dialog";
+import type { McpServerConfig } from "@/lib/client/types";
+import { HealthBadge } from "./health-badge";
 import { McpServerIcon } from "./mcp-server-icon";
 import { AUTH_TYPE_LABELS, AVAILABILITY_LABELS } from "./mcp-server-labels";
+
+// A row's menu and its delete confirmation (Radix menu, dialog, positioning) load on first use.
+const rowMenu = lazyModule(() => import("./server-row-menu").then((m) => m.ServerRowMenu));
 
 function AddServerButton() {
   return (
@@ -101,7 +95,6 @@ export function McpServersList() {
 function ServerRow({ server }: { server: McpServerConfig }) {
   const qc = useQueryClient();
   const update = useMutation(updateMcpServerMutation(qc));
-  const [deleteOpen, setDeleteOpen] = useState(false);
   const editHref = `/admin/mcp-servers/${server.id}`;
 
   // A single-field toggle: no If-Match, so it never fights an unrelated concurrent edit.
@@ -162,58 +155,17 @@ function ServerRow({ server }: { server: McpServerConfig }) {
         />
       </TableCell>
       <TableCell className="text-right">
-        <DropdownMenu>
-          <DropdownMenuTrigger asChild>
+        <LazyPopup
+          module={rowMenu}
+          opensOn="menu"
+          props={{ server }}
+          trigger={
             <Button variant="ghost" size="icon" aria-label={`Actions for ${server.display_name}`}>
               <MoreHorizontalIcon aria-hidden="true" />
             </Button>
-          </DropdownMenuTrigger>
-          <DropdownMenuContent align="end">
-            <DropdownMenuItem asChild>
-              <Link href={editHref}>
-                <PencilIcon aria-hidden="true" />
-                Edit
-              </Link>
-            </DropdownMenuItem>
-            <DropdownMenuSeparator />
-            <DropdownMenuItem variant="destructive" onSelect={() => setDeleteOpen(true)}>
-              <Trash2Icon aria-hidden="true" />
-              Delete
-            </DropdownMenuItem>
-          </DropdownMenuContent>
-        </DropdownMenu>
-        <DeleteMcpServerDialog server={server} open={deleteOpen} onOpenChange={setDeleteOpen} />
+          }
+        />
       </TableCell>
     </TableRow>
-  );
-}
-
-const HEALTH: Record<
-  McpServerStatus["state"],
-  { label: string; variant: "secondary" | "destructive" | "outline"; dot: string }
-> = {
-  ok: { label: "Healthy", variant: "secondary", dot: "bg-emerald-500" },
-  error: { label: "Error", variant: "destructive", dot: "bg-white" },
-  unknown: { label: "Not checked", variant: "outline", dot: "bg-muted-foreground" },
-};
-
-export function HealthBadge({ status }: { status: McpServerStatus }) {
-  const health = HEALTH[status.state] ?? HEALTH.unknown;
-  const checked = status.checked_at
-    ? `Checked ${formatDateTime(status.checked_at)}`
-    : "Not checked yet: run a connection test";
-  const detail = status.detail ? `${checked}. ${status.detail}` : checked;
-  return (
-    <Tooltip>
-      <TooltipTrigger asChild>
-        {/* Focusable so keyboard users can read the detail too. */}
-        <Badge variant={health.variant} tabIndex={0}>
-          <span aria-hidden="true" className={`size-1.5 rounded-full ${health.dot}`} />
-          {health.label}
-          <span className="sr-only">. {detail}</span>
-        </Badge>
-      </TooltipTrigger>
-      <TooltipContent className="max-w-xs">{detail}</TooltipContent>
-    </Tooltip>
   );
 }

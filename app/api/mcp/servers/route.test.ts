@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { auditEvents, chats, mcpServerConfigs, mcpServerUserTokens } from "@/db/schema";
+import {
+  auditEvents,
+  chats,
+  mcpServerConfigs,
+  mcpServerTools,
+  mcpServerUserTokens,
+} from "@/db/schema";
 import { call } from "@/lib/testing/http";
 import { withTestDatabase } from "@/lib/testing/db";
 import { seedUser } from "@/lib/testing/fixtures";
@@ -491,6 +497,36 @@ describe("MCP server configs API", () => {
     ]);
     const update = audit.find((a) => a.action === "mcp_server.update")!;
     expect(update.detail).toMatchObject({ changed: ["availability", "enabled"] });
+  });
+
+  it("lists what was just written, though the list is kept between changes", async () => {
+    const s = await createServer({ display_name: "Cached List", enabled: false });
+    const find = (body: { id: string }[]) => body.find((c) => c.id === s.id);
+    const first = await call(list, { token: admin.token });
+    expect(find(first.body)).toMatchObject({ enabled: false, tools_pending_review: 0 });
+    expect((await call(list, { token: admin.token })).body).toEqual(first.body);
+    expect(find((await call(list, { token: member.token })).body)).toBeUndefined();
+
+    await patchAs(admin.token, s.id, { enabled: true });
+    expect(find((await call(list, { token: admin.token })).body)).toMatchObject({
+      enabled: true,
+      url: "https://docs.example.com/mcp",
+    });
+    // Members get the enabled server, redacted, and no review count.
+    const seen = find((await call(list, { token: member.token })).body);
+    expect(seen).toMatchObject({ enabled: true, url: "" });
+    expect(seen).not.toHaveProperty("tools_pending_review");
+
+    await t.db.insert(mcpServerTools).values({
+      serverId: s.id,
+      name: "echo",
+      definition: { name: "echo" },
+      definitionHash: "sha256:00",
+      status: "changed",
+    });
+    expect(find((await call(list, { token: admin.token })).body)).toMatchObject({
+      tools_pending_review: 1,
+    });
   });
 
   it("lists servers sorted by display name", async () => {

@@ -1,11 +1,12 @@
-import { json, route } from "@/lib/api/route";
-import { createServer, listServersFor, serverJsonFor } from "@/lib/mcp-config/service";
+import { json, jsonText, route } from "@/lib/api/route";
+import { serverListJson } from "@/lib/mcp-config/server-list";
+import { createServer, serverJsonFor } from "@/lib/mcp-config/service";
 import { createMcpServerBody } from "@/lib/schemas/mcp-servers";
 
 export const GET = route({
   access: "user",
   async handler({ db, caller }) {
-    return json(await listServersFor(db, caller));
+    return jsonText(await serverListJson(db, caller));
   },
 });
 

@@ -1,0 +1,5 @@
+export interface ShellUser {
+  name: string;
+  email: string;
+  role: "admin" | "member";
+}
