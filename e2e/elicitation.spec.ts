@@ -74,6 +74,8 @@ test("a member answers a server's form in the chat, and opens a URL only by clic
     await expect(card).toBeVisible({ timeout: 30_000 });
     await expect(card.getByText("How was the last release?")).toBeVisible();
     await expect(card.getByText("Waiting for you")).toBeVisible();
+    // How long the question stays open (APPROVAL_TIMEOUT_S, 10 minutes by default).
+    await expect(card.getByText(/^\d+ min left$/)).toBeVisible();
     const rating = card.getByRole("spinbutton", { name: "Rating (1 to 5) (required)" });
     const recommend = card.getByRole("checkbox", { name: "Would you recommend it? (required)" });
     const since = card.getByLabel("Using it since");

@@ -1,7 +1,7 @@
 "use client";
 
 import { CheckIcon, ShieldQuestionIcon, XIcon } from "lucide-react";
-import { createContext, useContext, useEffect, useId, useState, type FormEvent } from "react";
+import { createContext, useContext, useId, useState, type FormEvent } from "react";
 import { toast } from "@/components/ui/toast";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -19,6 +19,7 @@ import {
   type ArgField,
   type Parsed,
 } from "./approval-logic";
+import { useNow } from "./use-now";
 
 /** The open chat and what to do once an answer was taken (follow the resumed turn). */
 export const ApprovalActions = createContext<{ chatId: string; onAnswered: () => void } | null>(
@@ -50,16 +51,6 @@ const STATE_TEXT: Record<ApprovalPart["state"], string> = {
   denied: "Declined",
   expired: "Expired: no answer in time",
 };
-
-function useNow(active: boolean) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 5_000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 function ArgInput({
   field,

@@ -12,6 +12,7 @@ import { answerElicitation, type ElicitationAnswerInput } from "@/lib/client/eli
 import type { ElicitationPart } from "@/lib/client/types";
 import { fieldsOf, type ElicitField } from "@/lib/mcp/elicitation-schema";
 import { ApprovalActions } from "./approval-card";
+import { timeLeft } from "./approval-logic";
 import {
   initialValues,
   readElicitationForm,
@@ -19,6 +20,7 @@ import {
   type FormValue,
   type FormValues,
 } from "./elicitation-logic";
+import { useNow } from "./use-now";
 
 const STATE_TEXT: Record<ElicitationPart["state"], string> = {
   pending: "Waiting for you",
@@ -209,6 +211,7 @@ export function ElicitationCard({ part }: { part: ElicitationPart }) {
   const [answered, setAnswered] = useState<ElicitationPart | null>(null);
   const shown = answered && part.state === "pending" ? answered : part;
   const pending = shown.state === "pending" && actions !== null;
+  const now = useNow(pending);
   const fields = part.mode === "form" ? fieldsOf(part.requested_schema) : null;
   const [values, setValues] = useState<FormValues>(() => (fields ? initialValues(fields) : {}));
   const [problems, setProblems] = useState<{ field: string; detail: string }[]>([]);
@@ -261,6 +264,12 @@ export function ElicitationCard({ part }: { part: ElicitationPart }) {
         <Badge variant={shown.state === "pending" ? "outline" : "secondary"}>
           {STATE_TEXT[shown.state]}
         </Badge>
+        {pending ? (
+          // The server's clock rendered it on a reload; the next tick shows the browser's.
+          <span className="text-xs text-muted-foreground" suppressHydrationWarning>
+            {timeLeft(part.expires_at, now)}
+          </span>
+        ) : null}
       </header>
       <p className="break-words whitespace-pre-wrap">{part.message}</p>
       {part.mode === "url" && part.url ? <UrlTarget url={part.url} /> : null}
