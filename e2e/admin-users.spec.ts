@@ -20,6 +20,9 @@ test.describe("as admin", () => {
     await expect(dialog.getByText("Password must be at least 8 characters")).toBeVisible();
     await users.submitNewUser(MEMBER);
     await expect(dialog).toBeHidden();
+    // The confirmation. Toasts load with the first one, so it may arrive a moment after the
+    // dialog closed; waiting for it keeps it from appearing mid-check of the next dialog.
+    await expect(page.getByText(`Created ${MEMBER.email}`)).toBeVisible();
     await expect(users.row(MEMBER.email)).toBeVisible();
     await expect(users.roleSelect(MEMBER.email)).toHaveText("member");
 
