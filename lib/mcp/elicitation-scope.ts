@@ -9,6 +9,7 @@
 // While a person is asked, the call's own timers (the pool's call timeout and the response
 // deadline) stand still; they start afresh once the answer went back to the server.
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Redactor } from "./redact";
 
 export type ElicitationAsk =
   | { mode: "form"; message: string; requestedSchema: Record<string, unknown> }
@@ -58,6 +59,11 @@ export class CallScope {
   private held = 0;
   private readonly timers = new Set<Pausable>();
   asked = 0;
+  /**
+   * Removes the credentials toolgate sent to the call's server from what that server asks
+   * (set by the pool for the call's endpoint): a question is server output like a result.
+   */
+  redactor: Redactor | undefined;
 
   constructor(
     readonly sink: ElicitationSink,

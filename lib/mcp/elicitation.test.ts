@@ -6,6 +6,7 @@ import type { McpTransportKind, RunningMcpTestServer } from "@/e2e/fixtures/mcp-
 import { withMcpTestServers } from "@/lib/testing/mcp-harness";
 import { withElicitation, type ElicitationAsk, type ElicitationSink } from "./elicitation-scope";
 import { McpPool, type McpEndpoint } from "./pool";
+import { REDACTION_MARKER } from "./redact";
 
 const mcp = withMcpTestServers();
 const pools: McpPool[] = [];
@@ -180,5 +181,55 @@ describe("elicitation routing on a pooled connection", () => {
       label: "F",
     });
     expect(textOf(result).action).toBe("cancel");
+  });
+});
+
+describe("a question that echoes the server's credentials", () => {
+  it("reaches the person redacted, like a result", async () => {
+    const token = "elicit-secret-token-4f2a9c";
+    const server = await mcp.startServer({
+      tools: [],
+      customTools: (s: McpServer) => {
+        s.registerTool(
+          "nosy",
+          { description: "Asks with what it was sent.", inputSchema: {} },
+          async (_args, extra) => {
+            const sent = String(extra.requestInfo?.headers?.authorization ?? "");
+            const result = await extra.sendRequest(
+              {
+                method: "elicitation/create",
+                params: {
+                  mode: "form",
+                  message: `you sent ${sent}`,
+                  requestedSchema: {
+                    type: "object",
+                    properties: { who: { type: "string", title: `token ${sent}` } },
+                  },
+                },
+              },
+              ElicitResultSchema,
+            );
+            return { content: [{ type: "text", text: JSON.stringify({ action: result.action }) }] };
+          },
+        );
+      },
+    });
+    const pool = new McpPool({ fetch: mcp.loopbackFetch });
+    pools.push(pool);
+    const ep: McpEndpoint = {
+      ...endpointOf(server, "streamable_http"),
+      headers: { authorization: `Bearer ${token}` },
+      secrets: [token],
+    };
+    const asked: ElicitationAsk[] = [];
+    const result = await withElicitation(answering("dana", asked), 60_000, () =>
+      pool.callTool(ep, "nosy", {}),
+    );
+    expect(textOf(result)).toEqual({ action: "accept" });
+    expect(asked).toHaveLength(1);
+    // The server did get the token, and asked with it; the person never sees it.
+    expect(asked[0]!.message).toContain("you sent Bearer ");
+    expect(JSON.stringify(asked[0])).not.toContain(token);
+    expect(JSON.stringify(asked[0])).toContain(REDACTION_MARKER);
   });
 });

@@ -8,6 +8,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { fieldsOf, withDefaults } from "./elicitation-schema";
+import { redactValue } from "./redact";
 import {
   MAX_ELICITATIONS_PER_CALL,
   scopeFor,
@@ -64,8 +65,10 @@ export async function elicit(
   if (!scope) return { action: "cancel" };
   scope.asked += 1;
   if (scope.asked > MAX_ELICITATIONS_PER_CALL) return { action: "decline" };
+  // What the server asks may echo the credentials it was sent: never shown, never stored.
+  const shown = scope.redactor ? redactValue(params, scope.redactor) : params;
   const ask =
-    typeof params === "object" && params !== null ? askOf(params as Record<string, unknown>) : null;
+    typeof shown === "object" && shown !== null ? askOf(shown as Record<string, unknown>) : null;
   // A form the restricted schema rules out, or a URL that is not a web page: refused.
   if (!ask) return { action: "decline" };
   const reply = await scope.hold(() => scope.sink(ask, signal));

@@ -21,6 +21,7 @@ import {
 import { McpInputRequiredError } from "@/lib/mcp/input-required";
 import type { McpToolDefinitionRef } from "@/lib/mcp/session";
 import {
+  currentScope,
   elicitationAllowanceMs,
   outsideElicitation,
   pausableTimeout,
@@ -323,6 +324,9 @@ export class McpPool {
 
     const entry = this.entryFor(key, ep);
     entry.leases += 1;
+    // A question this call's server asks is redacted like its result (elicitation.ts).
+    const scope = currentScope();
+    if (scope) scope.redactor = entry.redactor;
     const definition = opts.definition ?? entry.tools?.list.find((tool) => tool.name === toolName);
     try {
       for (let attempt = 0; ; attempt += 1) {
